@@ -1,0 +1,81 @@
+//! DeepState's daily export (github cyterat/deepstate-map-data): one
+//! MultiPolygon a day, the union of the occupied, ORDLO and Crimea layers.
+//! No gray zone. The date is in the file name (download time, 03:00 UTC).
+
+use super::{assemble, reader, Classified, FileIngest, FileReport, IngestContext};
+use crate::error::{Error, Result};
+use crate::model::{ControlClass, SourceId};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::path::Path;
+
+/// The date in a `deepstatemap_data_YYYYMMDD.geojson[.gz]` name.
+pub fn date_from_name(name: &str) -> Option<NaiveDate> {
+    let rest = name.strip_prefix("deepstatemap_data_")?;
+    let digits = rest.get(..8)?;
+    let tail = &rest[8..];
+    if !(tail == ".geojson" || tail == ".geojson.gz" || tail == ".json") {
+        return None;
+    }
+    NaiveDate::parse_from_str(digits, "%Y%m%d").ok()
+}
+
+/// The instant a daily file stands for: its date at 03:00 UTC, when the
+/// export runs.
+pub fn taken_at(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(3, 0, 0).unwrap_or_default().and_utc()
+}
+
+pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<FileIngest> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let date = date_from_name(name).ok_or_else(|| {
+        Error::file(
+            path,
+            "not a DeepState daily file name (expected deepstatemap_data_YYYYMMDD.geojson)",
+        )
+    })?;
+    let features = reader::parse_features(path, bytes)?;
+    let mut report = FileReport {
+        features: features.len(),
+        ..FileReport::default()
+    };
+    let mut classified = Classified::default();
+    for f in features {
+        report.repairs.unclosed_rings += f.unclosed_rings;
+        if f.null_geometry {
+            report.skip("feature without geometry");
+        }
+        for _ in 0..f.non_areal_parts {
+            report.skip("point or line (not territory)");
+        }
+        for p in f.polygons {
+            classified.push(ControlClass::Occupied, p);
+        }
+    }
+    assemble(
+        path,
+        SourceId::new(SourceId::DEEPSTATE_DAILY),
+        taken_at(date),
+        &[ControlClass::Occupied],
+        classified,
+        report,
+        ctx,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            date_from_name("deepstatemap_data_20260101.geojson"),
+            NaiveDate::from_ymd_opt(2026, 1, 1)
+        );
+        assert_eq!(date_from_name("deepstatemap_data_20261301.geojson"), None);
+        assert_eq!(date_from_name("deepstatemap_data_20260101.txt"), None);
+    }
+}

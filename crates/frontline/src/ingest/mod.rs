@@ -1,0 +1,205 @@
+//! Reading published control maps into [`Snapshot`]s: one module per source
+//! format, sharing the GeoJSON reader and the repair rules.
+//!
+//! Every format ends in [`assemble`]: polygons sorted into classes, cleaned,
+//! dropped when they lie outside the country, unioned per class, with a
+//! [`FileReport`] that says what was read, repaired and skipped.
+
+pub mod clean;
+pub mod deepstate_daily;
+pub mod reader;
+
+use crate::error::{Error, Result};
+use crate::model::{ControlClass, Snapshot, SourceId};
+use crate::regions::Territory;
+use chrono::{DateTime, Utc};
+use clean::RepairCounts;
+use geo::Polygon;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A source format frontline knows how to read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Format {
+    /// DeepState's daily occupied-only export, `deepstatemap_data_YYYYMMDD.geojson`.
+    DeepStateDaily,
+}
+
+impl Format {
+    /// Recognises a file's format from its name, as published.
+    pub fn detect(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?;
+        if deepstate_daily::date_from_name(name).is_some() {
+            return Some(Format::DeepStateDaily);
+        }
+        None
+    }
+
+    /// The source id snapshots of this format are stored under.
+    pub fn source(&self) -> SourceId {
+        match self {
+            Format::DeepStateDaily => SourceId::new(SourceId::DEEPSTATE_DAILY),
+        }
+    }
+}
+
+/// What ingest needs besides the file.
+#[derive(Debug, Clone, Default)]
+pub struct IngestContext {
+    /// Polygons wholly outside this territory are not territory of this war
+    /// (DeepState's satirical "occupied" Karelia, Kuril Islands, ...) and are
+    /// dropped and counted. `None` keeps everything.
+    pub territory: Option<Arc<Territory>>,
+}
+
+/// A file read into a snapshot, with what happened on the way.
+#[derive(Debug, Clone)]
+pub struct FileIngest {
+    /// The file.
+    pub path: PathBuf,
+    /// Its snapshot (only the classes this file carries).
+    pub snapshot: Snapshot,
+    /// What was read, repaired and skipped.
+    pub report: FileReport,
+}
+
+/// The account of one file's ingest.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileReport {
+    /// Features in the file.
+    pub features: usize,
+    /// Polygons kept, per class.
+    pub polygons: BTreeMap<ControlClass, usize>,
+    /// Parts not kept, per reason ("point: attack direction", "outside Ukraine", ...).
+    pub skipped: BTreeMap<String, usize>,
+    /// Repairs made.
+    pub repairs: RepairCounts,
+    /// Things a person should know (e.g. a key that disagrees with its colour).
+    pub warnings: Vec<String>,
+}
+
+impl FileReport {
+    /// Counts one skipped part.
+    pub fn skip(&mut self, reason: impl Into<String>) {
+        *self.skipped.entry(reason.into()).or_default() += 1;
+    }
+}
+
+/// Reads one file in the given format.
+pub fn ingest_file(path: &Path, format: &Format, ctx: &IngestContext) -> Result<FileIngest> {
+    let bytes = reader::read_bytes(path)?;
+    ingest_bytes(path, &bytes, format, ctx)
+}
+
+/// Reads one file's content (already in memory) in the given format.
+pub fn ingest_bytes(
+    path: &Path,
+    bytes: &[u8],
+    format: &Format,
+    ctx: &IngestContext,
+) -> Result<FileIngest> {
+    match format {
+        Format::DeepStateDaily => deepstate_daily::ingest(path, bytes, ctx),
+    }
+}
+
+/// Lists the files a path stands for: the file itself, or every `.geojson`
+/// / `.geojson.gz` / `.json` file under a folder, sorted by name.
+pub fn expand_path(path: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = vec![];
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    for e in entries {
+        let e = e.map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(expand_path(&p)?);
+        } else if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
+            if name.ends_with(".geojson")
+                || name.ends_with(".geojson.gz")
+                || name.ends_with(".json")
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Polygons sorted into classes, before cleaning and union.
+#[derive(Debug, Default)]
+pub struct Classified {
+    /// Polygons per class.
+    pub by_class: BTreeMap<ControlClass, Vec<Polygon<f64>>>,
+}
+
+impl Classified {
+    /// Adds one polygon to a class.
+    pub fn push(&mut self, class: ControlClass, p: Polygon<f64>) {
+        self.by_class.entry(class).or_default().push(p);
+    }
+}
+
+/// The shared tail of every format: clean, drop what lies outside the
+/// country, union per class, and build the snapshot. `classes` lists the
+/// classes the file publishes (present even when empty).
+pub fn assemble(
+    path: &Path,
+    source: SourceId,
+    taken_at: DateTime<Utc>,
+    classes: &[ControlClass],
+    mut classified: Classified,
+    mut report: FileReport,
+    ctx: &IngestContext,
+) -> Result<FileIngest> {
+    let mut snapshot = Snapshot {
+        source,
+        taken_at,
+        layers: vec![],
+    };
+    for &class in classes {
+        let polygons = classified.by_class.remove(&class).unwrap_or_default();
+        let mut kept = Vec::with_capacity(polygons.len());
+        for p in polygons {
+            let Some(p) = clean::clean_polygon(p, &mut report.repairs) else {
+                continue;
+            };
+            if let Some(t) = &ctx.territory {
+                if t.lies_outside(&p) {
+                    report.skip(format!("{class} polygon outside {}", t.name));
+                    continue;
+                }
+            }
+            kept.push(p);
+        }
+        report.polygons.insert(class, kept.len());
+        let union = clean::union_polygons(kept, &mut report.repairs);
+        snapshot.set_layer(class, union);
+    }
+    for (class, polys) in classified.by_class {
+        return Err(Error::file(
+            path,
+            format!("internal: {} {class} polygon(s) classified but the format does not publish {class}", polys.len()),
+        ));
+    }
+    Ok(FileIngest {
+        path: path.to_path_buf(),
+        snapshot,
+        report,
+    })
+}

@@ -1,0 +1,17 @@
+//! frontline: trustworthy numbers from public war maps.
+//!
+//! The engine is a library: files are read by [`ingest`] into
+//! [`Snapshot`]s, kept in a [`store::Store`], and measured by the analyses
+//! ([`area`]). It has no CLI, HTTP or terminal code; see the `frontline`
+//! binary for that. Every figure follows `shared/docs/measures.md`.
+
+pub mod area;
+pub mod error;
+pub mod geodesy;
+pub mod ingest;
+pub mod model;
+pub mod regions;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use model::{ControlClass, Layer, Snapshot, SourceId};
