@@ -26,8 +26,7 @@ pub fn km2_to_sqmi(area_km2: f64) -> f64 {
 
 // The same capability mask as GeographicLib's PolygonArea, so each edge's
 // contribution is bit-for-bit the one it computes.
-const EDGE_MASK: u64 =
-    caps::LATITUDE | caps::LONGITUDE | caps::DISTANCE | caps::AREA | caps::LONG_UNROLL;
+const EDGE_MASK: u64 = caps::LATITUDE | caps::LONGITUDE | caps::DISTANCE | caps::AREA | caps::LONG_UNROLL;
 
 /// Signed geodesic area (m², counter-clockwise positive) and perimeter (m) of
 /// one ring, closed implicitly. Matches GeographicLib's `PolygonArea` with
@@ -45,8 +44,7 @@ pub fn ring_area_perimeter_m(ring: &LineString<f64>) -> (f64, f64) {
     for i in 0..pts.len() {
         let a = pts[i];
         let b = pts[(i + 1) % pts.len()];
-        let (_, s12, _, _, _, _, _, _, _, s12_area) =
-            geod._gen_inverse(a.y, a.x, b.y, b.x, EDGE_MASK);
+        let (_, s12, _, _, _, _, _, _, _, s12_area) = geod._gen_inverse(a.y, a.x, b.y, b.x, EDGE_MASK);
         perimeter += s12;
         let y = s12_area - area_comp;
         let t = area_sum + y;
@@ -137,11 +135,7 @@ pub trait GeodesicAreaM2 {
 impl GeodesicAreaM2 for Polygon<f64> {
     fn geodesic_area_m2(&self) -> f64 {
         let exterior = ring_area_perimeter_m(self.exterior()).0.abs();
-        let holes: f64 = self
-            .interiors()
-            .iter()
-            .map(|r| ring_area_perimeter_m(r).0.abs())
-            .sum();
+        let holes: f64 = self.interiors().iter().map(|r| ring_area_perimeter_m(r).0.abs()).sum();
         exterior - holes
     }
 }
@@ -210,10 +204,7 @@ mod tests {
         assert_eq!(p.geodesic_area_m2(), expected);
         // 1° of latitude x 1° of longitude at 48.5°N is about 111.2 km x 73.9 km.
         let square_km2 = ring_area_perimeter_m(&outer).0.abs() / M2_PER_KM2;
-        assert!(
-            (square_km2 - 111.2 * 73.9).abs() / square_km2 < 0.005,
-            "{square_km2}"
-        );
+        assert!((square_km2 - 111.2 * 73.9).abs() / square_km2 < 0.005, "{square_km2}");
     }
 
     #[test]

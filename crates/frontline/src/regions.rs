@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
 use crate::ingest::{clean, reader};
 use geo::{
-    BooleanOps, BoundingRect, Contains, InteriorPoint, Intersects, MultiPolygon, Polygon, Rect,
+    BooleanOps, BoundingRect, Contains, Coord, InteriorPoint, Intersects, LineString, MultiPolygon, Polygon, Rect,
 };
 use std::path::{Path, PathBuf};
 
@@ -44,9 +44,7 @@ impl Reference {
     /// The file behind the reference, given the shared data folder.
     pub fn path(&self, data_dir: &Path) -> PathBuf {
         match self {
-            Reference::WithSea => {
-                data_dir.join("boundaries/adm1_geoboundaries_with_sea.geojson.gz")
-            }
+            Reference::WithSea => data_dir.join("boundaries/adm1_geoboundaries_with_sea.geojson.gz"),
             Reference::Land => data_dir.join("boundaries/ukraine_land_osm.geojson"),
             Reference::File(p) => p.clone(),
         }
@@ -70,12 +68,7 @@ impl Territory {
     pub fn new(name: impl Into<String>, geometry: MultiPolygon<f64>) -> Self {
         let area_m2 = geometry.geodesic_area_m2();
         let bbox = geometry.bounding_rect();
-        Territory {
-            name: name.into(),
-            geometry,
-            area_m2,
-            bbox,
-        }
+        Territory { name: name.into(), geometry, area_m2, bbox }
     }
 
     /// Area in km².
@@ -105,10 +98,83 @@ impl Territory {
             return MultiPolygon::new(vec![]);
         }
         match (self.bbox, mp.bounding_rect()) {
-            (Some(a), Some(b)) if a.intersects(&b) => mp.intersection(&self.geometry),
+            (Some(a), Some(b)) if a.intersects(&b) => {
+                // The overlay's cost grows with every edge it sees; the
+                // reference's edges outside `mp`'s box cannot change the
+                // result, so crop them away first (linear time).
+                let margin = 1e-6;
+                let window = Rect::new(
+                    Coord { x: b.min().x - margin, y: b.min().y - margin },
+                    Coord { x: b.max().x + margin, y: b.max().y + margin },
+                );
+                let cropped = crop_to_rect(&self.geometry, window);
+                if cropped.0.is_empty() {
+                    return MultiPolygon::new(vec![]);
+                }
+                mp.intersection(&cropped)
+            }
             _ => MultiPolygon::new(vec![]),
         }
     }
+}
+
+/// Sutherland–Hodgman clipping of every ring to an axis-aligned rectangle.
+/// The result may carry zero-width slivers along the rectangle's edges; it
+/// is only fit as the input of a boolean overlay, which removes them.
+fn crop_to_rect(mp: &MultiPolygon<f64>, r: Rect<f64>) -> MultiPolygon<f64> {
+    let polygons =
+        mp.0.iter()
+            .filter(|p| p.bounding_rect().is_some_and(|b| b.intersects(&r)))
+            .filter_map(|p| {
+                let exterior = crop_ring(p.exterior(), r)?;
+                let holes = p.interiors().iter().filter_map(|h| crop_ring(h, r)).collect();
+                Some(Polygon::new(exterior, holes))
+            })
+            .collect();
+    MultiPolygon::new(polygons)
+}
+
+fn crop_ring(ring: &LineString<f64>, r: Rect<f64>) -> Option<LineString<f64>> {
+    let (lo, hi) = (r.min(), r.max());
+    let mut pts: Vec<Coord<f64>> = ring.0.clone();
+    // Each pass keeps one side of one edge of the rectangle.
+    let sides: [(fn(Coord<f64>, f64) -> bool, fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>, f64); 4] = [
+        (|c, v| c.x >= v, cut_x, lo.x),
+        (|c, v| c.x <= v, cut_x, hi.x),
+        (|c, v| c.y >= v, cut_y, lo.y),
+        (|c, v| c.y <= v, cut_y, hi.y),
+    ];
+    for (inside, cut, v) in sides {
+        if pts.len() < 3 {
+            return None;
+        }
+        let mut out = Vec::with_capacity(pts.len() + 4);
+        for i in 0..pts.len() {
+            let cur = pts[i];
+            let prev = pts[(i + pts.len() - 1) % pts.len()];
+            match (inside(cur, v), inside(prev, v)) {
+                (true, true) => out.push(cur),
+                (true, false) => {
+                    out.push(cut(prev, cur, v));
+                    out.push(cur);
+                }
+                (false, true) => out.push(cut(prev, cur, v)),
+                (false, false) => {}
+            }
+        }
+        pts = out;
+    }
+    (pts.len() >= 3).then(|| LineString::new(pts))
+}
+
+fn cut_x(a: Coord<f64>, b: Coord<f64>, x: f64) -> Coord<f64> {
+    let t = (x - a.x) / (b.x - a.x);
+    Coord { x, y: a.y + t * (b.y - a.y) }
+}
+
+fn cut_y(a: Coord<f64>, b: Coord<f64>, y: f64) -> Coord<f64> {
+    let t = (y - a.y) / (b.y - a.y);
+    Coord { x: a.x + t * (b.x - a.x), y }
 }
 
 /// Reads every polygon of a boundary file into one valid geometry.
@@ -116,21 +182,15 @@ pub fn load_territory(name: &str, path: &Path) -> Result<Territory> {
     let bytes = reader::read_bytes(path)?;
     let features = reader::parse_features(path, &bytes)?;
     let mut counts = clean::RepairCounts::default();
-    let polygons: Vec<Polygon<f64>> = features
-        .into_iter()
-        .flat_map(|f| f.polygons)
-        .filter_map(|p| clean::clean_polygon(p, &mut counts))
-        .collect();
+    let polygons: Vec<Polygon<f64>> =
+        features.into_iter().flat_map(|f| f.polygons).filter_map(|p| clean::clean_polygon(p, &mut counts)).collect();
     if polygons.is_empty() {
         return Err(Error::file(
             path,
             "no polygon in this boundary file; give a file with the territory's (Multi)Polygon",
         ));
     }
-    Ok(Territory::new(
-        name,
-        clean::union_polygons(polygons, &mut counts),
-    ))
+    Ok(Territory::new(name, clean::union_polygons(polygons, &mut counts)))
 }
 
 /// Loads a built-in or user reference territory.
@@ -179,31 +239,43 @@ pub fn load_regions(path: &Path) -> Result<Vec<Region>> {
             .find_map(|k| f.prop_str(k))
             .map(str::to_string)
             .unwrap_or_else(|| format!("region #{}", f.index));
-        let iso = ["iso3166-2", "shapeISO", "ISO"]
-            .iter()
-            .find_map(|k| f.prop_str(k))
-            .map(str::to_string);
+        let iso = ["iso3166-2", "shapeISO", "ISO"].iter().find_map(|k| f.prop_str(k)).map(str::to_string);
         let mut counts = clean::RepairCounts::default();
-        let polygons: Vec<Polygon<f64>> = f
-            .polygons
-            .into_iter()
-            .filter_map(|p| clean::clean_polygon(p, &mut counts))
-            .collect();
+        let polygons: Vec<Polygon<f64>> =
+            f.polygons.into_iter().filter_map(|p| clean::clean_polygon(p, &mut counts)).collect();
         if polygons.is_empty() {
             continue;
         }
         let geometry = clean::union_polygons(polygons, &mut counts);
-        out.push(Region {
-            territory: Territory::new(name.clone(), geometry),
-            name,
-            iso,
-        });
+        out.push(Region { territory: Territory::new(name.clone(), geometry), name, iso });
     }
     if out.is_empty() {
-        return Err(Error::file(
-            path,
-            "no region polygons in this boundary file",
-        ));
+        return Err(Error::file(path, "no region polygons in this boundary file"));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::GeodesicAreaM2;
+    use geo::polygon;
+
+    #[test]
+    fn clip_equals_plain_intersection() {
+        // An L-shaped territory and a square straddling its inner corner: the
+        // cropped overlay must agree with the overlay on the whole territory.
+        let l_shape = polygon![(x: 30.0, y: 48.0), (x: 34.0, y: 48.0), (x: 34.0, y: 49.0), (x: 31.0, y: 49.0), (x: 31.0, y: 52.0), (x: 30.0, y: 52.0)];
+        let t = Territory::new("L", MultiPolygon::new(vec![l_shape.clone()]));
+        let square = MultiPolygon::new(vec![
+            polygon![(x: 30.5, y: 48.5), (x: 31.5, y: 48.5), (x: 31.5, y: 49.5), (x: 30.5, y: 49.5)],
+        ]);
+        let expected = square.intersection(&MultiPolygon::new(vec![l_shape])).geodesic_area_m2();
+        let got = t.clip(&square).geodesic_area_m2();
+        assert!((got - expected).abs() < 1e-6 * expected, "{got} vs {expected}");
+        // Three quarters of the square lie inside the L.
+        assert!((got / square.geodesic_area_m2() - 0.75).abs() < 0.01);
+        let far = MultiPolygon::new(vec![polygon![(x: 40.0, y: 40.0), (x: 41.0, y: 40.0), (x: 41.0, y: 41.0)]]);
+        assert!(t.clip(&far).0.is_empty());
+    }
 }

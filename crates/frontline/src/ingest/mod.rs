@@ -66,7 +66,7 @@ pub struct FileIngest {
 }
 
 /// The account of one file's ingest.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct FileReport {
     /// Features in the file.
     pub features: usize,
@@ -94,12 +94,7 @@ pub fn ingest_file(path: &Path, format: &Format, ctx: &IngestContext) -> Result<
 }
 
 /// Reads one file's content (already in memory) in the given format.
-pub fn ingest_bytes(
-    path: &Path,
-    bytes: &[u8],
-    format: &Format,
-    ctx: &IngestContext,
-) -> Result<FileIngest> {
+pub fn ingest_bytes(path: &Path, bytes: &[u8], format: &Format, ctx: &IngestContext) -> Result<FileIngest> {
     match format {
         Format::DeepStateDaily => deepstate_daily::ingest(path, bytes, ctx),
     }
@@ -108,31 +103,19 @@ pub fn ingest_bytes(
 /// Lists the files a path stands for: the file itself, or every `.geojson`
 /// / `.geojson.gz` / `.json` file under a folder, sorted by name.
 pub fn expand_path(path: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut out = vec![];
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     for e in entries {
-        let e = e.map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let e = e.map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         let p = e.path();
         if p.is_dir() {
             out.extend(expand_path(&p)?);
         } else if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
-            if name.ends_with(".geojson")
-                || name.ends_with(".geojson.gz")
-                || name.ends_with(".json")
-            {
+            if name.ends_with(".geojson") || name.ends_with(".geojson.gz") || name.ends_with(".json") {
                 out.push(p);
             }
         }
@@ -167,11 +150,7 @@ pub fn assemble(
     mut report: FileReport,
     ctx: &IngestContext,
 ) -> Result<FileIngest> {
-    let mut snapshot = Snapshot {
-        source,
-        taken_at,
-        layers: vec![],
-    };
+    let mut snapshot = Snapshot { source, taken_at, layers: vec![] };
     for &class in classes {
         let polygons = classified.by_class.remove(&class).unwrap_or_default();
         let mut kept = Vec::with_capacity(polygons.len());
@@ -197,9 +176,5 @@ pub fn assemble(
             format!("internal: {} {class} polygon(s) classified but the format does not publish {class}", polys.len()),
         ));
     }
-    Ok(FileIngest {
-        path: path.to_path_buf(),
-        snapshot,
-        report,
-    })
+    Ok(FileIngest { path: path.to_path_buf(), snapshot, report })
 }
