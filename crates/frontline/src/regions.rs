@@ -134,11 +134,14 @@ fn crop_to_rect(mp: &MultiPolygon<f64>, r: Rect<f64>) -> MultiPolygon<f64> {
     MultiPolygon::new(polygons)
 }
 
+type Inside = fn(Coord<f64>, f64) -> bool;
+type Cut = fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>;
+
 fn crop_ring(ring: &LineString<f64>, r: Rect<f64>) -> Option<LineString<f64>> {
     let (lo, hi) = (r.min(), r.max());
     let mut pts: Vec<Coord<f64>> = ring.0.clone();
     // Each pass keeps one side of one edge of the rectangle.
-    let sides: [(fn(Coord<f64>, f64) -> bool, fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>, f64); 4] = [
+    let sides: [(Inside, Cut, f64); 4] = [
         (|c, v| c.x >= v, cut_x, lo.x),
         (|c, v| c.x <= v, cut_x, hi.x),
         (|c, v| c.y >= v, cut_y, lo.y),
