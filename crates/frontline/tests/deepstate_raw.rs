@@ -1,5 +1,7 @@
 //! DeepState raw snapshots (shared/data/deepstate/raw), all 255 files.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a failure is the report
+
 use frontline::geodesy::GeodesicAreaM2;
 use frontline::ingest::{self, deepstate_raw, reader, Format, IngestContext};
 use frontline::regions::{self, Reference, Territory};

@@ -260,7 +260,7 @@ pub fn assemble(
         let union = clean::union_polygons(kept, &mut report.repairs);
         snapshot.set_layer(class, union);
     }
-    for (class, polys) in classified.by_class {
+    if let Some((class, polys)) = classified.by_class.into_iter().next() {
         return Err(Error::file(
             path,
             format!("internal: {} {class} polygon(s) classified but the format does not publish {class}", polys.len()),
