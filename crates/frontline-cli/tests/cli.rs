@@ -123,3 +123,53 @@ fn bad_input_fails_cleanly_and_leaves_store_unchanged() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no source 'nope'"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn isw_folder_ingests_except_misdated_files() {
+    let dir = tmpdir("isw");
+    let db = dir.join("t.db");
+    let control = shared_data().join("isw/control");
+    let o = frontline(&db, &["ingest", control.to_str().expect("utf8")]);
+    assert!(!o.status.success(), "two misdated files must make the run fail");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().filter(|l| l.contains("2202-02-0")).count(), 2, "{err}");
+    assert!(stdout(&o).contains("37 file(s) written"), "{}", stdout(&o));
+    let o = frontline(&db, &["snapshots", "--source", "isw", "--format", "csv"]);
+    assert_eq!(stdout(&o).lines().count(), 1 + 37);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn any_geojson_with_a_mapping() {
+    // ISW's simplified control file read as "any GeoJSON": the areas its
+    // features publish (`area_km2`) sum to 112,621.19 km².
+    let dir = tmpdir("mapped");
+    let db = dir.join("t.db");
+    let file = shared_data().join("isw/control/2025-08-11.geojson");
+    let o = frontline(
+        &db,
+        &[
+            "ingest",
+            file.to_str().expect("utf8"),
+            "--map",
+            "layer_type=ukraine_control_map:occupied",
+            "--source",
+            "my-map",
+            "--date-property",
+            "date",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = frontline(&db, &["area", "--source", "my-map", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v[0]["date"], "2025-08-11");
+    let km2 = v[0]["occupied_km2"].as_f64().expect("number");
+    assert!((km2 - 112_621.19).abs() / 112_621.19 < 0.001, "{km2}");
+    // A file whose format cannot be told from its name asks for --as or --map.
+    let unknown = dir.join("control-map.geojson");
+    std::fs::copy(&file, &unknown).expect("copy");
+    let o = frontline(&db, &["ingest", unknown.to_str().expect("utf8")]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--map"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -40,6 +40,7 @@ struct Row {
 fn frontline_series(files: &[PathBuf], region: &Path) -> Vec<Row> {
     let region = load_territory("land", region).expect("region");
     let ctx = IngestContext::default();
+    let t0 = Instant::now();
     let snaps: Vec<_> = files
         .par_iter()
         .map(|f| {
@@ -47,8 +48,10 @@ fn frontline_series(files: &[PathBuf], region: &Path) -> Vec<Row> {
             ingest_bytes(f, &bytes, &Format::DeepStateDaily, &ctx).expect("ingest").snapshot
         })
         .collect();
+    let t1 = Instant::now();
     let areas: Vec<f64> =
         class_area_series_km2(&snaps, ControlClass::Occupied).into_iter().map(|a| a.unwrap_or(0.0)).collect();
+    let t2 = Instant::now();
     let changes: Vec<(f64, f64)> = snaps
         .par_windows(2)
         .map(|w| {
@@ -60,6 +63,14 @@ fn frontline_series(files: &[PathBuf], region: &Path) -> Vec<Row> {
             (g.geodesic_area_km2(), l.geodesic_area_km2())
         })
         .collect();
+    if std::env::var_os("FRONTLINE_BENCH_PHASES").is_some() {
+        eprintln!(
+            "phases: ingest {:.3} s, area {:.3} s, gained/lost {:.3} s",
+            (t1 - t0).as_secs_f64(),
+            (t2 - t1).as_secs_f64(),
+            t2.elapsed().as_secs_f64()
+        );
+    }
     snaps
         .iter()
         .enumerate()
@@ -111,6 +122,10 @@ fn main() {
         engine.as_secs_f64() / parse.as_secs_f64()
     );
 
+    if std::env::var_os("FRONTLINE_BENCH_SKIP_BASELINE").is_some() {
+        println!("baseline skipped (FRONTLINE_BENCH_SKIP_BASELINE is set): no ratio to geopandas");
+        return;
+    }
     let script = shared.join("bench/area_series_geopandas.py");
     let t = Instant::now();
     let out = Command::new("python3").arg(&script).arg(&daily).arg(&region).output();

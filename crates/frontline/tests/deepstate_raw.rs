@@ -39,14 +39,8 @@ fn every_polygon_of_every_file_is_classified_or_skipped_and_no_satire_is_counted
     let results: Vec<_> = files
         .par_iter()
         .map(|p| {
-            assert_eq!(
-                Format::detect(p),
-                Some(Format::DeepStateRaw),
-                "{}",
-                p.display()
-            );
-            let r = ingest::ingest_file(p, &Format::DeepStateRaw, &ctx)
-                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(Format::detect(p), Some(Format::DeepStateRaw), "{}", p.display());
+            let r = ingest::ingest_file(p, &Format::DeepStateRaw, &ctx).unwrap_or_else(|e| panic!("{e}"));
             // No occupied polygon outside Ukraine: Karelia, East Prussia,
             // the Kurils, Abkhazia, Ichkeria... lie outside this box, and
             // Transnistria (about 4,000 km², in Moldova) would lie outside the
@@ -63,11 +57,7 @@ fn every_polygon_of_every_file_is_classified_or_skipped_and_no_satire_is_counted
                 }
                 if reference.lies_outside(poly) {
                     let km2 = poly.geodesic_area_km2();
-                    assert!(
-                        km2 < 1.0,
-                        "{}: {km2} km² occupied outside Ukraine",
-                        p.display()
-                    );
+                    assert!(km2 < 1.0, "{}: {km2} km² occupied outside Ukraine", p.display());
                 }
             }
             r.report
@@ -88,16 +78,10 @@ fn every_polygon_of_every_file_is_classified_or_skipped_and_no_satire_is_counted
         degenerate += r.repairs.degenerate_rings;
         warned_files += usize::from(!r.warnings.is_empty());
     }
-    let satirical: usize = skipped
-        .iter()
-        .filter(|(k, _)| k.starts_with("satirical territory"))
-        .map(|(_, n)| n)
-        .sum();
+    let satirical: usize = skipped.iter().filter(|(k, _)| k.starts_with("satirical territory")).map(|(_, n)| n).sum();
     eprintln!("classes {per_class:?}\nskipped {skipped:#?}\ndegenerate rings {degenerate}");
     assert!(
-        skipped
-            .keys()
-            .all(|k| !k.starts_with("unknown") && !k.contains("neither")),
+        skipped.keys().all(|k| !k.starts_with("unknown") && !k.contains("neither")),
         "a key or colour the rules do not know: {skipped:?}"
     );
     // Independent inventory (benches/oracles/deepstate_raw_inventory.py,
@@ -121,47 +105,24 @@ fn last_snapshot_matches_the_independent_reference_areas() {
     let data = data_dir();
     let with_sea = Arc::new(regions::load_reference(&Reference::WithSea, &data).unwrap());
     let land = regions::load_reference(&Reference::Land, &data).unwrap();
-    let ctx = IngestContext {
-        territory: Some(with_sea.clone()),
-    };
+    let ctx = IngestContext { territory: Some(with_sea.clone()) };
     let path = data.join("deepstate/raw/1754251105.geojson.gz");
     let r = ingest::ingest_file(&path, &Format::DeepStateRaw, &ctx).unwrap();
-    assert_eq!(
-        r.snapshot.taken_at.to_rfc3339(),
-        "2025-08-03T19:58:25+00:00"
-    );
-    let area =
-        |t: &Territory, c: ControlClass| t.clip(r.snapshot.layer(c).unwrap()).geodesic_area_km2();
+    assert_eq!(r.snapshot.taken_at.to_rfc3339(), "2025-08-03T19:58:25+00:00");
+    let area = |t: &Territory, c: ControlClass| t.clip(r.snapshot.layer(c).unwrap()).geodesic_area_km2();
     let measured = [
         ("gray with sea", area(&with_sea, ControlClass::Gray), 1014.0),
         ("gray land", area(&land, ControlClass::Gray), 979.0),
-        (
-            "occupied with sea",
-            area(&with_sea, ControlClass::Occupied),
-            114_275.0,
-        ),
-        (
-            "occupied land",
-            area(&land, ControlClass::Occupied),
-            112_518.0,
-        ),
+        ("occupied with sea", area(&with_sea, ControlClass::Occupied), 114_275.0),
+        ("occupied land", area(&land, ControlClass::Occupied), 112_518.0),
     ];
     eprintln!("{measured:?}\n{:?}", r.report);
     // Reference values: shared/data/README.md (GeographicLib, key-based classes).
     for (what, got, want) in measured {
-        assert!(
-            relative_diff(got, want) < 0.005,
-            "{what}: {got:.1} km² vs {want} km²"
-        );
+        assert!(relative_diff(got, want) < 0.005, "{what}: {got:.1} km² vs {want} km²");
     }
     // Satirical territories are skipped by key (12 of them), not by the territory.
-    let satirical: usize = r
-        .report
-        .skipped
-        .iter()
-        .filter(|(k, _)| k.starts_with("satirical"))
-        .map(|(_, n)| n)
-        .sum();
+    let satirical: usize = r.report.skipped.iter().filter(|(k, _)| k.starts_with("satirical")).map(|(_, n)| n).sum();
     assert_eq!(satirical, 12);
 }
 
@@ -173,17 +134,8 @@ fn colour_and_key_classes_agree_across_the_switch() {
     let with_sea = regions::load_reference(&Reference::WithSea, &data).unwrap();
     let ctx = IngestContext::default();
     let read = |name: &str| {
-        let r = ingest::ingest_file(
-            &data.join("deepstate/raw").join(name),
-            &Format::DeepStateRaw,
-            &ctx,
-        )
-        .unwrap();
-        let a = |c| {
-            with_sea
-                .clip(r.snapshot.layer(c).unwrap())
-                .geodesic_area_km2()
-        };
+        let r = ingest::ingest_file(&data.join("deepstate/raw").join(name), &Format::DeepStateRaw, &ctx).unwrap();
+        let a = |c| with_sea.clip(r.snapshot.layer(c).unwrap()).geodesic_area_km2();
         (a(ControlClass::Occupied), a(ControlClass::Gray))
     };
     let (occ_colour, gray_colour) = read("1710798442.geojson.gz");
@@ -193,12 +145,7 @@ fn colour_and_key_classes_agree_across_the_switch() {
     assert!(relative_diff(gray_colour, gray_key) < 0.10);
     // Shapely + pyproj on the same files (benches/oracles/deepstate_raw_inventory.py --areas):
     // 2024-03-18 occupied 108,692.6 km², gray 533.4; 2024-03-25 occupied 108,707.4, gray 535.7.
-    for (got, want) in [
-        (occ_colour, 108_692.6),
-        (gray_colour, 533.4),
-        (occ_key, 108_707.4),
-        (gray_key, 535.7),
-    ] {
+    for (got, want) in [(occ_colour, 108_692.6), (gray_colour, 533.4), (occ_key, 108_707.4), (gray_key, 535.7)] {
         assert!(relative_diff(got, want) < 0.001, "{got:.1} vs {want}");
     }
 }

@@ -43,10 +43,7 @@ fn every_file_ingests_but_the_two_misdated_ones() {
                         .take_while(|c| c.is_ascii_digit() || *c == '-')
                         .filter(char::is_ascii_digit)
                         .collect();
-                    assert_eq!(
-                        r.snapshot.taken_at.format("%Y%m%d%H%M%S").to_string(),
-                        format!("{digits}000000")
-                    );
+                    assert_eq!(r.snapshot.taken_at.format("%Y%m%d%H%M%S").to_string(), format!("{digits}000000"));
                     let expected = if name(&path).contains("CoTinUkraine") {
                         vec![ControlClass::Occupied]
                     } else if name(&path).contains("Advance") {
@@ -97,11 +94,7 @@ fn layered_2023_files_keep_assessed_layers_and_count_claims() {
         let skipped = |k: &str| r.report.skipped.get(k).copied().unwrap_or(0);
         assert_eq!(r.report.polygons[&ControlClass::Occupied], occ, "{file}");
         assert_eq!(r.report.polygons[&ControlClass::Gray], gray, "{file}");
-        assert_eq!(
-            skipped("claimed layer, not assessed control (Russian claims)"),
-            ru_claims,
-            "{file}"
-        );
+        assert_eq!(skipped("claimed layer, not assessed control (Russian claims)"), ru_claims, "{file}");
         assert_eq!(
             skipped("claimed layer, not assessed control (Ukrainian counteroffensive claims)"),
             ua_claims,
@@ -125,27 +118,15 @@ fn control_2025_08_11_area_matches_its_published_feature_areas() {
     let unclipped = occupied.geodesic_area_km2();
     let on_land = land.clip(occupied).geodesic_area_km2();
     let in_sea_ref = with_sea.clip(occupied).geodesic_area_km2();
-    eprintln!(
-        "unclipped {unclipped:.1}, land {on_land:.1}, with sea {in_sea_ref:.1}; {:?}",
-        r.report
-    );
+    eprintln!("unclipped {unclipped:.1}, land {on_land:.1}, with sea {in_sea_ref:.1}; {:?}", r.report);
     let published = 112_621.19;
     // The same geometry, unclipped: only the area algorithm differs
     // (measured 112,674 km², +0.05 %).
-    assert!(
-        (unclipped - published).abs() / published < 0.001,
-        "{unclipped:.1} km² vs {published}"
-    );
+    assert!((unclipped - published).abs() / published < 0.001, "{unclipped:.1} km² vs {published}");
     // Clipped to land it is 1.3 % smaller (111,127 km²): ISW's outline runs
     // out over the Sea of Azov and Crimea's coast, which the land outline
     // cuts off; the with-sea reference keeps it (112,626 km²).
-    assert!(
-        (on_land - published).abs() / published < 0.02,
-        "{on_land:.1} km² vs {published}"
-    );
-    assert!(
-        (in_sea_ref - published).abs() / published < 0.002,
-        "{in_sea_ref:.1} km² vs {published}"
-    );
+    assert!((on_land - published).abs() / published < 0.02, "{on_land:.1} km² vs {published}");
+    assert!((in_sea_ref - published).abs() / published < 0.002, "{in_sea_ref:.1} km² vs {published}");
     assert_eq!(r.report.skipped.get("feature without geometry"), Some(&3));
 }

@@ -2,9 +2,11 @@
 
 use crate::context::Context;
 use anyhow::{bail, Result};
-use frontline::ingest::{expand_path, ingest_bytes, reader, FileIngest, Format, IngestContext};
+use frontline::ingest::mapped::Mapping;
+use frontline::ingest::{detect_or, expand_path, ingest_bytes, reader, FileIngest, Format, IngestContext};
 use frontline::regions::{load_reference, Reference};
 use frontline::store::{content_hash, PutOutcome, Store};
+use frontline::SourceId;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -19,20 +21,46 @@ pub struct Args {
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Read every file as this format instead of recognising it by name
-    /// (deepstate-daily).
-    #[arg(long = "as", value_name = "FORMAT")]
+    /// (deepstate-daily, deepstate-raw, isw).
+    #[arg(long = "as", value_name = "FORMAT", conflicts_with = "map")]
     as_format: Option<String>,
+    /// Any other GeoJSON: map a property's values to classes, e.g.
+    /// `status=occupied:occupied,status=contested:gray,*:occupied`
+    /// (`*:CLASS` for features no rule matches; without it they are skipped).
+    #[arg(long, value_name = "RULES")]
+    map: Option<String>,
+    /// With --map: the source name to store the snapshots under.
+    #[arg(long, default_value = "custom", requires = "map")]
+    source: String,
+    /// With --map: the snapshot's date (YYYY-MM-DD), if neither a date
+    /// property nor the file name gives it.
+    #[arg(long, value_parser = crate::context::parse_date, requires = "map")]
+    date: Option<chrono::NaiveDate>,
+    /// With --map: a property holding the date (every feature must agree).
+    #[arg(long, requires = "map")]
+    date_property: Option<String>,
 }
 
-fn explicit_format(name: &str) -> Result<Format> {
-    match name {
-        "deepstate-daily" => Ok(Format::DeepStateDaily),
-        other => bail!("unknown format '{other}'; known: deepstate-daily"),
+fn explicit_format(args: &Args) -> Result<Option<Format>> {
+    if let Some(rules) = &args.map {
+        let mut m = Mapping::parse_rules(SourceId::new(args.source.clone()), rules)?;
+        m.taken_at = args.date.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc());
+        m.date_property = args.date_property.clone();
+        return Ok(Some(Format::Mapped(m)));
+    }
+    match args.as_format.as_deref() {
+        None => Ok(None),
+        Some(name) => match Format::parse(name) {
+            Some(f) => Ok(Some(f)),
+            None => {
+                bail!("unknown format '{name}'; known: {} (or --map for any other GeoJSON)", Format::NAMES.join(", "))
+            }
+        },
     }
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
-    let explicit = args.as_format.as_deref().map(explicit_format).transpose()?;
+    let explicit = explicit_format(&args)?;
     let mut files = vec![];
     for p in &args.paths {
         files.extend(expand_path(p)?);
@@ -46,12 +74,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let mut errors: Vec<String> = vec![];
     let mut jobs = vec![];
     for f in files {
-        match explicit.clone().or_else(|| Format::detect(&f)) {
-            Some(format) => jobs.push((f, format)),
-            None => errors.push(format!(
-                "{}: format not recognised from the file name; pass --as FORMAT (deepstate-daily)",
-                f.display()
-            )),
+        match detect_or(&f, explicit.as_ref()) {
+            Ok(format) => jobs.push((f, format)),
+            Err(e) => errors.push(e.to_string()),
         }
     }
 

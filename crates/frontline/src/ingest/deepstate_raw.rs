@@ -66,13 +66,11 @@ pub fn classify_by_key(key: &str) -> Verdict {
         "geoJSON.status.dismissed" => Verdict::Class(Liberated),
         // "dismissed_at {{at:16.03 -17.03}}": liberated, with the date in the key.
         k if k.starts_with("geoJSON.status.dismissed_at") => Verdict::Class(Liberated),
-        "geoJSON.territories.ordlo"
-        | "geoJSON.territories.crimea"
-        | "geoJSON.territories.tuzla" => Verdict::Class(Occupied),
-        "geoJSON.zmiinyi_island" => Verdict::Class(Liberated),
-        k if k.starts_with("geoJSON.territories.") => {
-            Verdict::Skip(format!("satirical territory (key {k})"))
+        "geoJSON.territories.ordlo" | "geoJSON.territories.crimea" | "geoJSON.territories.tuzla" => {
+            Verdict::Class(Occupied)
         }
+        "geoJSON.zmiinyi_island" => Verdict::Class(Liberated),
+        k if k.starts_with("geoJSON.territories.") => Verdict::Skip(format!("satirical territory (key {k})")),
         k => Verdict::Skip(format!("unknown key {k:?}")),
     }
 }
@@ -81,10 +79,7 @@ pub fn classify_by_key(key: &str) -> Verdict {
 /// before it they are black and `#880e4f` is Transnistria (the 2022-05-23
 /// snapshot is the last of that scheme).
 fn transnistria_colour_until() -> DateTime<Utc> {
-    NaiveDate::from_ymd_opt(2022, 5, 30)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or_default()
-        .and_utc()
+    NaiveDate::from_ymd_opt(2022, 5, 30).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default().and_utc()
 }
 
 /// Classifies by fill colour, the only signal before 2024-03-25.
@@ -93,9 +88,9 @@ pub fn classify_by_fill(fill: &str, taken_at: DateTime<Utc>) -> Verdict {
     let fill = fill.trim().to_ascii_lowercase();
     match fill.as_str() {
         "#a52714" | "#000000" => Verdict::Class(Occupied),
-        "#880e4f" if taken_at < transnistria_colour_until() => Verdict::Skip(
-            "satirical territory (fill #880e4f before 2022-05-30: Transnistria)".into(),
-        ),
+        "#880e4f" if taken_at < transnistria_colour_until() => {
+            Verdict::Skip("satirical territory (fill #880e4f before 2022-05-30: Transnistria)".into())
+        }
         "#880e4f" => Verdict::Class(Occupied),
         "#bcaaa4" | "#bdbdbd" | "#757575" => Verdict::Class(Gray),
         "#0f9d58" | "#0288d1" | "#01579b" => Verdict::Class(Liberated),
@@ -107,11 +102,7 @@ pub fn classify_by_fill(fill: &str, taken_at: DateTime<Utc>) -> Verdict {
 /// Classifies one feature: by key when it has one, else by colour.
 /// Returns the verdict and, when both signals exist and name different
 /// classes, the colour's verdict (for the report's disagreement count).
-pub fn classify(
-    name: Option<&str>,
-    fill: Option<&str>,
-    taken_at: DateTime<Utc>,
-) -> (Verdict, Option<Verdict>) {
+pub fn classify(name: Option<&str>, fill: Option<&str>, taken_at: DateTime<Utc>) -> (Verdict, Option<Verdict>) {
     let by_fill = fill.map(|f| classify_by_fill(f, taken_at));
     match name.and_then(key_from_name) {
         Some(key) => {
@@ -123,29 +114,17 @@ pub fn classify(
             };
             (by_key, disagreement)
         }
-        None => (
-            by_fill.unwrap_or_else(|| Verdict::Skip("polygon with neither key nor fill".into())),
-            None,
-        ),
+        None => (by_fill.unwrap_or_else(|| Verdict::Skip("polygon with neither key nor fill".into())), None),
     }
 }
 
 pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<FileIngest> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let taken_at = taken_at_from_name(name).ok_or_else(|| {
-        Error::file(
-            path,
-            "not a DeepState raw snapshot name (expected <10-digit unix timestamp>.geojson.gz)",
-        )
+        Error::file(path, "not a DeepState raw snapshot name (expected <10-digit unix timestamp>.geojson.gz)")
     })?;
     let features = reader::parse_features(path, bytes)?;
-    let mut report = FileReport {
-        features: features.len(),
-        ..FileReport::default()
-    };
+    let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
     // (key, fill, key's class, colour's verdict) -> polygons: one warning line each.
     let mut disagreements: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
@@ -162,23 +141,14 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
         }
         let (verdict, disagreement) = classify(f.prop_str("name"), f.prop_str("fill"), taken_at);
         if let (Verdict::Class(class), Some(by_fill)) = (&verdict, disagreement) {
-            let key = f
-                .prop_str("name")
-                .and_then(key_from_name)
-                .unwrap_or_default();
+            let key = f.prop_str("name").and_then(key_from_name).unwrap_or_default();
             let fill = f.prop_str("fill").unwrap_or_default();
             let by_fill = match by_fill {
                 Verdict::Class(c) => c.to_string(),
                 Verdict::Skip(reason) => reason,
             };
-            *disagreements
-                .entry((
-                    key.to_string(),
-                    fill.to_string(),
-                    class.to_string(),
-                    by_fill,
-                ))
-                .or_default() += f.polygons.len();
+            *disagreements.entry((key.to_string(), fill.to_string(), class.to_string(), by_fill)).or_default() +=
+                f.polygons.len();
         }
         match verdict {
             Verdict::Class(class) => {
@@ -198,15 +168,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
             "{n} polygon(s) keyed {key} ({class}) are drawn in {fill} ({by_fill}): classified by the key"
         ));
     }
-    assemble(
-        path,
-        SourceId::new(SourceId::DEEPSTATE_RAW),
-        taken_at,
-        &CLASSES,
-        classified,
-        report,
-        ctx,
-    )
+    assemble(path, SourceId::new(SourceId::DEEPSTATE_RAW), taken_at, &CLASSES, classified, report, ctx)
 }
 
 #[cfg(test)]
@@ -215,10 +177,7 @@ mod tests {
     use ControlClass::*;
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-        NaiveDate::from_ymd_opt(y, m, d)
-            .and_then(|d| d.and_hms_opt(12, 0, 0))
-            .map(|d| d.and_utc())
-            .expect("valid date")
+        NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(12, 0, 0)).map(|d| d.and_utc()).expect("valid date")
     }
 
     #[test]
@@ -244,42 +203,19 @@ mod tests {
 
     #[test]
     fn key_rules() {
-        assert_eq!(
-            classify_by_key("geoJSON.status.dismissed_at {{at:16.03 -17.03}}"),
-            Verdict::Class(Liberated)
-        );
-        assert_eq!(
-            classify_by_key("geoJSON.territories.tuzla"),
-            Verdict::Class(Occupied)
-        );
-        assert_eq!(
-            classify_by_key("geoJSON.zmiinyi_island"),
-            Verdict::Class(Liberated)
-        );
-        assert!(
-            matches!(classify_by_key("geoJSON.territories.karelia"), Verdict::Skip(r) if r.contains("satirical"))
-        );
-        assert!(
-            matches!(classify_by_key("geoJSON.status.new"), Verdict::Skip(r) if r.contains("geoJSON.status.new"))
-        );
+        assert_eq!(classify_by_key("geoJSON.status.dismissed_at {{at:16.03 -17.03}}"), Verdict::Class(Liberated));
+        assert_eq!(classify_by_key("geoJSON.territories.tuzla"), Verdict::Class(Occupied));
+        assert_eq!(classify_by_key("geoJSON.zmiinyi_island"), Verdict::Class(Liberated));
+        assert!(matches!(classify_by_key("geoJSON.territories.karelia"), Verdict::Skip(r) if r.contains("satirical")));
+        assert!(matches!(classify_by_key("geoJSON.status.new"), Verdict::Skip(r) if r.contains("geoJSON.status.new")));
     }
 
     #[test]
     fn colour_rules_follow_the_calendar() {
-        assert!(
-            matches!(classify_by_fill("#880e4f", at(2022, 5, 23)), Verdict::Skip(r) if r.contains("Transnistria"))
-        );
-        assert_eq!(
-            classify_by_fill("#880e4f", at(2022, 5, 30)),
-            Verdict::Class(Occupied)
-        );
-        assert_eq!(
-            classify_by_fill("#BDBDBD", at(2023, 1, 1)),
-            Verdict::Class(Gray)
-        );
-        assert!(
-            matches!(classify_by_fill("#123456", at(2023, 1, 1)), Verdict::Skip(r) if r.contains("#123456"))
-        );
+        assert!(matches!(classify_by_fill("#880e4f", at(2022, 5, 23)), Verdict::Skip(r) if r.contains("Transnistria")));
+        assert_eq!(classify_by_fill("#880e4f", at(2022, 5, 30)), Verdict::Class(Occupied));
+        assert_eq!(classify_by_fill("#BDBDBD", at(2023, 1, 1)), Verdict::Class(Gray));
+        assert!(matches!(classify_by_fill("#123456", at(2023, 1, 1)), Verdict::Skip(r) if r.contains("#123456")));
     }
 
     #[test]

@@ -44,9 +44,7 @@ const SIMPLIFIED_LAYER_TYPE: &str = "ukraine_control_map";
 fn layer_class(layer: &str) -> std::result::Result<ControlClass, String> {
     match layer.trim() {
         "VIEW_RussiaCoTinUkraine_V3" | "ロシア軍支配エリア" => Ok(ControlClass::Occupied),
-        "MDS_AssessedRussianAdvanceInUkraine_view" | "ロシア軍侵攻エリア" => {
-            Ok(ControlClass::Gray)
-        }
+        "MDS_AssessedRussianAdvanceInUkraine_view" | "ロシア軍侵攻エリア" => Ok(ControlClass::Gray),
         "VIEW_ClaimedRussianTerritoryinUkraine_V2" => {
             Err("claimed layer, not assessed control (Russian claims)".into())
         }
@@ -59,9 +57,7 @@ fn layer_class(layer: &str) -> std::result::Result<ControlClass, String> {
 
 /// The file-name stem without `.geojson[.gz]` / `.json`.
 fn stem(name: &str) -> Option<&str> {
-    name.strip_suffix(".geojson.gz")
-        .or_else(|| name.strip_suffix(".geojson"))
-        .or_else(|| name.strip_suffix(".json"))
+    name.strip_suffix(".geojson.gz").or_else(|| name.strip_suffix(".geojson")).or_else(|| name.strip_suffix(".json"))
 }
 
 /// The class of a 2022 file from its name, with its date digits.
@@ -70,16 +66,14 @@ fn split_2022_name(name: &str) -> Option<(&str, ControlClass)> {
     if let Some(d) = stem.strip_suffix(CONTROL_2022) {
         return Some((d, ControlClass::Occupied));
     }
-    stem.strip_suffix(ADVANCE_2022)
-        .map(|d| (d, ControlClass::Gray))
+    stem.strip_suffix(ADVANCE_2022).map(|d| (d, ControlClass::Gray))
 }
 
 /// Whether a file name is unmistakably ISW's (the 2022 layer files). The
 /// other ISW names (`YYYYMMDD`, `YYYY-MM-DD`) are only recognised inside a
 /// folder whose name contains `isw`; see [`super::Format::detect`].
 pub fn is_isw_2022_name(name: &str) -> bool {
-    split_2022_name(name)
-        .is_some_and(|(d, _)| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
+    split_2022_name(name).is_some_and(|(d, _)| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Whether a file name has the shape of the other ISW files: `YYYYMMDD` or
@@ -91,13 +85,7 @@ pub fn is_isw_dated_name(name: &str) -> bool {
     let b = stem.as_bytes();
     match b.len() {
         8 => b.iter().all(u8::is_ascii_digit),
-        10 => b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        }),
+        10 => b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() }),
         _ => false,
     }
 }
@@ -105,11 +93,9 @@ pub fn is_isw_dated_name(name: &str) -> bool {
 /// Parses `YYYYMMDD` or `YYYY-MM-DD`.
 fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
-        (s.len() == 8)
-            .then(|| NaiveDate::parse_from_str(s, "%Y%m%d").ok())
-            .flatten()
-    })
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .or_else(|| (s.len() == 8).then(|| NaiveDate::parse_from_str(s, "%Y%m%d").ok()).flatten())
 }
 
 /// Rejects dates no ISW map can carry (before 2014, or after `today`).
@@ -121,11 +107,7 @@ pub fn check_plausible(path: &Path, date: NaiveDate, today: NaiveDate, what: &st
             format!(
                 "{what} {date} is implausible ({}); the file is misdated at its source: \
                  fix the date in the file and its name, or leave the file out",
-                if date > today {
-                    "in the future"
-                } else {
-                    "before the war began in 2014"
-                }
+                if date > today { "in the future" } else { "before the war began in 2014" }
             ),
         ));
     }
@@ -138,16 +120,10 @@ fn midnight(date: NaiveDate) -> DateTime<Utc> {
 }
 
 pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<FileIngest> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let today = Utc::now().date_naive();
     let features = reader::parse_features(path, bytes)?;
-    let mut report = FileReport {
-        features: features.len(),
-        ..FileReport::default()
-    };
+    let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
 
     for f in &features {
@@ -162,12 +138,8 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
 
     // Which of the three shapes this file has, from its name and content.
     let (date, classes) = if let Some((digits, class)) = split_2022_name(name) {
-        let date = parse_date(digits).ok_or_else(|| {
-            Error::file(
-                path,
-                format!("ISW file name without a YYYYMMDD date: {name}"),
-            )
-        })?;
+        let date = parse_date(digits)
+            .ok_or_else(|| Error::file(path, format!("ISW file name without a YYYYMMDD date: {name}")))?;
         check_plausible(path, date, today, "file-name date")?;
         for f in features {
             for p in f.polygons {
@@ -177,10 +149,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
         (date, vec![class])
     } else if features.iter().any(|f| f.properties.contains_key("layer")) {
         let date = stem(name).and_then(parse_date).ok_or_else(|| {
-            Error::file(
-                path,
-                format!("ISW layered file without a YYYYMMDD date in its name: {name}; rename it"),
-            )
+            Error::file(path, format!("ISW layered file without a YYYYMMDD date in its name: {name}; rename it"))
         })?;
         check_plausible(path, date, today, "file-name date")?;
         for f in features {
@@ -226,15 +195,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
         (date, vec![ControlClass::Occupied])
     };
 
-    assemble(
-        path,
-        SourceId::new(SourceId::ISW),
-        midnight(date),
-        &classes,
-        classified,
-        report,
-        ctx,
-    )
+    assemble(path, SourceId::new(SourceId::ISW), midnight(date), &classes, classified, report, ctx)
 }
 
 /// The date of a simplified-series file: `properties.date`, which every
@@ -245,16 +206,17 @@ fn simplified_date(path: &Path, name: &str, features: &[reader::RawFeature]) -> 
         let Some(text) = f.prop_str("date") else {
             continue;
         };
-        let d = parse_date(text).ok_or_else(|| {
-            Error::feature(path, f.index, format!("date {text:?} is not YYYY-MM-DD"))
-        })?;
+        let d = parse_date(text)
+            .ok_or_else(|| Error::feature(path, f.index, format!("date {text:?} is not YYYY-MM-DD")))?;
         match date {
             None => date = Some(d),
             Some(prev) if prev != d => {
                 return Err(Error::feature(
                     path,
                     f.index,
-                    format!("date {d} differs from the file's other features ({prev}); a snapshot is one day: split the file"),
+                    format!(
+                    "date {d} differs from the file's other features ({prev}); a snapshot is one day: split the file"
+                ),
                 ))
             }
             Some(_) => {}
@@ -262,10 +224,9 @@ fn simplified_date(path: &Path, name: &str, features: &[reader::RawFeature]) -> 
     }
     let from_name = stem(name).and_then(parse_date);
     match (date, from_name) {
-        (Some(d), Some(n)) if d != n => Err(Error::file(
-            path,
-            format!("properties.date {d} and the file name's date {n} differ; fix one of them"),
-        )),
+        (Some(d), Some(n)) if d != n => {
+            Err(Error::file(path, format!("properties.date {d} and the file name's date {n} differ; fix one of them")))
+        }
         (Some(d), _) | (None, Some(d)) => Ok(d),
         (None, None) => Err(Error::file(
             path,
@@ -280,15 +241,9 @@ mod tests {
 
     #[test]
     fn names() {
-        assert!(is_isw_2022_name(
-            "20220401_RussianAssessedCoTinUkraine.geojson.gz"
-        ));
-        assert!(is_isw_2022_name(
-            "20220401_RussianAssessedAdvanceinUkraine.geojson"
-        ));
-        assert!(!is_isw_2022_name(
-            "x_RussianAssessedAdvanceinUkraine.geojson"
-        ));
+        assert!(is_isw_2022_name("20220401_RussianAssessedCoTinUkraine.geojson.gz"));
+        assert!(is_isw_2022_name("20220401_RussianAssessedAdvanceinUkraine.geojson"));
+        assert!(!is_isw_2022_name("x_RussianAssessedAdvanceinUkraine.geojson"));
         assert!(is_isw_dated_name("20230503.geojson.gz"));
         assert!(is_isw_dated_name("2202-02-02.geojson"));
         assert!(!is_isw_dated_name("1754251105.geojson.gz"));
@@ -297,14 +252,8 @@ mod tests {
 
     #[test]
     fn layers() {
-        assert_eq!(
-            layer_class("ロシア軍支配エリア"),
-            Ok(ControlClass::Occupied)
-        );
-        assert_eq!(
-            layer_class("MDS_AssessedRussianAdvanceInUkraine_view"),
-            Ok(ControlClass::Gray)
-        );
+        assert_eq!(layer_class("ロシア軍支配エリア"), Ok(ControlClass::Occupied));
+        assert_eq!(layer_class("MDS_AssessedRussianAdvanceInUkraine_view"), Ok(ControlClass::Gray));
         assert!(layer_class("ウクライナ軍反撃エリア").is_err_and(|r| r.contains("claimed")));
         assert!(layer_class("something").is_err_and(|r| r.contains("something")));
     }
@@ -314,9 +263,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
         let p = Path::new("2202-02-02.geojson");
         let d = NaiveDate::from_ymd_opt(2202, 2, 2).expect("date");
-        let e = check_plausible(p, d, today, "date")
-            .expect_err("future")
-            .to_string();
+        let e = check_plausible(p, d, today, "date").expect_err("future").to_string();
         assert!(e.contains("2202-02-02") && e.contains("future"), "{e}");
         let d = NaiveDate::from_ymd_opt(2013, 12, 31).expect("date");
         assert!(check_plausible(p, d, today, "date").is_err());
@@ -329,25 +276,13 @@ mod tests {
           {"type":"Feature","properties":{"date":"2025-08-11","area_km2":1,"layer_type":"ukraine_control_map"},
            "geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1,48],[37.1,48.1],[37,48]]]}},
           {"type":"Feature","properties":{"date":"2025-08-11","layer_type":"ukraine_control_map"},"geometry":null}]}"#;
-        let r = ingest(
-            Path::new("x/2025-08-11.geojson"),
-            text.as_bytes(),
-            &IngestContext::default(),
-        )
-        .expect("ingests");
-        assert_eq!(
-            r.snapshot.taken_at.to_rfc3339(),
-            "2025-08-11T00:00:00+00:00"
-        );
+        let r = ingest(Path::new("x/2025-08-11.geojson"), text.as_bytes(), &IngestContext::default()).expect("ingests");
+        assert_eq!(r.snapshot.taken_at.to_rfc3339(), "2025-08-11T00:00:00+00:00");
         assert_eq!(r.report.skipped.get("feature without geometry"), Some(&1));
         assert_eq!(r.report.polygons.get(&ControlClass::Occupied), Some(&1));
-        let e = ingest(
-            Path::new("x/2025-08-12.geojson"),
-            text.as_bytes(),
-            &IngestContext::default(),
-        )
-        .expect_err("name and property disagree")
-        .to_string();
+        let e = ingest(Path::new("x/2025-08-12.geojson"), text.as_bytes(), &IngestContext::default())
+            .expect_err("name and property disagree")
+            .to_string();
         assert!(e.contains("2025-08-12") && e.contains("2025-08-11"), "{e}");
     }
 }

@@ -57,20 +57,16 @@ impl Mapping {
         let mut values = vec![];
         let mut default = None;
         for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-            let (lhs, class) = rule
-                .rsplit_once(':')
-                .ok_or_else(|| bad(rule, "no :CLASS"))?;
-            let class = ControlClass::parse(class)
-                .ok_or_else(|| bad(rule, "the class must be occupied, gray or liberated"))?;
+            let (lhs, class) = rule.rsplit_once(':').ok_or_else(|| bad(rule, "no :CLASS"))?;
+            let class =
+                ControlClass::parse(class).ok_or_else(|| bad(rule, "the class must be occupied, gray or liberated"))?;
             if lhs.trim() == "*" {
                 if default.replace(class).is_some() {
                     return Err(bad(rule, "a second *:CLASS"));
                 }
                 continue;
             }
-            let (prop, value) = lhs
-                .split_once('=')
-                .ok_or_else(|| bad(rule, "no PROPERTY=VALUE"))?;
+            let (prop, value) = lhs.split_once('=').ok_or_else(|| bad(rule, "no PROPERTY=VALUE"))?;
             let prop = prop.trim();
             if prop.is_empty() {
                 return Err(bad(rule, "empty property name"));
@@ -78,10 +74,7 @@ impl Mapping {
             match &property {
                 None => property = Some(prop.to_string()),
                 Some(p) if p != prop => {
-                    return Err(bad(
-                        rule,
-                        &format!("every rule must name the same property (first was {p:?})"),
-                    ))
+                    return Err(bad(rule, &format!("every rule must name the same property (first was {p:?})")))
                 }
                 Some(_) => {}
             }
@@ -93,28 +86,15 @@ impl Mapping {
         }
         let property = property.ok_or_else(|| {
             Error::Request(
-                "a mapping needs at least one PROPERTY=VALUE:CLASS rule (e.g. status=occupied:occupied)"
-                    .into(),
+                "a mapping needs at least one PROPERTY=VALUE:CLASS rule (e.g. status=occupied:occupied)".into(),
             )
         })?;
-        Ok(Mapping {
-            source,
-            property,
-            values,
-            default,
-            taken_at: None,
-            date_property: None,
-        })
+        Ok(Mapping { source, property, values, default, taken_at: None, date_property: None })
     }
 
     /// The classes this mapping can produce (every one is published, even empty).
     pub fn classes(&self) -> Vec<ControlClass> {
-        let mut c: Vec<ControlClass> = self
-            .values
-            .iter()
-            .map(|(_, c)| *c)
-            .chain(self.default)
-            .collect();
+        let mut c: Vec<ControlClass> = self.values.iter().map(|(_, c)| *c).chain(self.default).collect();
         c.sort();
         c.dedup();
         c
@@ -178,18 +158,10 @@ pub fn date_in_name(name: &str) -> Option<NaiveDate> {
     None
 }
 
-pub(super) fn ingest(
-    path: &Path,
-    bytes: &[u8],
-    mapping: &Mapping,
-    ctx: &IngestContext,
-) -> Result<FileIngest> {
+pub(super) fn ingest(path: &Path, bytes: &[u8], mapping: &Mapping, ctx: &IngestContext) -> Result<FileIngest> {
     let features = reader::parse_features(path, bytes)?;
     let taken_at = taken_at(path, mapping, &features)?;
-    let mut report = FileReport {
-        features: features.len(),
-        ..FileReport::default()
-    };
+    let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
     for f in features {
         report.repairs.unclosed_rings += f.unclosed_rings;
@@ -215,22 +187,10 @@ pub(super) fn ingest(
             }
         }
     }
-    assemble(
-        path,
-        mapping.source.clone(),
-        taken_at,
-        &mapping.classes(),
-        classified,
-        report,
-        ctx,
-    )
+    assemble(path, mapping.source.clone(), taken_at, &mapping.classes(), classified, report, ctx)
 }
 
-fn taken_at(
-    path: &Path,
-    mapping: &Mapping,
-    features: &[reader::RawFeature],
-) -> Result<DateTime<Utc>> {
+fn taken_at(path: &Path, mapping: &Mapping, features: &[reader::RawFeature]) -> Result<DateTime<Utc>> {
     if let Some(t) = mapping.taken_at {
         return Ok(t);
     }
@@ -263,20 +223,14 @@ fn taken_at(
             return Ok(t);
         }
     }
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    date_in_name(name)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc())
-        .ok_or_else(|| {
-            Error::file(
-                path,
-                "no date for this snapshot: pass one (--date YYYY-MM-DD), name a date property, \
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    date_in_name(name).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc()).ok_or_else(|| {
+        Error::file(
+            path,
+            "no date for this snapshot: pass one (--date YYYY-MM-DD), name a date property, \
                  or put YYYY-MM-DD in the file name",
-            )
-        })
+        )
+    })
 }
 
 #[cfg(test)]
@@ -304,10 +258,7 @@ mod tests {
         assert_eq!(m.property, "status");
         assert_eq!(
             m.values,
-            vec![
-                ("occupied".to_string(), ControlClass::Occupied),
-                ("a:b".to_string(), ControlClass::Gray)
-            ]
+            vec![("occupied".to_string(), ControlClass::Occupied), ("a:b".to_string(), ControlClass::Gray)]
         );
         assert_eq!(m.default, Some(ControlClass::Liberated));
         for bad in [
@@ -319,10 +270,7 @@ mod tests {
             "=x:gray",
             "status=x:gray,status=x:occupied",
         ] {
-            assert!(
-                Mapping::parse_rules(SourceId::new("m"), bad).is_err(),
-                "{bad:?} must be rejected"
-            );
+            assert!(Mapping::parse_rules(SourceId::new("m"), bad).is_err(), "{bad:?} must be rejected");
         }
     }
 
@@ -330,17 +278,8 @@ mod tests {
     fn classifies_and_counts_unmapped() {
         let mut m = mapping("status=occupied:occupied,status=contested:gray");
         m.date_property = Some("day".into());
-        let r = ingest(
-            Path::new("any.geojson"),
-            DOC.as_bytes(),
-            &m,
-            &IngestContext::default(),
-        )
-        .expect("ingests");
-        assert_eq!(
-            r.snapshot.date(),
-            NaiveDate::from_ymd_opt(2024, 5, 1).expect("date")
-        );
+        let r = ingest(Path::new("any.geojson"), DOC.as_bytes(), &m, &IngestContext::default()).expect("ingests");
+        assert_eq!(r.snapshot.date(), NaiveDate::from_ymd_opt(2024, 5, 1).expect("date"));
         // The unit square and the half-square triangle, in square degrees.
         let occ = r.snapshot.layer(ControlClass::Occupied).expect("occupied");
         assert!((occ.unsigned_area() - 1.0).abs() < 1e-12);
@@ -348,58 +287,31 @@ mod tests {
         assert!((gray.unsigned_area() - 0.5).abs() < 1e-12);
         assert!(r.snapshot.layer(ControlClass::Liberated).is_none());
         assert_eq!(r.report.skipped.get("unmapped status=\"rumour\""), Some(&1));
-        assert_eq!(
-            r.report.skipped.get("point or line (not territory)"),
-            Some(&1)
-        );
+        assert_eq!(r.report.skipped.get("point or line (not territory)"), Some(&1));
     }
 
     #[test]
     fn date_sources_in_order() {
         let m = mapping("status=occupied:occupied,*:gray");
-        let e = ingest(
-            Path::new("any.geojson"),
-            DOC.as_bytes(),
-            &m,
-            &IngestContext::default(),
-        )
-        .expect_err("no date anywhere")
-        .to_string();
+        let e = ingest(Path::new("any.geojson"), DOC.as_bytes(), &m, &IngestContext::default())
+            .expect_err("no date anywhere")
+            .to_string();
         assert!(e.contains("--date"), "{e}");
-        let r = ingest(
-            Path::new("map_20240502.geojson"),
-            DOC.as_bytes(),
-            &m,
-            &IngestContext::default(),
-        )
-        .expect("date from name");
-        assert_eq!(
-            r.snapshot.taken_at.to_rfc3339(),
-            "2024-05-02T00:00:00+00:00"
-        );
+        let r = ingest(Path::new("map_20240502.geojson"), DOC.as_bytes(), &m, &IngestContext::default())
+            .expect("date from name");
+        assert_eq!(r.snapshot.taken_at.to_rfc3339(), "2024-05-02T00:00:00+00:00");
         assert_eq!(r.report.polygons.get(&ControlClass::Gray), Some(&2));
         let mut m2 = m.clone();
         m2.taken_at = parse_instant("2024-05-03T10:00:00Z");
-        let r = ingest(
-            Path::new("map_20240502.geojson"),
-            DOC.as_bytes(),
-            &m2,
-            &IngestContext::default(),
-        )
-        .expect("explicit date");
-        assert_eq!(
-            r.snapshot.taken_at.to_rfc3339(),
-            "2024-05-03T10:00:00+00:00"
-        );
+        let r = ingest(Path::new("map_20240502.geojson"), DOC.as_bytes(), &m2, &IngestContext::default())
+            .expect("explicit date");
+        assert_eq!(r.snapshot.taken_at.to_rfc3339(), "2024-05-03T10:00:00+00:00");
     }
 
     #[test]
     fn dates_in_names() {
         let d = |s: &str| date_in_name(s).map(|d| d.to_string());
-        assert_eq!(
-            d("front 2024-05-02 final.geojson").as_deref(),
-            Some("2024-05-02")
-        );
+        assert_eq!(d("front 2024-05-02 final.geojson").as_deref(), Some("2024-05-02"));
         assert_eq!(d("x_20240502.json").as_deref(), Some("2024-05-02"));
         assert_eq!(d("1754251105.geojson"), None);
         assert_eq!(d("20241302.geojson"), None);

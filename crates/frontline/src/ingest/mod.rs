@@ -59,11 +59,7 @@ impl Format {
             return Some(Format::Isw);
         }
         let in_isw_folder = path.parent().is_some_and(|dir| {
-            dir.components().any(|c| {
-                c.as_os_str()
-                    .to_str()
-                    .is_some_and(|s| s.to_ascii_lowercase().contains("isw"))
-            })
+            dir.components().any(|c| c.as_os_str().to_str().is_some_and(|s| s.to_ascii_lowercase().contains("isw")))
         });
         if in_isw_folder && isw::is_isw_dated_name(name) {
             return Some(Format::Isw);
@@ -103,7 +99,7 @@ pub fn detect_or(path: &Path, explicit: Option<&Format>) -> Result<Format> {
         Error::file(
             path,
             format!(
-                "format not recognised from the file name; pass --format ({}) or, for any other \
+                "format not recognised from the file name; pass --as ({}) or, for any other \
                  GeoJSON, --map PROPERTY=VALUE:CLASS,... (e.g. --map status=occupied:occupied,status=contested:gray)",
                 Format::NAMES.join(", ")
             ),
@@ -255,19 +251,10 @@ mod format_tests {
     #[test]
     fn detects_published_names() {
         let d = |p: &str| Format::detect(Path::new(p));
-        assert_eq!(
-            d("a/deepstatemap_data_20260101.geojson"),
-            Some(Format::DeepStateDaily)
-        );
+        assert_eq!(d("a/deepstatemap_data_20260101.geojson"), Some(Format::DeepStateDaily));
         assert_eq!(d("raw/1754251105.geojson.gz"), Some(Format::DeepStateRaw));
-        assert_eq!(
-            d("x/20220401_RussianAssessedCoTinUkraine.geojson.gz"),
-            Some(Format::Isw)
-        );
-        assert_eq!(
-            d("data/isw/full_2023/20230503.geojson.gz"),
-            Some(Format::Isw)
-        );
+        assert_eq!(d("x/20220401_RussianAssessedCoTinUkraine.geojson.gz"), Some(Format::Isw));
+        assert_eq!(d("data/isw/full_2023/20230503.geojson.gz"), Some(Format::Isw));
         assert_eq!(d("data/ISW/control/2202-02-02.geojson"), Some(Format::Isw));
         // The same generic names elsewhere are not guessed.
         assert_eq!(d("maps/20230503.geojson.gz"), None);
@@ -276,16 +263,10 @@ mod format_tests {
 
     #[test]
     fn undetected_file_asks_for_a_format() {
-        let e = detect_or(Path::new("maps/front.geojson"), None)
-            .expect_err("unknown")
-            .to_string();
-        assert!(e.contains("--format") && e.contains("--map"), "{e}");
+        let e = detect_or(Path::new("maps/front.geojson"), None).expect_err("unknown").to_string();
+        assert!(e.contains("--as") && e.contains("--map"), "{e}");
         let m = Mapping::parse_rules(SourceId::new("mine"), "k=v:gray").expect("rules");
-        let f = detect_or(
-            Path::new("maps/front.geojson"),
-            Some(&Format::Mapped(m.clone())),
-        )
-        .expect("explicit");
+        let f = detect_or(Path::new("maps/front.geojson"), Some(&Format::Mapped(m.clone()))).expect("explicit");
         assert_eq!(f.source(), SourceId::new("mine"));
         assert_eq!(Format::parse("ISW"), Some(Format::Isw));
     }
