@@ -12,9 +12,10 @@
 //! Needs `python3 -m pip install geopandas==1.2.0 shapely==2.2.0 pyproj==3.7.2`
 //! for the baseline; without it the frontline side still runs.
 
-use frontline::area::{class_area_series_km2, gained_lost};
+use frontline::area::class_area_series_km2;
 use frontline::geodesy::GeodesicAreaM2;
 use frontline::ingest::{expand_path, ingest_bytes, reader, Format, IngestContext};
+use frontline::overlay::gained_lost;
 use frontline::regions::load_territory;
 use frontline::ControlClass;
 use rayon::prelude::*;

@@ -206,48 +206,7 @@ pub fn change(
     Some((row, ChangeGeometry { gained, lost }))
 }
 
-/// `(b − a, a − b)` from one overlay graph: building the graph is most of
-/// the cost, and both differences read the same graph.
-pub fn gained_lost(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
-    use i_overlay::core::fill_rule::FillRule;
-    use i_overlay::core::overlay_rule::OverlayRule;
-    use i_overlay::core::solver::Solver;
-    use i_overlay::float::overlay::{FloatOverlay, OverlayOptions};
-    use i_overlay::i_shape::base::data::Shapes;
-
-    let paths = |mp: &MultiPolygon<f64>| -> Vec<Vec<[f64; 2]>> {
-        mp.0.iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .map(|r| {
-                let pts = &r.0[..r.0.len().saturating_sub(1)];
-                pts.iter().map(|c| [c.x, c.y]).collect()
-            })
-            .collect()
-    };
-    let to_geo = |shapes: Shapes<[f64; 2]>| -> MultiPolygon<f64> {
-        let ring = |c: Vec<[f64; 2]>| geo::LineString::from(c.into_iter().map(|[x, y]| (x, y)).collect::<Vec<_>>());
-        MultiPolygon::new(
-            shapes
-                .into_iter()
-                .filter_map(|shape| {
-                    let mut contours = shape.into_iter();
-                    let exterior = ring(contours.next()?);
-                    Some(geo::Polygon::new(exterior, contours.map(ring).collect()))
-                })
-                .collect(),
-        )
-    };
-    let (pa, pb) = (paths(a), paths(b));
-    // Subject = b, clip = a: Difference = b − a (gained), InverseDifference = a − b (lost).
-    let mut overlay = FloatOverlay::with_subj_and_clip_custom(&pb, &pa, OverlayOptions::ogc(), Solver::default());
-    let Some(graph) = overlay.build_graph_view(FillRule::EvenOdd) else {
-        return (MultiPolygon::new(vec![]), MultiPolygon::new(vec![]));
-    };
-    let mut buffer = Default::default();
-    let gained = to_geo(graph.extract_shapes(OverlayRule::Difference, &mut buffer));
-    let lost = to_geo(graph.extract_shapes(OverlayRule::InverseDifference, &mut buffer));
-    (gained, lost)
-}
+pub use crate::overlay::gained_lost;
 
 /// The step of a change table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -387,22 +346,6 @@ mod tests {
                 ("2025-03".into(), d("2025-03-01"), d("2025-03-10")),
             ]
         );
-    }
-
-    #[test]
-    fn gained_lost_match_two_differences() {
-        use geo::polygon;
-        let a =
-            MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 2.0), (x: 0.0, y: 2.0)]]);
-        let b =
-            MultiPolygon::new(vec![polygon![(x: 1.0, y: 0.0), (x: 3.0, y: 0.0), (x: 3.0, y: 2.0), (x: 1.0, y: 2.0)]]);
-        let (g, l) = gained_lost(&a, &b);
-        // Hand calculation: b − a = [2,3]x[0,2], a − b = [0,1]x[0,2].
-        use geo::Area;
-        assert!((g.unsigned_area() - 2.0).abs() < 1e-12);
-        assert!((l.unsigned_area() - 2.0).abs() < 1e-12);
-        assert!(g.0[0].exterior().0.iter().all(|c| c.x >= 2.0 - 1e-12));
-        assert!(l.0[0].exterior().0.iter().all(|c| c.x <= 1.0 + 1e-12));
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub fn ring_area_perimeter_m(ring: &LineString<f64>) -> (f64, f64) {
 /// [`EdgeAreaCache::next_generation`] between snapshots.
 #[derive(Default)]
 pub struct EdgeAreaCache {
-    current: std::collections::HashMap<[u64; 4], (f64, f64)>,
-    previous: std::collections::HashMap<[u64; 4], (f64, f64)>,
+    current: EdgeMap,
+    previous: EdgeMap,
     /// Edge terms found in the cache.
     pub hits: usize,
     /// Edge terms computed.
@@ -93,6 +93,30 @@ impl EdgeAreaCache {
                 exterior - holes
             })
             .sum()
+    }
+}
+
+type EdgeMap = std::collections::HashMap<[u64; 4], (f64, f64), std::hash::BuildHasherDefault<EdgeHasher>>;
+
+/// A multiply-rotate hasher (FxHash's) for coordinate bit patterns: the
+/// keys are not attacker-chosen, and SipHash would cost as much as the
+/// lookups save.
+#[derive(Default)]
+struct EdgeHasher(u64);
+
+impl std::hash::Hasher for EdgeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 

@@ -4,9 +4,7 @@
 use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
 use crate::ingest::{clean, reader};
-use geo::{
-    BooleanOps, BoundingRect, Contains, Coord, InteriorPoint, Intersects, LineString, MultiPolygon, Polygon, Rect,
-};
+use geo::{BoundingRect, Contains, Coord, InteriorPoint, Intersects, MultiPolygon, Polygon, Rect};
 use std::path::{Path, PathBuf};
 
 /// The built-in reference territories (measures.md, "Reference territory").
@@ -107,77 +105,15 @@ impl Territory {
                     Coord { x: b.min().x - margin, y: b.min().y - margin },
                     Coord { x: b.max().x + margin, y: b.max().y + margin },
                 );
-                let cropped = crop_to_rect(&self.geometry, window);
+                let cropped = crate::overlay::crop_to_rect(&self.geometry, window);
                 if cropped.0.is_empty() {
                     return MultiPolygon::new(vec![]);
                 }
-                mp.intersection(&cropped)
+                crate::overlay::intersection(mp, &cropped)
             }
             _ => MultiPolygon::new(vec![]),
         }
     }
-}
-
-/// Sutherland–Hodgman clipping of every ring to an axis-aligned rectangle.
-/// The result may carry zero-width slivers along the rectangle's edges; it
-/// is only fit as the input of a boolean overlay, which removes them.
-fn crop_to_rect(mp: &MultiPolygon<f64>, r: Rect<f64>) -> MultiPolygon<f64> {
-    let polygons =
-        mp.0.iter()
-            .filter(|p| p.bounding_rect().is_some_and(|b| b.intersects(&r)))
-            .filter_map(|p| {
-                let exterior = crop_ring(p.exterior(), r)?;
-                let holes = p.interiors().iter().filter_map(|h| crop_ring(h, r)).collect();
-                Some(Polygon::new(exterior, holes))
-            })
-            .collect();
-    MultiPolygon::new(polygons)
-}
-
-type Inside = fn(Coord<f64>, f64) -> bool;
-type Cut = fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>;
-
-fn crop_ring(ring: &LineString<f64>, r: Rect<f64>) -> Option<LineString<f64>> {
-    let (lo, hi) = (r.min(), r.max());
-    let mut pts: Vec<Coord<f64>> = ring.0.clone();
-    // Each pass keeps one side of one edge of the rectangle.
-    let sides: [(Inside, Cut, f64); 4] = [
-        (|c, v| c.x >= v, cut_x, lo.x),
-        (|c, v| c.x <= v, cut_x, hi.x),
-        (|c, v| c.y >= v, cut_y, lo.y),
-        (|c, v| c.y <= v, cut_y, hi.y),
-    ];
-    for (inside, cut, v) in sides {
-        if pts.len() < 3 {
-            return None;
-        }
-        let mut out = Vec::with_capacity(pts.len() + 4);
-        for i in 0..pts.len() {
-            let cur = pts[i];
-            let prev = pts[(i + pts.len() - 1) % pts.len()];
-            match (inside(cur, v), inside(prev, v)) {
-                (true, true) => out.push(cur),
-                (true, false) => {
-                    out.push(cut(prev, cur, v));
-                    out.push(cur);
-                }
-                (false, true) => out.push(cut(prev, cur, v)),
-                (false, false) => {}
-            }
-        }
-        pts = out;
-    }
-    (pts.len() >= 3).then(|| LineString::new(pts))
-}
-
-fn cut_x(a: Coord<f64>, b: Coord<f64>, x: f64) -> Coord<f64> {
-    let t = (x - a.x) / (b.x - a.x);
-    Coord { x, y: a.y + t * (b.y - a.y) }
-}
-
-fn cut_y(a: Coord<f64>, b: Coord<f64>, y: f64) -> Coord<f64> {
-    let t = (y - a.y) / (b.y - a.y);
-    Coord { x: a.x + t * (b.x - a.x), y }
 }
 
 /// Reads every polygon of a boundary file into one valid geometry.
@@ -262,7 +198,7 @@ pub fn load_regions(path: &Path) -> Result<Vec<Region>> {
 mod tests {
     use super::*;
     use crate::geodesy::GeodesicAreaM2;
-    use geo::polygon;
+    use geo::{polygon, BooleanOps};
 
     #[test]
     fn clip_equals_plain_intersection() {

@@ -1,9 +1,7 @@
 //! Turning a class's polygons as drawn into one valid geometry, counting
 //! every repair so that nothing changes an area silently.
 
-use geo::bool_ops::FillRule;
 use geo::orient::{Direction, Orient};
-use geo::BooleanOps;
 use geo::{Area, LineString, MultiPolygon, Polygon};
 use serde::Serialize;
 
@@ -74,7 +72,7 @@ pub fn union_polygons(polygons: Vec<Polygon<f64>>, counts: &mut RepairCounts) ->
     // as GEOS's make_valid does.
     let oriented: Vec<Polygon<f64>> = polygons.into_iter().map(|p| p.orient(Direction::Default)).collect();
     let parts_sq_deg: f64 = oriented.iter().map(|p| p.unsigned_area()).sum();
-    let union = MultiPolygon::new(oriented).union_with_fill_rule(&MultiPolygon::new(vec![]), FillRule::NonZero);
+    let union = crate::overlay::union_nonzero(&oriented);
     let union_sq_deg = union.unsigned_area();
     // Planar noding moves vertices by ~1e-15 degrees; anything above this is a real change.
     if (parts_sq_deg - union_sq_deg).abs() > 1e-9 * parts_sq_deg.max(1e-12) + 1e-12 {
