@@ -64,15 +64,14 @@ fn overlay_for(subject: &Paths, clip: &Paths) -> FloatOverlay<[f64; 2], f64> {
     let (x0, x1, y0, y1) = THEATRE;
     let inside = subject.iter().chain(clip).flatten().all(|p| p[0] > x0 && p[0] < x1 && p[1] > y0 && p[1] < y1);
     let capacity = subject.iter().chain(clip).map(Vec::len).sum();
-    let overlay = if inside {
+    if inside {
         let adapter = FloatPointAdapter::new(FloatRect::new(x0, x1, y0, y1));
         FloatOverlay::new_custom(adapter, OverlayOptions::ogc(), Solver::default(), capacity)
             .unsafe_add_source(subject, ShapeType::Subject)
             .unsafe_add_source(clip, ShapeType::Clip)
     } else {
         FloatOverlay::with_subj_and_clip_custom(subject, clip, OverlayOptions::ogc(), Solver::default())
-    };
-    overlay
+    }
 }
 
 /// The union of polygons by the non-zero rule: overlaps kept once, holes
