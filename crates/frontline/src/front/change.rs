@@ -3,10 +3,10 @@
 //! advance of the line (measures.md, "Change" and "Frontline").
 
 use super::extract::{FrontExtractor, Frontline, Hostile};
-use super::local::{point_segment_distance, LocalPlane};
+use super::local::{point_segment_distance, short_distance_m, LocalPlane};
 use super::sectors::Sectors;
 use crate::error::{Error, Result};
-use crate::geodesy::{distance_m, GeodesicAreaM2};
+use crate::geodesy::GeodesicAreaM2;
 use crate::model::Snapshot;
 use chrono::NaiveDate;
 use geo::{BooleanOps, BoundingRect, Centroid, Contains, Coord, MultiLineString, MultiPolygon};
@@ -31,23 +31,50 @@ pub struct SectorLength {
 
 /// Splits a front into sectors; the lengths sum to the front's length.
 pub fn sector_lengths(front: &MultiLineString<f64>, sectors: &Sectors) -> Vec<SectorLength> {
-    let mut km = vec![0.0; sectors.len()];
+    walk_front(front, Some(sectors), None).0
+}
+
+/// One pass along a front: per-sector lengths and, when a spacing is given,
+/// the sample points every `spacing_m` along each line (from its start).
+/// Segment lengths are geodesic (short ones through the local plane, within
+/// millimetres of GeographicLib).
+fn walk_front(
+    front: &MultiLineString<f64>,
+    sectors: Option<&Sectors>,
+    spacing_m: Option<f64>,
+) -> (Vec<SectorLength>, Vec<Coord<f64>>) {
+    let mut km = vec![0.0; sectors.map_or(0, Sectors::len)];
     let mut pieces = Vec::new();
+    let mut samples = Vec::new();
     for line in &front.0 {
+        let mut next_m = 0.0;
+        let mut walked_m = 0.0;
         for seg in line.lines() {
-            let len_km = distance_m(seg.start, seg.end) / 1e3;
-            sectors.split_segment(seg.start, seg.end, &mut pieces);
-            for &(s, t0, t1) in &pieces {
-                km[s] += len_km * (t1 - t0);
+            let len_m = short_distance_m(seg.start, seg.end);
+            if let Some(sectors) = sectors {
+                sectors.split_segment(seg.start, seg.end, &mut pieces);
+                for &(s, t0, t1) in &pieces {
+                    km[s] += len_m / 1e3 * (t1 - t0);
+                }
             }
+            if let Some(spacing_m) = spacing_m {
+                while next_m <= walked_m + len_m && len_m > 0.0 {
+                    let t = (next_m - walked_m) / len_m;
+                    samples.push(seg.start + (seg.end - seg.start) * t);
+                    next_m += spacing_m;
+                }
+            }
+            walked_m += len_m;
         }
     }
-    sectors
-        .names()
+    let lengths = sectors
+        .map(Sectors::names)
+        .unwrap_or_default()
         .into_iter()
         .zip(km)
         .map(|(sector, length_km)| SectorLength { sector, length_km })
-        .collect()
+        .collect();
+    (lengths, samples)
 }
 
 /// How far the line moved: signed distances (km) from points sampled every
@@ -193,14 +220,14 @@ pub fn front_change_with(
     let gained_total_m2: f64 = gained_m2.iter().sum();
     let lost_total_m2: f64 = lost_m2.iter().sum();
 
-    let samples = advance_samples(&front_a.lines, &front_b.lines, &ha);
+    let (lengths, points) = walk_front(&front_b.lines, Some(sectors), Some(SAMPLE_SPACING_M));
+    let samples = signed_distances(&front_a.lines, points, &ha);
     let mut per_sector: Vec<Vec<f64>> = vec![vec![]; n];
     let mut all = Vec::with_capacity(samples.len());
     for (p, d_km) in samples {
         per_sector[sectors.sector_of(p)].push(d_km);
         all.push(d_km);
     }
-    let lengths = sector_lengths(&front_b.lines, sectors);
     let sectors_out = lengths
         .into_iter()
         .enumerate()
@@ -238,24 +265,9 @@ pub fn front_change_with(
     })
 }
 
-/// Points every [`SAMPLE_SPACING_M`] along each line (from its start), with
-/// their geodesic positions found by linear interpolation inside segments.
+/// Points every `spacing_m` along each line, from its start.
 pub fn sample_points(lines: &MultiLineString<f64>, spacing_m: f64) -> Vec<Coord<f64>> {
-    let mut out = Vec::new();
-    for line in &lines.0 {
-        let mut next_m = 0.0;
-        let mut walked_m = 0.0;
-        for seg in line.lines() {
-            let len_m = distance_m(seg.start, seg.end);
-            while next_m <= walked_m + len_m && len_m > 0.0 {
-                let t = (next_m - walked_m) / len_m;
-                out.push(seg.start + (seg.end - seg.start) * t);
-                next_m += spacing_m;
-            }
-            walked_m += len_m;
-        }
-    }
-    out
+    walk_front(lines, None, Some(spacing_m)).1
 }
 
 /// Signed distance (km) from each sample of `front_b` to `front_a`.
@@ -263,6 +275,14 @@ pub fn sample_points(lines: &MultiLineString<f64>, spacing_m: f64) -> Vec<Coord<
 pub fn advance_samples(
     front_a: &MultiLineString<f64>,
     front_b: &MultiLineString<f64>,
+    hostile_a: &MultiPolygon<f64>,
+) -> Vec<(Coord<f64>, f64)> {
+    signed_distances(front_a, sample_points(front_b, SAMPLE_SPACING_M), hostile_a)
+}
+
+fn signed_distances(
+    front_a: &MultiLineString<f64>,
+    points: Vec<Coord<f64>>,
     hostile_a: &MultiPolygon<f64>,
 ) -> Vec<(Coord<f64>, f64)> {
     let Some(bbox) = front_a.bounding_rect() else {
@@ -285,10 +305,7 @@ pub fn advance_samples(
         y: p[1],
     };
     let mut out = Vec::new();
-    for p in sample_points(front_b, SAMPLE_SPACING_M) {
-        let Some(near) = tree.nearest_neighbor(&[p.x * k, p.y]) else {
-            continue;
-        };
+    for p in points {
         let plane = LocalPlane::at(p);
         let origin = Coord { x: 0.0, y: 0.0 };
         let seg_m = |s: &RLine<[f64; 2]>| {
@@ -297,6 +314,22 @@ pub fn advance_samples(
                 plane.to_m(unscale(s.from)),
                 plane.to_m(unscale(s.to)),
             )
+        };
+        // Most of a front does not move from one day to the next: a search
+        // in a metre-wide box settles those samples before the costlier
+        // nearest-neighbour search.
+        let (sx, sy) = plane.degrees_for(SAME_LINE_M);
+        let tiny = AABB::from_corners([(p.x - sx) * k, p.y - sy], [(p.x + sx) * k, p.y + sy]);
+        let on_line_m = tree
+            .locate_in_envelope_intersecting(&tiny)
+            .map(seg_m)
+            .fold(f64::INFINITY, f64::min);
+        if on_line_m <= SAME_LINE_M {
+            out.push((p, on_line_m / 1e3));
+            continue;
+        }
+        let Some(near) = tree.nearest_neighbor(&[p.x * k, p.y]) else {
+            continue;
         };
         let first_m = seg_m(near);
         let (dx, dy) = plane.degrees_for(first_m);
@@ -437,7 +470,7 @@ mod tests {
         ])]);
         let pts = sample_points(&line, 1000.0);
         assert_eq!(pts.len(), 112);
-        let d = distance_m(pts[0], pts[111]);
+        let d = crate::geodesy::distance_m(pts[0], pts[111]);
         assert!((d - 111_000.0).abs() < 1.0, "{d}");
     }
 }

@@ -10,19 +10,22 @@
 //! the reference boundary without passing through the band, is kept when
 //! one of its points lies inside the reference (and on land).
 
-use super::local::{band_interval, LocalPlane};
+use super::local::{band_interval, short_distance_m, LocalPlane};
 use crate::error::{Error, Result};
-use crate::geodesy::multiline_length_m;
 use crate::model::{ControlClass, Snapshot};
 use crate::regions::Territory;
 use chrono::NaiveDate;
 use geo::indexed::IntervalTreeMultiPolygon;
 use geo::{
-    BooleanOps, BoundingRect, Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect,
+    BooleanOps, BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPolygon,
+    Polygon, Rect,
 };
 use rstar::primitives::Line as RLine;
 use rstar::{RTree, AABB};
 use serde::{Deserialize, Serialize, Serializer};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Which territory counts as hostile (measures.md, "Inputs").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -132,7 +135,48 @@ pub struct FrontExtractor {
     coast: Option<Band>,
     inside_reference: IntervalTreeMultiPolygon<f64>,
     inside_land: Option<IntervalTreeMultiPolygon<f64>>,
+    reference_bbox: Option<Rect<f64>>,
+    cache: Vec<Mutex<EdgeCache>>,
+    no_bands: Arc<[(f64, f64)]>,
+    tiles: Vec<OnceLock<MultiPolygon<f64>>>,
+    tiles_x: usize,
+    tiles_y: usize,
 }
+
+const TILE_DEG: f64 = 0.5;
+
+type EdgeCache = HashMap<[u64; 4], Arc<[(f64, f64)]>, BuildHasherDefault<EdgeHasher>>;
+
+/// The cache's keys are coordinate bits: a multiply-rotate mix is enough
+/// and much cheaper than SipHash (no untrusted keys: the worst case is a
+/// slower cache, never a wrong answer).
+#[derive(Default)]
+struct EdgeHasher(u64);
+
+impl Hasher for EdgeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(23) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+fn mix(key: &[u64; 4]) -> u64 {
+    let mut h = EdgeHasher::default();
+    for &k in key {
+        h.write_u64(k);
+    }
+    h.finish() >> 32
+}
+
+const CACHE_SHARDS: usize = 64;
+const CACHE_ENTRIES_PER_SHARD: usize = 20_000;
 
 impl std::fmt::Debug for FrontExtractor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -167,6 +211,12 @@ impl FrontExtractor {
                 )));
             }
         }
+        let (tiles_x, tiles_y) = reference.geometry.bounding_rect().map_or((0, 0), |b| {
+            (
+                (b.width() / TILE_DEG).ceil() as usize + 1,
+                (b.height() / TILE_DEG).ceil() as usize + 1,
+            )
+        });
         Ok(FrontExtractor {
             reference_name: reference.name.clone(),
             coast_name: land.map(|l| l.name.clone()),
@@ -182,6 +232,14 @@ impl FrontExtractor {
             }),
             inside_reference: IntervalTreeMultiPolygon::new(&reference.geometry),
             inside_land: land.map(|l| IntervalTreeMultiPolygon::new(&l.geometry)),
+            reference_bbox: reference.geometry.bounding_rect(),
+            cache: (0..CACHE_SHARDS)
+                .map(|_| Mutex::new(EdgeCache::default()))
+                .collect(),
+            no_bands: Arc::from(Vec::new()),
+            tiles: (0..tiles_x * tiles_y).map(|_| OnceLock::new()).collect(),
+            tiles_x,
+            tiles_y,
         })
     }
 
@@ -203,9 +261,19 @@ impl FrontExtractor {
     /// The frontline of a snapshot.
     pub fn frontline(&self, snapshot: &Snapshot) -> Frontline {
         let lines = self.extract(&self.options.hostile.of(snapshot));
+        // Short segments through the local plane (millimetres from
+        // geodesy::multiline_length_m, tested against it), long ones geodesic:
+        // the full geodesic solution for every vertex would cost a third of
+        // the extraction.
+        let length_m: f64 = lines
+            .0
+            .iter()
+            .flat_map(|l| l.lines())
+            .map(|s| short_distance_m(s.start, s.end))
+            .sum();
         Frontline {
             date: snapshot.date(),
-            length_km: multiline_length_m(&lines) / 1e3,
+            length_km: length_m / 1e3,
             lines,
         }
     }
@@ -215,6 +283,14 @@ impl FrontExtractor {
     pub fn extract(&self, hostile: &MultiPolygon<f64>) -> MultiLineString<f64> {
         let mut out = Vec::new();
         for p in &hostile.0 {
+            // Polygons far outside (DeepState's satirical "occupied" Karelia
+            // or Kuril Islands, when ingest kept them) hold no front.
+            if !self
+                .reference_bbox
+                .is_some_and(|r| p.bounding_rect().is_some_and(|b| r.intersects(&b)))
+            {
+                continue;
+            }
             for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
                 self.ring_pieces(ring, &mut out);
             }
@@ -227,43 +303,35 @@ impl FrontExtractor {
         let mut current: Vec<Coord<f64>> = Vec::new();
         let mut first_starts_at_origin = false;
         let mut origin_seen = false;
-        let mut intervals: Vec<(f64, f64)> = Vec::new();
         for edge in ring.lines() {
-            let plane = LocalPlane::at(edge.start);
-            let d = plane.to_m(edge.end);
-            let len_m = (d.x * d.x + d.y * d.y).sqrt();
-            let steps = ((len_m / self.options.max_edge_m).ceil() as usize).max(1);
-            for k in 0..steps {
-                let a = lerp(edge.start, edge.end, k as f64 / steps as f64);
-                let b = lerp(edge.start, edge.end, (k + 1) as f64 / steps as f64);
-                self.band_intervals(a, b, &mut intervals);
-                let mut cursor = 0.0;
-                let mut kept_any_to_end = false;
-                for &(s, e) in intervals.iter().chain(std::iter::once(&(1.0, 1.0))) {
-                    if s > cursor {
-                        let (ka, kb) = (lerp(a, b, cursor), lerp(a, b, s));
-                        if cursor == 0.0 && !current.is_empty() {
-                            current.push(kb);
-                        } else {
-                            self.flush(&mut current, out);
-                            if !origin_seen && cursor == 0.0 {
-                                first_starts_at_origin = true;
-                            }
-                            current.extend([ka, kb]);
+            let (a, b) = (edge.start, edge.end);
+            let bands = self.edge_bands(a, b);
+            let mut cursor = 0.0;
+            let mut kept_to_end = false;
+            for &(s, e) in bands.iter().chain(std::iter::once(&(1.0, 1.0))) {
+                if s > cursor {
+                    let (ka, kb) = (lerp(a, b, cursor), lerp(a, b, s));
+                    if cursor == 0.0 && !current.is_empty() {
+                        current.push(kb);
+                    } else {
+                        self.flush(&mut current, out);
+                        if !origin_seen && cursor == 0.0 {
+                            first_starts_at_origin = true;
                         }
-                        if s < 1.0 {
-                            self.flush(&mut current, out);
-                        } else {
-                            kept_any_to_end = true;
-                        }
+                        current.extend([ka, kb]);
                     }
-                    cursor = cursor.max(e);
+                    if s < 1.0 {
+                        self.flush(&mut current, out);
+                    } else {
+                        kept_to_end = true;
+                    }
                 }
-                if !kept_any_to_end {
-                    self.flush(&mut current, out);
-                }
-                origin_seen = true;
+                cursor = f64::max(cursor, e);
             }
+            if !kept_to_end {
+                self.flush(&mut current, out);
+            }
+            origin_seen = true;
         }
         // A ring's start is arbitrary: a piece that runs through it was cut
         // in two; join the tail to the head.
@@ -279,10 +347,78 @@ impl FrontExtractor {
         }
     }
 
+    /// The parts of edge `a`-`b` (as sorted, merged intervals of its
+    /// parameter t in [0, 1]) that lie within a band. Edges near a boundary
+    /// are cut into pieces of at most `max_edge_m` so that the local plane
+    /// stays small. Memoised: from one day to the next most edges of a map
+    /// are unchanged.
+    fn edge_bands(&self, a: Coord<f64>, b: Coord<f64>) -> Arc<[(f64, f64)]> {
+        let key = [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()];
+        let shard = &self.cache[(mix(&key) % CACHE_SHARDS as u64) as usize];
+        if let Some(hit) = shard.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hit;
+        }
+        let bands = if self.near_any_band(a, b) {
+            self.compute_edge_bands(a, b)
+        } else {
+            self.no_bands.clone()
+        };
+        if let Ok(mut m) = shard.lock() {
+            // Bounded: a long session over many sources starts afresh.
+            if m.len() > CACHE_ENTRIES_PER_SHARD {
+                m.clear();
+            }
+            m.insert(key, bands.clone());
+        }
+        bands
+    }
+
+    fn compute_edge_bands(&self, a: Coord<f64>, b: Coord<f64>) -> Arc<[(f64, f64)]> {
+        let plane = LocalPlane::at(a);
+        let d = plane.to_m(b);
+        let len_m = (d.x * d.x + d.y * d.y).sqrt();
+        let steps = ((len_m / self.options.max_edge_m).ceil() as usize).max(1);
+        let mut all: Vec<(f64, f64)> = Vec::new();
+        let mut part = Vec::new();
+        for k in 0..steps {
+            let (t0, t1) = (k as f64 / steps as f64, (k + 1) as f64 / steps as f64);
+            self.band_intervals(lerp(a, b, t0), lerp(a, b, t1), &mut part);
+            for &(s, e) in &part {
+                let (s, e) = (t0 + s * (t1 - t0), t0 + e * (t1 - t0));
+                match all.last_mut() {
+                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                    _ => all.push((s, e)),
+                }
+            }
+        }
+        Arc::from(all)
+    }
+
+    /// Whether any boundary segment lies within a tolerance of the edge's
+    /// bounding box (a cheap, conservative test).
+    fn near_any_band(&self, a: Coord<f64>, b: Coord<f64>) -> bool {
+        let lat_max = a.y.abs().max(b.y.abs());
+        let plane = LocalPlane::at(Coord { x: a.x, y: lat_max });
+        std::iter::once(&self.border)
+            .chain(self.coast.as_ref())
+            .any(|band| {
+                let (dx, dy) = plane.degrees_for(band.tolerance_m);
+                let env = AABB::from_corners(
+                    [a.x.min(b.x) - dx, a.y.min(b.y) - dy],
+                    [a.x.max(b.x) + dx, a.y.max(b.y) + dy],
+                );
+                band.segments
+                    .locate_in_envelope_intersecting(&env)
+                    .next()
+                    .is_some()
+            })
+    }
+
     /// The merged, sorted sub-intervals of `a`-`b` that lie within a band.
     fn band_intervals(&self, a: Coord<f64>, b: Coord<f64>, out: &mut Vec<(f64, f64)>) {
         out.clear();
-        let plane = LocalPlane::at(lerp(a, b, 0.5));
+        let mid = lerp(a, b, 0.5);
+        let plane = LocalPlane::at(mid);
         let (am, bm) = (plane.to_m(a), plane.to_m(b));
         for band in std::iter::once(&self.border).chain(self.coast.as_ref()) {
             let (dx, dy) = plane.degrees_for(band.tolerance_m);
@@ -338,6 +474,42 @@ impl FrontExtractor {
             && self.inside_land.as_ref().is_none_or(|l| l.contains(&c))
     }
 
+    /// The reference cropped to a grid tile that holds `rect` (tiles are
+    /// `TILE_DEG` apart and twice as wide, so any rect smaller than
+    /// `TILE_DEG` fits one), or the whole reference for larger rects.
+    /// Cropping a small piece against a tile rather than the 28k-vertex
+    /// reference is what makes clipping a daily change cheap.
+    fn tile_for(&self, rect: &Rect<f64>) -> &MultiPolygon<f64> {
+        let Some(rb) = self.reference_bbox else {
+            return &self.reference;
+        };
+        let ix = ((rect.min().x - rb.min().x) / TILE_DEG).floor();
+        let iy = ((rect.min().y - rb.min().y) / TILE_DEG).floor();
+        let (x0, y0) = (rb.min().x + ix * TILE_DEG, rb.min().y + iy * TILE_DEG);
+        let fits = ix >= 0.0
+            && iy >= 0.0
+            && (ix as usize) < self.tiles_x
+            && (iy as usize) < self.tiles_y
+            && rect.max().x < x0 + 2.0 * TILE_DEG
+            && rect.max().y < y0 + 2.0 * TILE_DEG;
+        if !fits {
+            return &self.reference;
+        }
+        let i = iy as usize * self.tiles_x + ix as usize;
+        self.tiles[i].get_or_init(|| {
+            crop_to_rect(
+                &self.reference,
+                Rect::new(
+                    Coord { x: x0, y: y0 },
+                    Coord {
+                        x: x0 + 2.0 * TILE_DEG,
+                        y: y0 + 2.0 * TILE_DEG,
+                    },
+                ),
+            )
+        })
+    }
+
     /// The part of `mp` inside the reference territory, the same as
     /// `Territory::clip` but without overlaying the whole reference: a
     /// polygon whose bounding box meets no reference boundary segment is
@@ -369,7 +541,7 @@ impl FrontExtractor {
                         y: bbox.max().y + margin,
                     },
                 );
-                let cropped = crop_to_rect(&self.reference, crop_box);
+                let cropped = crop_to_rect(self.tile_for(&crop_box), crop_box);
                 out.extend(p.intersection(&cropped));
             } else if p
                 .exterior()
@@ -487,6 +659,7 @@ fn at_y(a: Coord<f64>, b: Coord<f64>, y: f64) -> Coord<f64> {
 mod tests {
     use super::*;
     use crate::front::local::{point_segment_distance, LocalPlane};
+    use crate::geodesy::multiline_length_m;
     use geo::polygon;
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
