@@ -311,8 +311,8 @@ fn signed_distances(
         let seg_m = |s: &RLine<[f64; 2]>| {
             point_segment_distance(
                 origin,
-                plane.to_m(unscale(s.from)),
-                plane.to_m(unscale(s.to)),
+                plane.metres(unscale(s.from)),
+                plane.metres(unscale(s.to)),
             )
         };
         // Most of a front does not move from one day to the next: a search
@@ -349,6 +349,7 @@ fn signed_distances(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::front::{DirectionTown, FrontOptions};

@@ -375,7 +375,7 @@ impl FrontExtractor {
 
     fn compute_edge_bands(&self, a: Coord<f64>, b: Coord<f64>) -> Arc<[(f64, f64)]> {
         let plane = LocalPlane::at(a);
-        let d = plane.to_m(b);
+        let d = plane.metres(b);
         let len_m = (d.x * d.x + d.y * d.y).sqrt();
         let steps = ((len_m / self.options.max_edge_m).ceil() as usize).max(1);
         let mut all: Vec<(f64, f64)> = Vec::new();
@@ -419,7 +419,7 @@ impl FrontExtractor {
         out.clear();
         let mid = lerp(a, b, 0.5);
         let plane = LocalPlane::at(mid);
-        let (am, bm) = (plane.to_m(a), plane.to_m(b));
+        let (am, bm) = (plane.metres(a), plane.metres(b));
         for band in std::iter::once(&self.border).chain(self.coast.as_ref()) {
             let (dx, dy) = plane.degrees_for(band.tolerance_m);
             let env = AABB::from_corners(
@@ -427,11 +427,11 @@ impl FrontExtractor {
                 [a.x.max(b.x) + dx, a.y.max(b.y) + dy],
             );
             for seg in band.segments.locate_in_envelope_intersecting(&env) {
-                let c = plane.to_m(Coord {
+                let c = plane.metres(Coord {
                     x: seg.from[0],
                     y: seg.from[1],
                 });
-                let d = plane.to_m(Coord {
+                let d = plane.metres(Coord {
                     x: seg.to[0],
                     y: seg.to[1],
                 });
@@ -656,6 +656,7 @@ fn at_y(a: Coord<f64>, b: Coord<f64>, y: f64) -> Coord<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::front::local::{point_segment_distance, LocalPlane};
@@ -691,8 +692,8 @@ mod tests {
             let plane = LocalPlane::at(*c);
             let d = point_segment_distance(
                 Coord { x: 0.0, y: 0.0 },
-                plane.to_m(Coord { x: 30.0, y: 47.0 }),
-                plane.to_m(Coord { x: 30.0, y: 50.0 }),
+                plane.metres(Coord { x: 30.0, y: 47.0 }),
+                plane.metres(Coord { x: 30.0, y: 50.0 }),
             );
             assert!(d >= 500.0 - 1e-6, "{c:?} at {d} m");
         }

@@ -41,7 +41,7 @@ impl LocalPlane {
         }
     }
 
-    pub(crate) fn to_m(&self, c: Coord<f64>) -> Coord<f64> {
+    pub(crate) fn metres(self, c: Coord<f64>) -> Coord<f64> {
         Coord {
             x: (c.x - self.origin.x) * self.m_per_deg_lon,
             y: (c.y - self.origin.y) * self.m_per_deg_lat,
@@ -67,7 +67,7 @@ pub(crate) fn short_distance_m(a: Coord<f64>, b: Coord<f64>) -> f64 {
         x: 0.5 * (a.x + b.x),
         y: 0.5 * (a.y + b.y),
     });
-    let d = plane.to_m(b) - plane.to_m(a);
+    let d = plane.metres(b) - plane.metres(a);
     let planar_m = (d.x * d.x + d.y * d.y).sqrt();
     if planar_m < 5_000.0 {
         planar_m
@@ -176,6 +176,7 @@ fn rectangle_interval(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use geo::coord;
