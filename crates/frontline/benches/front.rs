@@ -19,6 +19,16 @@ fn data_dir() -> PathBuf {
     }
 }
 
+/// CPU seconds (user + system) this process has used so far, from
+/// /proc/self/stat (Linux; clock ticks of 1/100 s), or None elsewhere.
+fn cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn main() {
     let data = data_dir();
     let t = Instant::now();
@@ -40,6 +50,7 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
+    let cpu0 = cpu_s();
     let t = Instant::now();
     let ex =
         FrontExtractor::new(&reference, Some(&land), FrontOptions::default()).expect("extractor");
@@ -65,12 +76,19 @@ fn main() {
         .collect();
     let change_s = t.elapsed().as_secs_f64();
     let engine_s = index_s + front_s + change_s;
+    let engine_cpu_s = cpu_s().zip(cpu0).map(|(b, a)| b - a);
     println!(
         "engine: index {index_s:.3} s + {} frontlines {front_s:.3} s + {} per-sector changes {change_s:.3} s = {engine_s:.3} s ({} threads)",
         fronts.len(),
         changes.len(),
         rayon::current_num_threads()
     );
+    if let Some(cpu) = engine_cpu_s {
+        println!("engine CPU time (all threads): {cpu:.2} s");
+    }
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!("load average during the run: {}", load.trim());
+    }
     for f in fronts.iter().step_by(96) {
         println!("  {} front {:.1} km", f.date, f.length_km);
     }

@@ -3,16 +3,18 @@
 //! advance of the line (measures.md, "Change" and "Frontline").
 
 use super::extract::{FrontExtractor, Frontline, Hostile};
-use super::local::{point_segment_distance, short_distance_m, LocalPlane};
+use super::local::{point_segment_distance, short_distance_m, CoordHasher, LocalPlane};
 use super::sectors::Sectors;
 use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
 use crate::model::Snapshot;
 use chrono::NaiveDate;
-use geo::{BooleanOps, BoundingRect, Centroid, Contains, Coord, MultiLineString, MultiPolygon};
+use geo::{BooleanOps, Centroid, Contains, Coord, MultiLineString, MultiPolygon};
 use rstar::primitives::Line as RLine;
 use rstar::{RTree, AABB};
 use serde::Serialize;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 
 /// Spacing of the points sampled along the later front (measures.md).
 pub const SAMPLE_SPACING_M: f64 = 1_000.0;
@@ -42,7 +44,7 @@ fn walk_front(
     front: &MultiLineString<f64>,
     sectors: Option<&Sectors>,
     spacing_m: Option<f64>,
-) -> (Vec<SectorLength>, Vec<Coord<f64>>) {
+) -> (Vec<SectorLength>, Vec<Sample>) {
     let mut km = vec![0.0; sectors.map_or(0, Sectors::len)];
     let mut pieces = Vec::new();
     let mut samples = Vec::new();
@@ -60,7 +62,10 @@ fn walk_front(
             if let Some(spacing_m) = spacing_m {
                 while next_m <= walked_m + len_m && len_m > 0.0 {
                     let t = (next_m - walked_m) / len_m;
-                    samples.push(seg.start + (seg.end - seg.start) * t);
+                    samples.push(Sample {
+                        at: seg.start + (seg.end - seg.start) * t,
+                        segment: segment_key(seg.start, seg.end),
+                    });
                     next_m += spacing_m;
                 }
             }
@@ -267,8 +272,32 @@ pub fn front_change_with(
 
 /// Points every `spacing_m` along each line, from its start.
 pub fn sample_points(lines: &MultiLineString<f64>, spacing_m: f64) -> Vec<Coord<f64>> {
-    walk_front(lines, None, Some(spacing_m)).1
+    walk_front(lines, None, Some(spacing_m))
+        .1
+        .into_iter()
+        .map(|s| s.at)
+        .collect()
 }
+
+/// A point sampled along a front, with the segment it lies on.
+struct Sample {
+    at: Coord<f64>,
+    segment: [u64; 4],
+}
+
+/// A segment's identity, whichever way it runs.
+fn segment_key(a: Coord<f64>, b: Coord<f64>) -> [u64; 4] {
+    let (a, b) = if (a.x, a.y) <= (b.x, b.y) {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()]
+}
+
+/// Below this many (sample, segment) pairs the off-line samples are
+/// measured against every segment rather than through an R-tree.
+const BRUTE_FORCE_PAIRS: usize = 200_000;
 
 /// Signed distance (km) from each sample of `front_b` to `front_a`.
 /// Empty when either front is empty (no line to measure from).
@@ -277,67 +306,56 @@ pub fn advance_samples(
     front_b: &MultiLineString<f64>,
     hostile_a: &MultiPolygon<f64>,
 ) -> Vec<(Coord<f64>, f64)> {
-    signed_distances(front_a, sample_points(front_b, SAMPLE_SPACING_M), hostile_a)
+    let samples = walk_front(front_b, None, Some(SAMPLE_SPACING_M)).1;
+    signed_distances(front_a, samples, hostile_a)
 }
 
 fn signed_distances(
     front_a: &MultiLineString<f64>,
-    points: Vec<Coord<f64>>,
+    samples: Vec<Sample>,
     hostile_a: &MultiPolygon<f64>,
 ) -> Vec<(Coord<f64>, f64)> {
-    let Some(bbox) = front_a.bounding_rect() else {
+    if front_a.0.iter().all(|l| l.0.len() < 2) {
         return vec![];
-    };
-    // Index in degrees with longitude shrunk by the mean latitude's cosine,
-    // so the index's nearest neighbour is close to the metric one; the exact
-    // minimum is then taken in a local plane over every candidate nearby.
-    let k = (0.5 * (bbox.min().y + bbox.max().y)).to_radians().cos();
-    let tree: RTree<RLine<[f64; 2]>> = RTree::bulk_load(
-        front_a
-            .0
-            .iter()
-            .flat_map(|l| l.lines())
-            .map(|s| RLine::new([s.start.x * k, s.start.y], [s.end.x * k, s.end.y]))
-            .collect(),
-    );
-    let unscale = |p: [f64; 2]| Coord {
-        x: p[0] / k,
-        y: p[1],
-    };
-    let mut out = Vec::new();
-    for p in points {
-        let plane = LocalPlane::at(p);
-        let origin = Coord { x: 0.0, y: 0.0 };
-        let seg_m = |s: &RLine<[f64; 2]>| {
-            point_segment_distance(
-                origin,
-                plane.metres(unscale(s.from)),
-                plane.metres(unscale(s.to)),
-            )
-        };
-        // Most of a front does not move from one day to the next: a search
-        // in a metre-wide box settles those samples before the costlier
-        // nearest-neighbour search.
-        let (sx, sy) = plane.degrees_for(SAME_LINE_M);
-        let tiny = AABB::from_corners([(p.x - sx) * k, p.y - sy], [(p.x + sx) * k, p.y + sy]);
-        let on_line_m = tree
-            .locate_in_envelope_intersecting(&tiny)
-            .map(seg_m)
-            .fold(f64::INFINITY, f64::min);
-        if on_line_m <= SAME_LINE_M {
-            out.push((p, on_line_m / 1e3));
-            continue;
+    }
+    // Most of a front does not move from one day to the next: a sample on a
+    // segment that front_a has too is at distance 0, no search needed.
+    let shared: HashSet<[u64; 4], BuildHasherDefault<CoordHasher>> = front_a
+        .0
+        .iter()
+        .flat_map(|l| l.lines())
+        .map(|s| segment_key(s.start, s.end))
+        .collect();
+    let mut out = Vec::with_capacity(samples.len());
+    let mut off = Vec::new();
+    for s in samples {
+        if shared.contains(&s.segment) {
+            out.push((s.at, 0.0));
+        } else {
+            off.push(s.at);
         }
-        let Some(near) = tree.nearest_neighbor(&[p.x * k, p.y]) else {
-            continue;
-        };
-        let first_m = seg_m(near);
-        let (dx, dy) = plane.degrees_for(first_m);
-        let env = AABB::from_corners([(p.x - dx) * k, p.y - dy], [(p.x + dx) * k, p.y + dy]);
-        let d_m = tree
-            .locate_in_envelope_intersecting(&env)
-            .map(seg_m)
-            .fold(first_m, f64::min);
+    }
+    let segments: Vec<(Coord<f64>, Coord<f64>)> = front_a
+        .0
+        .iter()
+        .flat_map(|l| l.lines())
+        .map(|s| (s.start, s.end))
+        .collect();
+    let distances_m = if off.len() * segments.len() <= BRUTE_FORCE_PAIRS {
+        off.iter()
+            .map(|&p| {
+                let plane = LocalPlane::at(p);
+                let origin = Coord { x: 0.0, y: 0.0 };
+                segments
+                    .iter()
+                    .map(|&(a, b)| point_segment_distance(origin, plane.metres(a), plane.metres(b)))
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect()
+    } else {
+        nearest_by_tree(&segments, &off)
+    };
+    for (p, d_m) in off.into_iter().zip(distances_m) {
         let signed_m = if d_m > SAME_LINE_M && hostile_a.contains(&p) {
             -d_m
         } else {
@@ -346,6 +364,48 @@ fn signed_distances(
         out.push((p, signed_m / 1e3));
     }
     out
+}
+
+/// Distance (m) from each point to the nearest segment, through an R-tree.
+fn nearest_by_tree(segments: &[(Coord<f64>, Coord<f64>)], points: &[Coord<f64>]) -> Vec<f64> {
+    let mean_lat = segments.iter().map(|s| s.0.y).sum::<f64>() / segments.len().max(1) as f64;
+    // Index in degrees with longitude shrunk by the mean latitude's cosine,
+    // so the index's nearest neighbour is close to the metric one; the exact
+    // minimum is then taken in a local plane over every candidate nearby.
+    let k = mean_lat.to_radians().cos();
+    let tree: RTree<RLine<[f64; 2]>> = RTree::bulk_load(
+        segments
+            .iter()
+            .map(|(a, b)| RLine::new([a.x * k, a.y], [b.x * k, b.y]))
+            .collect(),
+    );
+    let unscale = |p: [f64; 2]| Coord {
+        x: p[0] / k,
+        y: p[1],
+    };
+    points
+        .iter()
+        .map(|&p| {
+            let plane = LocalPlane::at(p);
+            let origin = Coord { x: 0.0, y: 0.0 };
+            let seg_m = |s: &RLine<[f64; 2]>| {
+                point_segment_distance(
+                    origin,
+                    plane.metres(unscale(s.from)),
+                    plane.metres(unscale(s.to)),
+                )
+            };
+            let Some(near) = tree.nearest_neighbor(&[p.x * k, p.y]) else {
+                return f64::INFINITY;
+            };
+            let first_m = seg_m(near);
+            let (dx, dy) = plane.degrees_for(first_m);
+            let env = AABB::from_corners([(p.x - dx) * k, p.y - dy], [(p.x + dx) * k, p.y + dy]);
+            tree.locate_in_envelope_intersecting(&env)
+                .map(seg_m)
+                .fold(first_m, f64::min)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -451,6 +511,35 @@ mod tests {
     fn two_km_advance_at_60n() {
         // benches/oracles/front_synthetic.py
         check_two_km(60.0, 60.017_951_316_750, 111_566_231.118_530);
+    }
+
+    #[test]
+    fn tree_search_finds_the_line_2_km_away() {
+        // The R-tree path (used for many off-line samples): segments of
+        // 0.01° along lat 48, points on the parallel 2 km north (oracle
+        // latitude), and one point 2 km north of the line's west end.
+        let lat_b = 48.017_987_148_581;
+        let segments: Vec<(Coord<f64>, Coord<f64>)> = (0..100)
+            .map(|i| {
+                let x = 30.0 + 0.01 * i as f64;
+                (
+                    Coord { x, y: 48.0 },
+                    Coord {
+                        x: x + 0.01,
+                        y: 48.0,
+                    },
+                )
+            })
+            .collect();
+        let points: Vec<Coord<f64>> = (0..50)
+            .map(|i| Coord {
+                x: 30.01 + 0.019 * i as f64,
+                y: lat_b,
+            })
+            .collect();
+        for d in nearest_by_tree(&segments, &points) {
+            assert!((d - 2_000.0).abs() < 2.0, "{d}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! the reference boundary without passing through the band, is kept when
 //! one of its points lies inside the reference (and on land).
 
-use super::local::{band_interval, short_distance_m, LocalPlane};
+use super::local::{band_interval, short_distance_m, CoordHasher, LocalPlane};
 use crate::error::{Error, Result};
 use crate::model::{ControlClass, Snapshot};
 use crate::regions::Territory;
@@ -145,30 +145,10 @@ pub struct FrontExtractor {
 
 const TILE_DEG: f64 = 0.5;
 
-type EdgeCache = HashMap<[u64; 4], Arc<[(f64, f64)]>, BuildHasherDefault<EdgeHasher>>;
-
-/// The cache's keys are coordinate bits: a multiply-rotate mix is enough
-/// and much cheaper than SipHash (no untrusted keys: the worst case is a
-/// slower cache, never a wrong answer).
-#[derive(Default)]
-struct EdgeHasher(u64);
-
-impl Hasher for EdgeHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(23) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
+type EdgeCache = HashMap<[u64; 4], Arc<[(f64, f64)]>, BuildHasherDefault<CoordHasher>>;
 
 fn mix(key: &[u64; 4]) -> u64 {
-    let mut h = EdgeHasher::default();
+    let mut h = CoordHasher::default();
     for &k in key {
         h.write_u64(k);
     }
@@ -769,6 +749,47 @@ mod tests {
         use geo::Area;
         let planar = ex.clip_to_reference(&hostile).unsigned_area();
         assert!((planar - 0.75).abs() < 1e-12, "{planar}");
+    }
+
+    #[test]
+    fn contested_ground_joins_the_hostile_side() {
+        use crate::model::SourceId;
+        use chrono::{TimeZone, Utc};
+        // Occupied lon 30..31, gray lon 31..31.2, both lat 48..49, inside a
+        // large reference: the front of occupied alone is its ring; with
+        // gray, the ring of the union (the shared side at lon 31 vanishes).
+        let reference = Territory::new("ref", rect(28.0, 46.0, 34.0, 51.0));
+        let mut snap = Snapshot {
+            source: SourceId::new("test"),
+            taken_at: Utc.with_ymd_and_hms(2025, 1, 1, 3, 0, 0).unwrap(),
+            layers: vec![],
+        };
+        snap.set_layer(ControlClass::Occupied, rect(30.0, 48.0, 31.0, 49.0));
+        snap.set_layer(ControlClass::Gray, rect(31.0, 48.0, 31.2, 49.0));
+        let occupied = FrontExtractor::new(&reference, None, FrontOptions::default()).unwrap();
+        let both = FrontExtractor::new(
+            &reference,
+            None,
+            FrontOptions {
+                hostile: Hostile::OccupiedOrContested,
+                ..FrontOptions::default()
+            },
+        )
+        .unwrap();
+        let ring_m = |x0: f64, x1: f64| {
+            let r = LineString::from(vec![
+                (x0, 48.0),
+                (x1, 48.0),
+                (x1, 49.0),
+                (x0, 49.0),
+                (x0, 48.0),
+            ]);
+            crate::geodesy::line_length_m(&r)
+        };
+        let a = occupied.frontline(&snap).length_km * 1e3;
+        let b = both.frontline(&snap).length_km * 1e3;
+        assert!((a - ring_m(30.0, 31.0)).abs() < 1.0, "{a}");
+        assert!((b - ring_m(30.0, 31.2)).abs() < 1.0, "{b}");
     }
 
     #[test]

@@ -215,3 +215,83 @@ impl Sectors {
         out.push((sb, lo, 1.0));
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use geo::{coord, polygon};
+
+    #[test]
+    fn nearest_town_on_the_sphere() {
+        let s = Sectors::default_towns();
+        assert_eq!(s.len(), DIRECTION_TOWNS.len());
+        let names = s.names();
+        // A point in Pokrovsk itself, and one 1 km north of Kupiansk.
+        let at = |lon, lat| names[s.sector_of(coord! {x: lon, y: lat})].clone();
+        assert_eq!(at(37.17585, 48.28198), "Pokrovsk");
+        assert_eq!(at(37.61581, 49.719), "Kupiansk");
+        // Two towns on one parallel: the bisector is the middle meridian
+        // (symmetry), whatever the latitude.
+        let two = Sectors::from_towns(vec![
+            DirectionTown {
+                name: "w".into(),
+                lon: 30.0,
+                lat: 60.0,
+            },
+            DirectionTown {
+                name: "e".into(),
+                lon: 32.0,
+                lat: 60.0,
+            },
+        ])
+        .unwrap();
+        let mut pieces = vec![];
+        two.split_segment(
+            coord! {x: 30.5, y: 61.0},
+            coord! {x: 31.5, y: 61.0},
+            &mut pieces,
+        );
+        assert_eq!(pieces.len(), 2);
+        assert!((pieces[0].2 - 0.5).abs() < 1e-9, "{pieces:?}");
+    }
+
+    #[test]
+    fn bad_towns_are_refused() {
+        assert!(Sectors::from_towns(vec![]).is_err());
+        let bad = DirectionTown {
+            name: "x".into(),
+            lon: 30.0,
+            lat: 95.0,
+        };
+        assert!(Sectors::from_towns(vec![bad]).is_err());
+    }
+
+    #[test]
+    fn polygon_sectors_from_a_file() {
+        let dir = std::env::temp_dir().join(format!("front-sectors-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("sectors.geojson");
+        std::fs::write(
+            &path,
+            r#"{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"name":"north"},"geometry":{"type":"Polygon","coordinates":[[[30,49],[31,49],[31,50],[30,50],[30,49]]]}},
+ {"type":"Feature","properties":{"name":"south"},"geometry":{"type":"Polygon","coordinates":[[[30,48],[31,48],[31,49],[30,49],[30,48]]]}}]}"#,
+        )
+        .unwrap();
+        let s = Sectors::load_polygons(&path).unwrap();
+        assert_eq!(s.names(), vec!["north", "south", UNASSIGNED]);
+        assert_eq!(s.sector_of(coord! {x: 30.5, y: 49.5}), 0);
+        assert_eq!(s.sector_of(coord! {x: 30.5, y: 48.5}), 1);
+        assert_eq!(s.sector_of(coord! {x: 35.0, y: 48.5}), 2);
+        let direct = Sectors::from_polygons(vec![(
+            "only".into(),
+            MultiPolygon::new(vec![
+                polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)],
+            ]),
+        )])
+        .unwrap();
+        assert_eq!(direct.len(), 2);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
