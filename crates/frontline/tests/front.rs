@@ -258,8 +258,30 @@ fn coast_is_what_separates_the_front_from_the_sea() {
         sea_only.length_km, with_coast.length_km, land_ref.length_km
     );
     assert!(sea_only.length_km > with_coast.length_km + 500.0);
+    // benches/oracles/front_coast_band.py (GEOS buffers): 3,410.06 km and 1,720.79 km.
+    assert!((sea_only.length_km - 3_410.06).abs() < 0.005 * 3_410.06);
+    assert!((with_coast.length_km - 1_720.79).abs() < 0.005 * 1_720.79);
     // The land reference removes the coast too. (It keeps more than
     // with-sea + coast: where OSM's land border and geoBoundaries' border
     // are more than 500 m apart, DeepState's border edges survive.)
     assert!(land_ref.length_km < sea_only.length_km - 500.0);
+    // DeepState's shore is coarser than OSM's: a wider coast band removes
+    // the shore pieces that stray more than 500 m inland (the shapely
+    // oracle benches/oracles/front_coast_band.py gives 1,221.8 km at 3 km).
+    let coast_3km = FrontOptions {
+        coast_tolerance_m: 3_000.0,
+        ..FrontOptions::default()
+    };
+    let wide = FrontExtractor::new(&reference, Some(&land), coast_3km)
+        .unwrap()
+        .frontline(&snap);
+    println!(
+        "2026-01-01 with a 3 km coast band: {:.1} km",
+        wide.length_km
+    );
+    assert!(
+        (wide.length_km - 1_221.8).abs() < 0.01 * 1_221.8,
+        "{}",
+        wide.length_km
+    );
 }
