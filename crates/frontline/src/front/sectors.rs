@@ -80,7 +80,7 @@ fn unit_vector(lon: f64, lat: f64) -> [f64; 3] {
 impl Sectors {
     /// The built-in direction towns.
     pub fn default_towns() -> Sectors {
-        let towns = DIRECTION_TOWNS
+        let towns: Vec<DirectionTown> = DIRECTION_TOWNS
             .iter()
             .map(|&(name, lon, lat)| DirectionTown {
                 name: name.to_string(),
@@ -88,11 +88,8 @@ impl Sectors {
                 lat,
             })
             .collect();
-        // The built-in list is valid by construction.
-        Sectors::from_towns(towns).unwrap_or_else(|_| Sectors::Towns {
-            towns: vec![],
-            unit: vec![],
-        })
+        let unit = towns.iter().map(|t| unit_vector(t.lon, t.lat)).collect();
+        Sectors::Towns { towns, unit }
     }
 
     /// Sectors from the user's towns (name, lon, lat).
