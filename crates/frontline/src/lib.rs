@@ -7,6 +7,7 @@
 
 pub mod area;
 pub mod error;
+pub mod front;
 pub mod geodesy;
 pub mod ingest;
 pub mod model;
