@@ -10,6 +10,7 @@ pub mod error;
 pub mod geodesy;
 pub mod ingest;
 pub mod model;
+pub mod places;
 pub mod regions;
 pub mod store;
 
