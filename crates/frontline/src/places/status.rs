@@ -44,8 +44,8 @@ use geo::{BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Re
 use rayon::prelude::*;
 use rstar::{Envelope, PointDistance, RTree, RTreeObject, AABB};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 /// Below this occupied and gray fraction a settlement is held (measures.md).
 pub const HELD_BELOW: f64 = 0.05;
@@ -493,46 +493,126 @@ fn key(a: Coord<f64>, b: Coord<f64>) -> EdgeKey {
     [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()]
 }
 
-/// A hostile edge in lon/lat, indexed by its bounding box.
-#[derive(Debug, Clone, Copy)]
+fn unkey(k: &EdgeKey) -> (Coord<f64>, Coord<f64>) {
+    (
+        Coord {
+            x: f64::from_bits(k[0]),
+            y: f64::from_bits(k[1]),
+        },
+        Coord {
+            x: f64::from_bits(k[2]),
+            y: f64::from_bits(k[3]),
+        },
+    )
+}
+
+/// A multiply-rotate hasher for edge keys: SipHash's resistance to
+/// adversarial keys is not needed for coordinates, and it was a tenth of
+/// the sweep's time.
+#[derive(Default, Clone, Copy)]
+struct EdgeHasher(u64);
+
+impl std::hash::Hasher for EdgeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// An edge key hashed word by word (the array impl would feed the hasher
+/// byte slices).
+#[derive(PartialEq, Eq, Clone, Copy)]
+struct HashedKey(EdgeKey);
+
+impl std::hash::Hash for HashedKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for w in self.0 {
+            state.write_u64(w);
+        }
+    }
+}
+
+type EdgeSet = HashSet<HashedKey, BuildHasherDefault<EdgeHasher>>;
+
+/// A hostile edge in lon/lat, indexed by its bounding box (kept: bulk
+/// loading asks for envelopes many times).
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Seg2 {
     a: Coord<f64>,
     b: Coord<f64>,
+    id: u32,
+    env: AABB<[f64; 2]>,
+}
+
+impl Seg2 {
+    fn new(a: Coord<f64>, b: Coord<f64>, id: u32) -> Seg2 {
+        Seg2 {
+            a,
+            b,
+            id,
+            env: AABB::from_corners([a.x, a.y], [b.x, b.y]),
+        }
+    }
 }
 
 impl RTreeObject for Seg2 {
     type Envelope = AABB<[f64; 2]>;
     fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners([self.a.x, self.a.y], [self.b.x, self.b.y])
+        self.env
     }
 }
 
 /// A hostile edge as a 3-D chord, with the allowance for how far the edge
 /// (straight in lon/lat) may bulge off its chord.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Seg3 {
     a: Coord<f64>,
     b: Coord<f64>,
+    id: u32,
     a3: [f64; 3],
     b3: [f64; 3],
     slack_m: f64,
+    env: AABB<[f64; 3]>,
 }
 
 impl Seg3 {
-    fn new(a: Coord<f64>, b: Coord<f64>) -> Seg3 {
+    fn new(a: Coord<f64>, b: Coord<f64>, id: u32) -> Seg3 {
         let a3 = ecef(a);
         let b3 = ecef(b);
         let len = dist3(a3, b3);
         // Sagitta of an arc of chord L on the Earth is L²/8R; a segment
         // straight in lon/lat departs from the great circle by about as much
         // again (tan φ < 1.5 here). Twice L²/4R plus a metre covers both.
-        let slack_m = len * len / (2.0 * 6_356_000.0) + 1.0;
+        let s = len * len / (2.0 * 6_356_000.0) + 1.0;
+        let env = AABB::from_corners(
+            [
+                a3[0].min(b3[0]) - s,
+                a3[1].min(b3[1]) - s,
+                a3[2].min(b3[2]) - s,
+            ],
+            [
+                a3[0].max(b3[0]) + s,
+                a3[1].max(b3[1]) + s,
+                a3[2].max(b3[2]) + s,
+            ],
+        );
         Seg3 {
             a,
             b,
+            id,
             a3,
             b3,
-            slack_m,
+            slack_m: s,
+            env,
         }
     }
 
@@ -573,19 +653,7 @@ impl Seg3 {
 impl RTreeObject for Seg3 {
     type Envelope = AABB<[f64; 3]>;
     fn envelope(&self) -> Self::Envelope {
-        let s = self.slack_m;
-        AABB::from_corners(
-            [
-                self.a3[0].min(self.b3[0]) - s,
-                self.a3[1].min(self.b3[1]) - s,
-                self.a3[2].min(self.b3[2]) - s,
-            ],
-            [
-                self.a3[0].max(self.b3[0]) + s,
-                self.a3[1].max(self.b3[1]) + s,
-                self.a3[2].max(self.b3[2]) + s,
-            ],
-        )
+        self.env
     }
 }
 
@@ -624,48 +692,21 @@ fn dist3(a: [f64; 3], b: [f64; 3]) -> f64 {
     dot(d, d).sqrt()
 }
 
-/// One snapshot's hostile geometry, with indexes built on first use.
+/// One snapshot's hostile geometry with its edge indexes. The indexes
+/// hold every edge seen in the chunk of snapshots; `alive` says which are
+/// this snapshot's (rebuilding or updating an R-tree per snapshot cost more
+/// than the whole rest of the sweep).
 struct Hostile<'a> {
     geometry: &'a MultiPolygon<f64>,
-    edges: Vec<(Coord<f64>, Coord<f64>)>,
-    tree2: OnceLock<RTree<Seg2>>,
-    tree3: OnceLock<RTree<Seg3>>,
+    tree2: &'a RTree<Seg2>,
+    tree3: Option<&'a RTree<Seg3>>,
+    alive: &'a [bool],
+    edges: usize,
 }
 
-impl<'a> Hostile<'a> {
-    fn new(geometry: &'a MultiPolygon<f64>) -> Self {
-        let mut edges = Vec::with_capacity(4096);
-        for p in &geometry.0 {
-            for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
-                for w in ring.0.windows(2) {
-                    if w[0] != w[1] {
-                        edges.push((w[0], w[1]));
-                    }
-                }
-            }
-        }
-        Hostile {
-            geometry,
-            edges,
-            tree2: OnceLock::new(),
-            tree3: OnceLock::new(),
-        }
-    }
-
-    fn tree2(&self) -> &RTree<Seg2> {
-        self.tree2.get_or_init(|| {
-            RTree::bulk_load(self.edges.iter().map(|&(a, b)| Seg2 { a, b }).collect())
-        })
-    }
-
-    fn tree3(&self) -> &RTree<Seg3> {
-        self.tree3.get_or_init(|| {
-            RTree::bulk_load(self.edges.iter().map(|&(a, b)| Seg3::new(a, b)).collect())
-        })
-    }
-
+impl Hostile<'_> {
     fn contains(&self, p: Coord<f64>) -> bool {
-        ray_parity(self.tree2(), p)
+        ray_parity(self.tree2, p, |s| self.alive[s.id as usize])
     }
 
     fn fraction(&self, t: &Target) -> f32 {
@@ -673,11 +714,10 @@ impl<'a> Hostile<'a> {
             [t.bbox.min().x, t.bbox.min().y],
             [t.bbox.max().x, t.bbox.max().y],
         );
-        if self
-            .tree2()
+        if !self
+            .tree2
             .locate_in_envelope_intersecting(&env)
-            .next()
-            .is_none()
+            .any(|s| self.alive[s.id as usize])
         {
             return if self.contains(t.probe) { 1.0 } else { 0.0 };
         }
@@ -703,39 +743,92 @@ impl<'a> Hostile<'a> {
     }
 
     fn distance_m(&self, t: &Target) -> f32 {
-        if self.edges.is_empty() {
+        let Some(tree3) = self.tree3 else {
+            return f32::INFINITY;
+        };
+        if self.edges == 0 {
             return f32::INFINITY;
         }
         if self.contains(t.point) {
             return 0.0;
         }
         let mut best = f64::INFINITY;
-        for (seg, lb2) in self
-            .tree3()
-            .nearest_neighbor_iter_with_distance_2(&t.point_ecef)
-        {
+        for (seg, lb2) in tree3.nearest_neighbor_iter_with_distance_2(&t.point_ecef) {
             if lb2.sqrt() > best {
                 break;
             }
-            best = best.min(seg.geodesic_distance_m(t.point, t.point_ecef));
+            if self.alive[seg.id as usize] {
+                best = best.min(seg.geodesic_distance_m(t.point, t.point_ecef));
+            }
         }
         best as f32
     }
 }
 
-/// Point in polygon by the crossing rule over indexed edges: a ray to the
-/// east, counting edges that straddle the point's latitude (half-open, so
-/// a vertex on the ray counts once).
-fn ray_parity(tree: &RTree<Seg2>, p: Coord<f64>) -> bool {
-    let env = AABB::from_corners([p.x, p.y], [f64::MAX, p.y]);
+fn edge_keys(geometry: &MultiPolygon<f64>) -> EdgeSet {
+    let mut keys = EdgeSet::with_capacity_and_hasher(4096, Default::default());
+    for p in &geometry.0 {
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            for w in ring.0.windows(2) {
+                if w[0] != w[1] {
+                    keys.insert(HashedKey(key(w[0], w[1])));
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// Point in polygon by the crossing rule over indexed edges: a ray from
+/// the point towards the nearest side of the edges' bounding box (fewest
+/// edges to look at), counting the edges it crosses, half-open so that a
+/// vertex on the ray counts once.
+fn ray_parity(tree: &RTree<Seg2>, p: Coord<f64>, alive: impl Fn(&Seg2) -> bool) -> bool {
+    let bounds = tree.root().envelope();
+    let (lo, hi) = (bounds.lower(), bounds.upper());
+    if p.x < lo[0] || p.x > hi[0] || p.y < lo[1] || p.y > hi[1] {
+        return false;
+    }
+    let gaps = [hi[0] - p.x, p.x - lo[0], hi[1] - p.y, p.y - lo[1]];
+    let mut dir = 0;
+    for (i, g) in gaps.iter().enumerate() {
+        if *g < gaps[dir] {
+            dir = i;
+        }
+    }
+    let env = match dir {
+        0 => AABB::from_corners([p.x, p.y], [hi[0], p.y]),
+        1 => AABB::from_corners([lo[0], p.y], [p.x, p.y]),
+        2 => AABB::from_corners([p.x, p.y], [p.x, hi[1]]),
+        _ => AABB::from_corners([p.x, lo[1]], [p.x, p.y]),
+    };
     let mut inside = false;
     for s in tree.locate_in_envelope_intersecting(&env) {
+        if !alive(s) {
+            continue;
+        }
         let (a, b) = (s.a, s.b);
-        if (a.y > p.y) != (b.y > p.y) {
-            let x = a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y);
-            if x > p.x {
-                inside = !inside;
+        let crosses = if dir < 2 {
+            (a.y > p.y) != (b.y > p.y) && {
+                let x = a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y);
+                if dir == 0 {
+                    x > p.x
+                } else {
+                    x < p.x
+                }
             }
+        } else {
+            (a.x > p.x) != (b.x > p.x) && {
+                let y = a.y + (p.x - a.x) * (b.y - a.y) / (b.x - a.x);
+                if dir == 2 {
+                    y > p.y
+                } else {
+                    y < p.y
+                }
+            }
+        };
+        if crosses {
+            inside = !inside;
         }
     }
     inside
@@ -876,55 +969,84 @@ fn sweep_chunk(
 ) -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
     let mut fractions: Vec<Vec<f32>> = Vec::with_capacity(layers.len());
     let mut distances: Vec<Vec<f32>> = Vec::with_capacity(layers.len());
-    let mut prev_keys: HashSet<EdgeKey> = HashSet::new();
-    for (k, layer) in layers.iter().enumerate() {
-        let hostile = Hostile::new(layer);
-        let keys: HashSet<EdgeKey> = hostile.edges.iter().map(|&(a, b)| key(a, b)).collect();
-        if k == 0 {
-            fractions.push(targets.iter().map(|t| hostile.fraction(t)).collect());
-            distances.push(if with_distance {
-                targets.iter().map(|t| hostile.distance_m(t)).collect()
-            } else {
-                vec![]
+    if layers.is_empty() {
+        return (fractions, distances);
+    }
+    // Every edge of the chunk gets an id and goes into the indexes once.
+    let layer_keys: Vec<EdgeSet> = layers.iter().map(|l| edge_keys(l)).collect();
+    let mut ids: HashMap<HashedKey, u32, BuildHasherDefault<EdgeHasher>> = HashMap::default();
+    let mut segs: Vec<(Coord<f64>, Coord<f64>)> = vec![];
+    for keys in &layer_keys {
+        for k in keys {
+            ids.entry(*k).or_insert_with(|| {
+                segs.push(unkey(&k.0));
+                (segs.len() - 1) as u32
             });
-            prev_keys = keys;
-            continue;
         }
-        let changed: Vec<Seg2> = hostile
-            .edges
-            .iter()
-            .filter(|&&(a, b)| !prev_keys.contains(&key(a, b)))
-            .map(|&(a, b)| Seg2 { a, b })
-            .chain(
-                prev_keys
-                    .iter()
-                    .filter(|k| !keys.contains(*k))
-                    .map(|k| Seg2 {
-                        a: Coord {
-                            x: f64::from_bits(k[0]),
-                            y: f64::from_bits(k[1]),
-                        },
-                        b: Coord {
-                            x: f64::from_bits(k[2]),
-                            y: f64::from_bits(k[3]),
-                        },
-                    }),
-            )
-            .collect();
+    }
+    let tree2 = RTree::bulk_load(
+        segs.iter()
+            .enumerate()
+            .map(|(i, &(a, b))| Seg2::new(a, b, i as u32))
+            .collect(),
+    );
+    let tree3 = with_distance.then(|| {
+        RTree::bulk_load(
+            segs.iter()
+                .enumerate()
+                .map(|(i, &(a, b))| Seg3::new(a, b, i as u32))
+                .collect(),
+        )
+    });
+    let id = |k: &HashedKey| ids.get(k).map_or(0, |i| *i as usize);
+    let mut alive = vec![false; segs.len()];
+    for k in &layer_keys[0] {
+        alive[id(k)] = true;
+    }
+    {
+        let h = Hostile {
+            geometry: layers[0],
+            tree2: &tree2,
+            tree3: tree3.as_ref(),
+            alive: &alive,
+            edges: layer_keys[0].len(),
+        };
+        fractions.push(targets.iter().map(|t| h.fraction(t)).collect());
+        distances.push(if with_distance {
+            targets.iter().map(|t| h.distance_m(t)).collect()
+        } else {
+            vec![]
+        });
+    }
+    for k in 1..layers.len() {
+        let (keys, prev_keys) = (&layer_keys[k], &layer_keys[k - 1]);
+        let added: Vec<&HashedKey> = keys.iter().filter(|e| !prev_keys.contains(*e)).collect();
+        let removed: Vec<&HashedKey> = prev_keys.iter().filter(|e| !keys.contains(*e)).collect();
         let prev_f = fractions.last().cloned().unwrap_or_default();
         let prev_d = distances.last().cloned().unwrap_or_default();
-        prev_keys = keys;
-        if changed.is_empty() {
+        if added.is_empty() && removed.is_empty() {
             fractions.push(prev_f);
             distances.push(prev_d);
             continue;
         }
-        let changed3: RTree<Seg3> =
-            RTree::bulk_load(changed.iter().map(|s| Seg3::new(s.a, s.b)).collect());
-        let changed2 = RTree::bulk_load(changed);
+        for e in &removed {
+            alive[id(e)] = false;
+        }
+        for e in &added {
+            alive[id(e)] = true;
+        }
+        let changed: Vec<(Coord<f64>, Coord<f64>)> =
+            added.iter().chain(&removed).map(|e| unkey(&e.0)).collect();
+        let changed2 = RTree::bulk_load(changed.iter().map(|&(a, b)| Seg2::new(a, b, 0)).collect());
         let changed_bbox = changed2.root().envelope();
-        let in_changed =
-            |p: Coord<f64>| changed_bbox.contains_point(&[p.x, p.y]) && ray_parity(&changed2, p);
+        let in_changed = |p: Coord<f64>| ray_parity(&changed2, p, |_| true);
+        let h = Hostile {
+            geometry: layers[k],
+            tree2: &tree2,
+            tree3: tree3.as_ref(),
+            alive: &alive,
+            edges: keys.len(),
+        };
         let mut row_f = prev_f;
         for (i, t) in targets.iter().enumerate() {
             let env = AABB::from_corners(
@@ -937,28 +1059,32 @@ fn sweep_chunk(
                     .next()
                     .is_some();
             if touched || in_changed(t.probe) {
-                row_f[i] = hostile.fraction(t);
+                row_f[i] = h.fraction(t);
             }
         }
         fractions.push(row_f);
-        if with_distance {
-            let mut row_d = prev_d;
-            for (i, t) in targets.iter().enumerate() {
-                let flipped = in_changed(t.point);
-                let stale = flipped
-                    || (row_d[i] > 0.0
-                        && changed3
-                            .nearest_neighbor_iter_with_distance_2(&t.point_ecef)
-                            .next()
-                            .is_some_and(|(_, lb2)| lb2.sqrt() <= f64::from(row_d[i])));
-                if stale {
-                    row_d[i] = hostile.distance_m(t);
-                }
-            }
-            distances.push(row_d);
-        } else {
+        if !with_distance {
             distances.push(vec![]);
+            continue;
         }
+        let changed3: RTree<Seg3> =
+            RTree::bulk_load(changed.iter().map(|&(a, b)| Seg3::new(a, b, 0)).collect());
+        let changed3_env = changed3.root().envelope();
+        let mut row_d = prev_d;
+        for (i, t) in targets.iter().enumerate() {
+            let prev = f64::from(row_d[i]);
+            let stale = in_changed(t.point)
+                || (prev > 0.0
+                    && changed3_env.distance_2(&t.point_ecef).sqrt() <= prev
+                    && changed3
+                        .nearest_neighbor_iter_with_distance_2(&t.point_ecef)
+                        .next()
+                        .is_some_and(|(_, lb2)| lb2.sqrt() <= prev));
+            if stale {
+                row_d[i] = h.distance_m(t);
+            }
+        }
+        distances.push(row_d);
     }
     (fractions, distances)
 }
