@@ -1,5 +1,6 @@
 //! Settlements on the real data: the gazetteer built from GeoNames and OSM,
 //! name lookup, and status over the DeepState daily history.
+#![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
 use frontline::ingest::{expand_path, ingest_file, Format, IngestContext};

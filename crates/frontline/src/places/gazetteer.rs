@@ -782,8 +782,9 @@ fn match_osm(rows: &[GeoNamesRow], osm: &[OsmPolygon]) -> Vec<Option<usize>> {
                 .collect()
         })
         .collect();
-    // (contains, distance_m, untagged, area in square degrees) — smaller is better.
-    let mut best: Vec<Option<(usize, (bool, f64, bool, f64))>> = vec![None; rows.len()];
+    // (outside, distance_m, untagged, area in square degrees): smaller is better.
+    type Score = (bool, f64, bool, f64);
+    let mut best: Vec<Option<(usize, Score)>> = vec![None; rows.len()];
     for (oi, o) in osm.iter().enumerate() {
         let mp = MultiPolygon::new(o.polygons.clone());
         let Some(bbox) = mp.bounding_rect() else {

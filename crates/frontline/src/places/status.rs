@@ -931,13 +931,12 @@ fn clip_ring(ring: &LineString<f64>, r: &Rect<f64>) -> Option<LineString<f64>> {
     Some(LineString::new(pts))
 }
 
+/// One value per (snapshot, settlement), snapshot-major.
+type Rows = Vec<Vec<f32>>;
+
 /// Fractions (and distances, when asked) of every target at every layer,
 /// snapshot-major.
-fn sweep(
-    targets: &[Target],
-    layers: &[&MultiPolygon<f64>],
-    with_distance: bool,
-) -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
+fn sweep(targets: &[Target], layers: &[&MultiPolygon<f64>], with_distance: bool) -> (Rows, Rows) {
     let n = layers.len();
     if n == 0 {
         return (vec![], vec![]);
@@ -949,7 +948,7 @@ fn sweep(
         .map(|c| (c * n / chunks, (c + 1) * n / chunks))
         .filter(|(a, b)| a < b)
         .collect();
-    let parts: Vec<(Vec<Vec<f32>>, Vec<Vec<f32>>)> = bounds
+    let parts: Vec<(Rows, Rows)> = bounds
         .par_iter()
         .map(|&(a, b)| sweep_chunk(targets, &layers[a..b], with_distance))
         .collect();
@@ -966,7 +965,7 @@ fn sweep_chunk(
     targets: &[Target],
     layers: &[&MultiPolygon<f64>],
     with_distance: bool,
-) -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
+) -> (Rows, Rows) {
     let mut fractions: Vec<Vec<f32>> = Vec::with_capacity(layers.len());
     let mut distances: Vec<Vec<f32>> = Vec::with_capacity(layers.len());
     if layers.is_empty() {
@@ -1090,6 +1089,7 @@ fn sweep_chunk(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use geo::polygon;
@@ -1355,7 +1355,7 @@ mod tests {
         }
         // The wedge does cover towns partly and wholly on the way.
         assert!(f_inc[11].iter().any(|f| *f > 0.0 && *f < 1.0));
-        assert!(f_inc[11].iter().any(|f| *f == 1.0));
+        assert!(f_inc[11].contains(&1.0));
     }
 
     #[test]
