@@ -193,3 +193,33 @@ fn pokrovsk_was_contested_before_occupied() {
     let d0 = t.distance_m(pokrovsk, 0).unwrap();
     assert!((10_000.0..45_000.0).contains(&d0), "{d0}");
 }
+
+#[test]
+fn distances_match_an_aeqd_oracle() {
+    // benches/oracles/places_distance.py: occupied territory projected to an
+    // azimuthal equidistant projection centred on each GeoNames point
+    // (pyproj), distance from the centre by shapely.
+    let oracle = [
+        ("Pokrovsk", "Donetsk Oblast", 24_963.4, 0.0),
+        ("Kupiansk", "Kharkiv Oblast", 8_616.2, 5_588.0),
+        ("Kramatorsk", "Donetsk Oblast", 23_499.8, 15_273.4),
+        ("Kharkiv", "Kharkiv Oblast", 31_657.7, 32_737.4),
+        ("Lviv", "Lviv Oblast", 663_667.8, 663_667.9),
+        ("Zaporizhzhia", "Zaporizhzhia Oblast", 38_925.7, 34_980.1),
+    ];
+    let t = table();
+    let (first, last) = (0, t.dates().len() - 1);
+    assert_eq!(t.dates()[first], date("2024-07-08"));
+    assert_eq!(t.dates()[last], date("2026-08-22"));
+    for (name, oblast, d_first, d_last) in oracle {
+        let p = place(name, oblast);
+        for (s, expected) in [(first, d_first), (last, d_last)] {
+            let d = t.distance_m(p, s).unwrap();
+            assert!(
+                (d - expected).abs() < 10.0,
+                "{name} at {}: {d} vs {expected}",
+                t.dates()[s]
+            );
+        }
+    }
+}

@@ -853,8 +853,50 @@ fn approx_distance_m(pt: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn town(name: &str, others: &[&str], population: u64, oblast: &str) -> Place {
+        let c = Coord { x: 37.0, y: 48.0 };
+        Place {
+            id: 0,
+            name: name.into(),
+            name_uk: None,
+            name_ru: None,
+            other_names: others.iter().map(|s| s.to_string()).collect(),
+            lon: c.x,
+            lat: c.y,
+            population,
+            oblast: oblast.into(),
+            oblast_iso: None,
+            geonames_id: None,
+            osm_id: None,
+            footprint: disc_footprint(c, population),
+        }
+    }
+
+    #[test]
+    fn lookup_lists_every_candidate_biggest_first_and_survives_serde() {
+        let g = Gazetteer::from_places(vec![
+            town("Oleksandrivka", &[], 900, "Kirovohrad Oblast"),
+            town("Oleksandrivka", &["Александровка"], 5_000, "Donetsk Oblast"),
+            town("Kupiansk", &["Куп'янськ"], 27_169, "Kharkiv Oblast"),
+        ]);
+        let json = serde_json::to_string(&g).unwrap();
+        let g: Gazetteer = serde_json::from_str(&json).unwrap();
+        let found = g.lookup("oleksandrivka");
+        let pops: Vec<u64> = found.iter().map(|m| m.population).collect();
+        assert_eq!(pops, vec![5_000, 900]);
+        assert!(found.iter().all(|m| m.how == MatchKind::Exact));
+        assert_eq!(g.lookup("Kupyansk")[0].how, MatchKind::Transliteration);
+        assert_eq!(g.lookup("Kupjanskk")[0].how, MatchKind::Transliteration);
+        // One substitution in 8 letters is within the budget; a swap (two
+        // edits) is not.
+        assert_eq!(g.lookup("Kupiamsk")[0].how, MatchKind::Typo { edits: 1 });
+        assert!(g.lookup("Kupianks").is_empty());
+        assert!(g.lookup("Lviv").is_empty());
+    }
 
     #[test]
     fn disc_radius_follows_measures_md() {
