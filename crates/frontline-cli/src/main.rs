@@ -1,1 +1,63 @@
-fn main() {}
+//! The `frontline` command: arguments in, engine calls, tables out.
+
+mod commands;
+mod context;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Trustworthy numbers from public war maps: ingest control maps, measure
+/// area, share and change on the WGS84 ellipsoid.
+#[derive(Parser)]
+#[command(name = "frontline", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// The snapshot store (SQLite).
+    #[arg(long, global = true, env = "FRONTLINE_DB", default_value = frontline::store::DEFAULT_PATH)]
+    db: PathBuf,
+    /// Folder of the shared data (boundaries/, settlements/): default
+    /// $FRONTLINE_SHARED/data, else ../shared/data near the current folder or the binary.
+    #[arg(long, global = true, env = "FRONTLINE_DATA")]
+    data: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', global = true, value_enum, default_value_t = output::OutputFormat::Table)]
+    format: output::OutputFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read control-map files (or folders of them) into the store.
+    Ingest(commands::ingest::Args),
+    /// List the sources in the store.
+    Sources,
+    /// List a source's snapshots.
+    Snapshots(commands::snapshots::Args),
+    /// Area held, share of the country, or of each region.
+    Area(commands::area::Args),
+    /// Area gained and lost per day, week, month or year.
+    Change(commands::change::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = context::Context::new(cli.db, cli.data, cli.format);
+    let result = match cli.command {
+        Command::Ingest(a) => commands::ingest::run(&ctx, a),
+        Command::Sources => commands::snapshots::sources(&ctx),
+        Command::Snapshots(a) => commands::snapshots::run(&ctx, a),
+        Command::Area(a) => commands::area::run(&ctx, a),
+        Command::Change(a) => commands::change::run(&ctx, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // One line: the engine's errors already name file, feature and problem.
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("error: {}", chain.join(": "));
+            ExitCode::FAILURE
+        }
+    }
+}

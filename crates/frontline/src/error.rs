@@ -40,20 +40,12 @@ pub enum Error {
 impl Error {
     /// An input error about a whole file.
     pub fn file(path: &Path, problem: impl Into<String>) -> Self {
-        Self::Input {
-            path: path.to_path_buf(),
-            feature: None,
-            problem: problem.into(),
-        }
+        Self::Input { path: path.to_path_buf(), feature: None, problem: problem.into() }
     }
 
     /// An input error about one feature of a file.
     pub fn feature(path: &Path, feature: usize, problem: impl Into<String>) -> Self {
-        Self::Input {
-            path: path.to_path_buf(),
-            feature: Some(feature),
-            problem: problem.into(),
-        }
+        Self::Input { path: path.to_path_buf(), feature: Some(feature), problem: problem.into() }
     }
 }
 

@@ -26,18 +26,111 @@ pub fn km2_to_sqmi(area_km2: f64) -> f64 {
 
 // The same capability mask as GeographicLib's PolygonArea, so each edge's
 // contribution is bit-for-bit the one it computes.
-const EDGE_MASK: u64 =
-    caps::LATITUDE | caps::LONGITUDE | caps::DISTANCE | caps::AREA | caps::LONG_UNROLL;
+const EDGE_MASK: u64 = caps::LATITUDE | caps::LONGITUDE | caps::DISTANCE | caps::AREA | caps::LONG_UNROLL;
 
 /// Signed geodesic area (m², counter-clockwise positive) and perimeter (m) of
 /// one ring, closed implicitly. Matches GeographicLib's `PolygonArea` with
 /// `sign = true`.
 pub fn ring_area_perimeter_m(ring: &LineString<f64>) -> (f64, f64) {
+    ring_sum(ring, edge_terms)
+}
+
+/// Remembers each edge's contribution to the area so that a sweep over
+/// consecutive snapshots, which share almost every edge, computes each edge
+/// once. Results are bit-for-bit those of [`ring_area_perimeter_m`]: the
+/// same edge terms summed in the same order.
+///
+/// Two generations are kept (this snapshot's edges and the previous
+/// one's), so memory stays bounded on an arbitrarily long sweep: call
+/// [`EdgeAreaCache::next_generation`] between snapshots.
+#[derive(Default)]
+pub struct EdgeAreaCache {
+    current: EdgeMap,
+    previous: EdgeMap,
+    /// Edge terms found in the cache.
+    pub hits: usize,
+    /// Edge terms computed.
+    pub misses: usize,
+}
+
+impl EdgeAreaCache {
+    /// Starts a new snapshot: edges not seen in this one or the last are forgotten.
+    pub fn next_generation(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+
+    fn edge(&mut self, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
+        let key = [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()];
+        if let Some(v) = self.current.get(&key) {
+            self.hits += 1;
+            return *v;
+        }
+        let v = match self.previous.get(&key) {
+            Some(v) => {
+                self.hits += 1;
+                *v
+            }
+            None => {
+                self.misses += 1;
+                edge_terms(a, b)
+            }
+        };
+        self.current.insert(key, v);
+        v
+    }
+
+    /// Signed area (m²) and perimeter (m) of a ring, as [`ring_area_perimeter_m`].
+    pub fn ring_area_perimeter_m(&mut self, ring: &LineString<f64>) -> (f64, f64) {
+        ring_sum(ring, |a, b| self.edge(a, b))
+    }
+
+    /// Area of a MultiPolygon (m²), as [`GeodesicAreaM2::geodesic_area_m2`].
+    pub fn multipolygon_area_m2(&mut self, mp: &MultiPolygon<f64>) -> f64 {
+        mp.0.iter()
+            .map(|p| {
+                let exterior = self.ring_area_perimeter_m(p.exterior()).0.abs();
+                let holes: f64 = p.interiors().iter().map(|r| self.ring_area_perimeter_m(r).0.abs()).sum();
+                exterior - holes
+            })
+            .sum()
+    }
+}
+
+type EdgeMap = std::collections::HashMap<[u64; 4], (f64, f64), std::hash::BuildHasherDefault<EdgeHasher>>;
+
+/// A multiply-rotate hasher (FxHash's) for coordinate bit patterns: the
+/// keys are not attacker-chosen, and SipHash would cost as much as the
+/// lookups save.
+#[derive(Default)]
+struct EdgeHasher(u64);
+
+impl std::hash::Hasher for EdgeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// One edge's (S12 area term, length) as GeographicLib's PolygonArea computes them.
+fn edge_terms(a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
+    let (_, s12, _, _, _, _, _, _, _, s12_area) = wgs84()._gen_inverse(a.y, a.x, b.y, b.x, EDGE_MASK);
+    (s12_area, s12)
+}
+
+fn ring_sum(ring: &LineString<f64>, mut edge: impl FnMut(Coord<f64>, Coord<f64>) -> (f64, f64)) -> (f64, f64) {
     let pts = ring_points(ring);
     if pts.len() < 3 {
         return (0.0, 0.0);
     }
-    let geod = wgs84();
     let mut area_sum = 0.0_f64;
     let mut area_comp = 0.0_f64; // Kahan compensation: edge terms are large and cancel.
     let mut perimeter = 0.0_f64;
@@ -45,8 +138,7 @@ pub fn ring_area_perimeter_m(ring: &LineString<f64>) -> (f64, f64) {
     for i in 0..pts.len() {
         let a = pts[i];
         let b = pts[(i + 1) % pts.len()];
-        let (_, s12, _, _, _, _, _, _, _, s12_area) =
-            geod._gen_inverse(a.y, a.x, b.y, b.x, EDGE_MASK);
+        let (s12_area, s12) = edge(a, b);
         perimeter += s12;
         let y = s12_area - area_comp;
         let t = area_sum + y;
@@ -54,7 +146,7 @@ pub fn ring_area_perimeter_m(ring: &LineString<f64>) -> (f64, f64) {
         area_sum = t;
         crossings += transit(a.x, b.x);
     }
-    (reduce_area(area_sum, crossings, geod.area()), perimeter)
+    (reduce_area(area_sum, crossings, wgs84().area()), perimeter)
 }
 
 /// The ring's vertices without the closing repeat.
@@ -137,11 +229,7 @@ pub trait GeodesicAreaM2 {
 impl GeodesicAreaM2 for Polygon<f64> {
     fn geodesic_area_m2(&self) -> f64 {
         let exterior = ring_area_perimeter_m(self.exterior()).0.abs();
-        let holes: f64 = self
-            .interiors()
-            .iter()
-            .map(|r| ring_area_perimeter_m(r).0.abs())
-            .sum();
+        let holes: f64 = self.interiors().iter().map(|r| ring_area_perimeter_m(r).0.abs()).sum();
         exterior - holes
     }
 }
@@ -210,10 +298,7 @@ mod tests {
         assert_eq!(p.geodesic_area_m2(), expected);
         // 1° of latitude x 1° of longitude at 48.5°N is about 111.2 km x 73.9 km.
         let square_km2 = ring_area_perimeter_m(&outer).0.abs() / M2_PER_KM2;
-        assert!(
-            (square_km2 - 111.2 * 73.9).abs() / square_km2 < 0.005,
-            "{square_km2}"
-        );
+        assert!((square_km2 - 111.2 * 73.9).abs() / square_km2 < 0.005, "{square_km2}");
     }
 
     #[test]
@@ -221,6 +306,18 @@ mod tests {
         // Meridian arc 48°..49°N on WGS84: 111,220 m (GeographicLib).
         let d = distance_m(coord! {x: 30.0, y: 48.0}, coord! {x: 30.0, y: 49.0});
         assert!((d - 111_220.0).abs() < 30.0, "{d}");
+    }
+
+    #[test]
+    fn cache_gives_identical_results() {
+        let outer = LineString::from(vec![(30.0, 48.0), (31.0, 48.0), (31.0, 49.0), (30.0, 49.0)]);
+        let hole = LineString::from(vec![(30.2, 48.2), (30.2, 48.8), (30.8, 48.8), (30.8, 48.2)]);
+        let mp = MultiPolygon::new(vec![Polygon::new(outer, vec![hole])]);
+        let mut cache = EdgeAreaCache::default();
+        assert_eq!(cache.multipolygon_area_m2(&mp), mp.geodesic_area_m2());
+        cache.next_generation();
+        assert_eq!(cache.multipolygon_area_m2(&mp), mp.geodesic_area_m2());
+        assert_eq!((cache.hits, cache.misses), (8, 8));
     }
 
     #[test]

@@ -110,17 +110,12 @@ impl Snapshot {
 
     /// The geometry of a class, if the source publishes it.
     pub fn layer(&self, class: ControlClass) -> Option<&MultiPolygon<f64>> {
-        self.layers
-            .iter()
-            .find(|l| l.class == class)
-            .map(|l| &l.geometry)
+        self.layers.iter().find(|l| l.class == class).map(|l| &l.geometry)
     }
 
     /// The geometry of a class, empty if the source does not publish it.
     pub fn class_or_empty(&self, class: ControlClass) -> MultiPolygon<f64> {
-        self.layer(class)
-            .cloned()
-            .unwrap_or_else(|| MultiPolygon::new(vec![]))
+        self.layer(class).cloned().unwrap_or_else(|| MultiPolygon::new(vec![]))
     }
 
     /// Sets (or replaces) a class layer, keeping `layers` sorted by class.

@@ -4,9 +4,7 @@
 use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
 use crate::ingest::{clean, reader};
-use geo::{
-    BooleanOps, BoundingRect, Contains, InteriorPoint, Intersects, MultiPolygon, Polygon, Rect,
-};
+use geo::{BoundingRect, Contains, Coord, InteriorPoint, Intersects, MultiPolygon, Polygon, Rect};
 use std::path::{Path, PathBuf};
 
 /// The built-in reference territories (measures.md, "Reference territory").
@@ -44,9 +42,7 @@ impl Reference {
     /// The file behind the reference, given the shared data folder.
     pub fn path(&self, data_dir: &Path) -> PathBuf {
         match self {
-            Reference::WithSea => {
-                data_dir.join("boundaries/adm1_geoboundaries_with_sea.geojson.gz")
-            }
+            Reference::WithSea => data_dir.join("boundaries/adm1_geoboundaries_with_sea.geojson.gz"),
             Reference::Land => data_dir.join("boundaries/ukraine_land_osm.geojson"),
             Reference::File(p) => p.clone(),
         }
@@ -70,12 +66,7 @@ impl Territory {
     pub fn new(name: impl Into<String>, geometry: MultiPolygon<f64>) -> Self {
         let area_m2 = geometry.geodesic_area_m2();
         let bbox = geometry.bounding_rect();
-        Territory {
-            name: name.into(),
-            geometry,
-            area_m2,
-            bbox,
-        }
+        Territory { name: name.into(), geometry, area_m2, bbox }
     }
 
     /// Area in km².
@@ -105,7 +96,21 @@ impl Territory {
             return MultiPolygon::new(vec![]);
         }
         match (self.bbox, mp.bounding_rect()) {
-            (Some(a), Some(b)) if a.intersects(&b) => mp.intersection(&self.geometry),
+            (Some(a), Some(b)) if a.intersects(&b) => {
+                // The overlay's cost grows with every edge it sees; the
+                // reference's edges outside `mp`'s box cannot change the
+                // result, so crop them away first (linear time).
+                let margin = 1e-6;
+                let window = Rect::new(
+                    Coord { x: b.min().x - margin, y: b.min().y - margin },
+                    Coord { x: b.max().x + margin, y: b.max().y + margin },
+                );
+                let cropped = crate::overlay::crop_to_rect(&self.geometry, window);
+                if cropped.0.is_empty() {
+                    return MultiPolygon::new(vec![]);
+                }
+                crate::overlay::intersection(mp, &cropped)
+            }
             _ => MultiPolygon::new(vec![]),
         }
     }
@@ -116,21 +121,15 @@ pub fn load_territory(name: &str, path: &Path) -> Result<Territory> {
     let bytes = reader::read_bytes(path)?;
     let features = reader::parse_features(path, &bytes)?;
     let mut counts = clean::RepairCounts::default();
-    let polygons: Vec<Polygon<f64>> = features
-        .into_iter()
-        .flat_map(|f| f.polygons)
-        .filter_map(|p| clean::clean_polygon(p, &mut counts))
-        .collect();
+    let polygons: Vec<Polygon<f64>> =
+        features.into_iter().flat_map(|f| f.polygons).filter_map(|p| clean::clean_polygon(p, &mut counts)).collect();
     if polygons.is_empty() {
         return Err(Error::file(
             path,
             "no polygon in this boundary file; give a file with the territory's (Multi)Polygon",
         ));
     }
-    Ok(Territory::new(
-        name,
-        clean::union_polygons(polygons, &mut counts),
-    ))
+    Ok(Territory::new(name, clean::union_polygons(polygons, &mut counts)))
 }
 
 /// Loads a built-in or user reference territory.
@@ -179,31 +178,43 @@ pub fn load_regions(path: &Path) -> Result<Vec<Region>> {
             .find_map(|k| f.prop_str(k))
             .map(str::to_string)
             .unwrap_or_else(|| format!("region #{}", f.index));
-        let iso = ["iso3166-2", "shapeISO", "ISO"]
-            .iter()
-            .find_map(|k| f.prop_str(k))
-            .map(str::to_string);
+        let iso = ["iso3166-2", "shapeISO", "ISO"].iter().find_map(|k| f.prop_str(k)).map(str::to_string);
         let mut counts = clean::RepairCounts::default();
-        let polygons: Vec<Polygon<f64>> = f
-            .polygons
-            .into_iter()
-            .filter_map(|p| clean::clean_polygon(p, &mut counts))
-            .collect();
+        let polygons: Vec<Polygon<f64>> =
+            f.polygons.into_iter().filter_map(|p| clean::clean_polygon(p, &mut counts)).collect();
         if polygons.is_empty() {
             continue;
         }
         let geometry = clean::union_polygons(polygons, &mut counts);
-        out.push(Region {
-            territory: Territory::new(name.clone(), geometry),
-            name,
-            iso,
-        });
+        out.push(Region { territory: Territory::new(name.clone(), geometry), name, iso });
     }
     if out.is_empty() {
-        return Err(Error::file(
-            path,
-            "no region polygons in this boundary file",
-        ));
+        return Err(Error::file(path, "no region polygons in this boundary file"));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::GeodesicAreaM2;
+    use geo::{polygon, BooleanOps};
+
+    #[test]
+    fn clip_equals_plain_intersection() {
+        // An L-shaped territory and a square straddling its inner corner: the
+        // cropped overlay must agree with the overlay on the whole territory.
+        let l_shape = polygon![(x: 30.0, y: 48.0), (x: 34.0, y: 48.0), (x: 34.0, y: 49.0), (x: 31.0, y: 49.0), (x: 31.0, y: 52.0), (x: 30.0, y: 52.0)];
+        let t = Territory::new("L", MultiPolygon::new(vec![l_shape.clone()]));
+        let square = MultiPolygon::new(vec![
+            polygon![(x: 30.5, y: 48.5), (x: 31.5, y: 48.5), (x: 31.5, y: 49.5), (x: 30.5, y: 49.5)],
+        ]);
+        let expected = square.intersection(&MultiPolygon::new(vec![l_shape])).geodesic_area_m2();
+        let got = t.clip(&square).geodesic_area_m2();
+        assert!((got - expected).abs() < 1e-6 * expected, "{got} vs {expected}");
+        // Three quarters of the square lie inside the L.
+        assert!((got / square.geodesic_area_m2() - 0.75).abs() < 0.01);
+        let far = MultiPolygon::new(vec![polygon![(x: 40.0, y: 40.0), (x: 41.0, y: 40.0), (x: 41.0, y: 41.0)]]);
+        assert!(t.clip(&far).0.is_empty());
+    }
 }

@@ -6,7 +6,7 @@ use geo::{Area, LineString, MultiPolygon, Polygon};
 use serde::Serialize;
 
 /// Repairs made while cleaning one file's polygons.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct RepairCounts {
     /// Rings whose last position did not repeat the first: closed.
     pub unclosed_rings: usize,
@@ -33,11 +33,7 @@ impl RepairCounts {
 
     /// Whether anything was repaired.
     pub fn any(&self) -> bool {
-        self.unclosed_rings
-            + self.duplicate_vertices
-            + self.degenerate_rings
-            + self.overlaps_resolved
-            > 0
+        self.unclosed_rings + self.duplicate_vertices + self.degenerate_rings + self.overlaps_resolved > 0
     }
 }
 
@@ -46,10 +42,7 @@ impl RepairCounts {
 pub fn clean_polygon(p: Polygon<f64>, counts: &mut RepairCounts) -> Option<Polygon<f64>> {
     let (exterior, holes) = p.into_inner();
     let exterior = clean_ring(exterior, counts)?;
-    let holes = holes
-        .into_iter()
-        .filter_map(|h| clean_ring(h, counts))
-        .collect();
+    let holes = holes.into_iter().filter_map(|h| clean_ring(h, counts)).collect();
     Some(Polygon::new(exterior, holes))
 }
 
@@ -59,11 +52,7 @@ fn clean_ring(ring: LineString<f64>, counts: &mut RepairCounts) -> Option<LineSt
     pts.dedup();
     counts.duplicate_vertices += before - pts.len();
     // A closed ring needs three distinct vertices plus the closing repeat.
-    let distinct = if pts.len() >= 2 && pts.first() == pts.last() {
-        pts.len() - 1
-    } else {
-        pts.len()
-    };
+    let distinct = if pts.len() >= 2 && pts.first() == pts.last() { pts.len() - 1 } else { pts.len() };
     if distinct < 3 {
         counts.degenerate_rings += 1;
         return None;
@@ -77,14 +66,13 @@ pub fn union_polygons(polygons: Vec<Polygon<f64>>, counts: &mut RepairCounts) ->
     if polygons.is_empty() {
         return MultiPolygon::new(vec![]);
     }
-    // unary_union infers the fill rule from the first ring: orient every ring
-    // first, since sources mix clockwise and counter-clockwise drawings.
-    let oriented: Vec<Polygon<f64>> = polygons
-        .into_iter()
-        .map(|p| p.orient(Direction::Default))
-        .collect();
+    // Orient every ring (sources mix clockwise and counter-clockwise
+    // drawings), then fill by the non-zero rule: overlaps are kept once,
+    // holes stay holes, and both lobes of a self-crossing "bow tie" are kept,
+    // as GEOS's make_valid does.
+    let oriented: Vec<Polygon<f64>> = polygons.into_iter().map(|p| p.orient(Direction::Default)).collect();
     let parts_sq_deg: f64 = oriented.iter().map(|p| p.unsigned_area()).sum();
-    let union = geo::unary_union(&oriented);
+    let union = crate::overlay::union_nonzero(&oriented);
     let union_sq_deg = union.unsigned_area();
     // Planar noding moves vertices by ~1e-15 degrees; anything above this is a real change.
     if (parts_sq_deg - union_sq_deg).abs() > 1e-9 * parts_sq_deg.max(1e-12) + 1e-12 {
@@ -102,15 +90,10 @@ mod tests {
     #[test]
     fn bowtie_is_repaired_and_counted() {
         // A self-intersecting "bow tie": two triangles of area 0.25 each.
-        let bowtie =
-            polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0)];
+        let bowtie = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0)];
         let mut c = RepairCounts::default();
         let u = union_polygons(vec![bowtie], &mut c);
-        assert!(
-            (u.unsigned_area() - 0.5).abs() < 1e-12,
-            "{}",
-            u.unsigned_area()
-        );
+        assert!((u.unsigned_area() - 0.5).abs() < 1e-12, "{}", u.unsigned_area());
         assert_eq!(c.overlaps_resolved, 1);
     }
 
@@ -127,8 +110,7 @@ mod tests {
 
     #[test]
     fn clockwise_input_is_kept_not_inverted() {
-        let mut cw =
-            polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)];
+        let mut cw = polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)];
         cw.exterior_mut(|_| {});
         let mut c = RepairCounts::default();
         let u = union_polygons(vec![cw], &mut c);
@@ -139,10 +121,7 @@ mod tests {
     #[test]
     fn degenerate_rings_are_dropped() {
         let mut c = RepairCounts::default();
-        let sliver = Polygon::new(
-            LineString::from(vec![(0.0, 0.0), (1.0, 1.0), (1.0, 1.0), (0.0, 0.0)]),
-            vec![],
-        );
+        let sliver = Polygon::new(LineString::from(vec![(0.0, 0.0), (1.0, 1.0), (1.0, 1.0), (0.0, 0.0)]), vec![]);
         assert!(clean_polygon(sliver, &mut c).is_none());
         assert_eq!(c.degenerate_rings, 1);
         assert_eq!(c.duplicate_vertices, 1);

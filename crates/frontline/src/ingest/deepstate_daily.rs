@@ -26,21 +26,12 @@ pub fn taken_at(date: NaiveDate) -> DateTime<Utc> {
 }
 
 pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<FileIngest> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let date = date_from_name(name).ok_or_else(|| {
-        Error::file(
-            path,
-            "not a DeepState daily file name (expected deepstatemap_data_YYYYMMDD.geojson)",
-        )
+        Error::file(path, "not a DeepState daily file name (expected deepstatemap_data_YYYYMMDD.geojson)")
     })?;
     let features = reader::parse_features(path, bytes)?;
-    let mut report = FileReport {
-        features: features.len(),
-        ..FileReport::default()
-    };
+    let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
     for f in features {
         report.repairs.unclosed_rings += f.unclosed_rings;
@@ -71,10 +62,7 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(
-            date_from_name("deepstatemap_data_20260101.geojson"),
-            NaiveDate::from_ymd_opt(2026, 1, 1)
-        );
+        assert_eq!(date_from_name("deepstatemap_data_20260101.geojson"), NaiveDate::from_ymd_opt(2026, 1, 1));
         assert_eq!(date_from_name("deepstatemap_data_20261301.geojson"), None);
         assert_eq!(date_from_name("deepstatemap_data_20260101.txt"), None);
     }

@@ -7,7 +7,12 @@
 
 pub mod clean;
 pub mod deepstate_daily;
+pub mod deepstate_raw;
+pub mod isw;
+pub mod mapped;
 pub mod reader;
+
+pub use mapped::Mapping;
 
 use crate::error::{Error, Result};
 use crate::model::{ControlClass, Snapshot, SourceId};
@@ -25,24 +30,81 @@ use std::sync::Arc;
 pub enum Format {
     /// DeepState's daily occupied-only export, `deepstatemap_data_YYYYMMDD.geojson`.
     DeepStateDaily,
+    /// DeepState's full snapshots with every layer, `<unix-timestamp>.geojson.gz`.
+    DeepStateRaw,
+    /// ISW's control maps: the 2022 layer files, the 2023 layered files and
+    /// the simplified series (see [`isw`]).
+    Isw,
+    /// Any GeoJSON, read with a user's mapping of a property to classes.
+    Mapped(Mapping),
 }
 
 impl Format {
+    /// The names [`Format::parse`] accepts, for help texts and errors.
+    pub const NAMES: [&'static str; 3] = ["deepstate-daily", "deepstate-raw", "isw"];
+
     /// Recognises a file's format from its name, as published.
+    ///
+    /// ISW's `YYYYMMDD.geojson.gz` and `YYYY-MM-DD.geojson` names are generic,
+    /// so they count as ISW only inside a folder whose name contains `isw`.
     pub fn detect(path: &Path) -> Option<Format> {
         let name = path.file_name()?.to_str()?;
         if deepstate_daily::date_from_name(name).is_some() {
             return Some(Format::DeepStateDaily);
         }
+        if deepstate_raw::taken_at_from_name(name).is_some() {
+            return Some(Format::DeepStateRaw);
+        }
+        if isw::is_isw_2022_name(name) {
+            return Some(Format::Isw);
+        }
+        let in_isw_folder = path.parent().is_some_and(|dir| {
+            dir.components().any(|c| c.as_os_str().to_str().is_some_and(|s| s.to_ascii_lowercase().contains("isw")))
+        });
+        if in_isw_folder && isw::is_isw_dated_name(name) {
+            return Some(Format::Isw);
+        }
         None
+    }
+
+    /// Parses a format name given by the user (one of [`Format::NAMES`]).
+    /// A mapped format is built with [`Mapping::parse_rules`] instead.
+    pub fn parse(name: &str) -> Option<Format> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "deepstate-daily" => Some(Format::DeepStateDaily),
+            "deepstate-raw" => Some(Format::DeepStateRaw),
+            "isw" => Some(Format::Isw),
+            _ => None,
+        }
     }
 
     /// The source id snapshots of this format are stored under.
     pub fn source(&self) -> SourceId {
         match self {
             Format::DeepStateDaily => SourceId::new(SourceId::DEEPSTATE_DAILY),
+            Format::DeepStateRaw => SourceId::new(SourceId::DEEPSTATE_RAW),
+            Format::Isw => SourceId::new(SourceId::ISW),
+            Format::Mapped(m) => m.source.clone(),
         }
     }
+}
+
+/// The format to read a file in: the one the user gave, else the one its
+/// name shows, else an error telling the user to say it.
+pub fn detect_or(path: &Path, explicit: Option<&Format>) -> Result<Format> {
+    if let Some(f) = explicit {
+        return Ok(f.clone());
+    }
+    Format::detect(path).ok_or_else(|| {
+        Error::file(
+            path,
+            format!(
+                "format not recognised from the file name; pass --as ({}) or, for any other \
+                 GeoJSON, --map PROPERTY=VALUE:CLASS,... (e.g. --map status=occupied:occupied,status=contested:gray)",
+                Format::NAMES.join(", ")
+            ),
+        )
+    })
 }
 
 /// What ingest needs besides the file.
@@ -66,7 +128,7 @@ pub struct FileIngest {
 }
 
 /// The account of one file's ingest.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct FileReport {
     /// Features in the file.
     pub features: usize,
@@ -94,45 +156,31 @@ pub fn ingest_file(path: &Path, format: &Format, ctx: &IngestContext) -> Result<
 }
 
 /// Reads one file's content (already in memory) in the given format.
-pub fn ingest_bytes(
-    path: &Path,
-    bytes: &[u8],
-    format: &Format,
-    ctx: &IngestContext,
-) -> Result<FileIngest> {
+pub fn ingest_bytes(path: &Path, bytes: &[u8], format: &Format, ctx: &IngestContext) -> Result<FileIngest> {
     match format {
         Format::DeepStateDaily => deepstate_daily::ingest(path, bytes, ctx),
+        Format::DeepStateRaw => deepstate_raw::ingest(path, bytes, ctx),
+        Format::Isw => isw::ingest(path, bytes, ctx),
+        Format::Mapped(m) => mapped::ingest(path, bytes, m, ctx),
     }
 }
 
 /// Lists the files a path stands for: the file itself, or every `.geojson`
 /// / `.geojson.gz` / `.json` file under a folder, sorted by name.
 pub fn expand_path(path: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut out = vec![];
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     for e in entries {
-        let e = e.map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let e = e.map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         let p = e.path();
         if p.is_dir() {
             out.extend(expand_path(&p)?);
         } else if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
-            if name.ends_with(".geojson")
-                || name.ends_with(".geojson.gz")
-                || name.ends_with(".json")
-            {
+            if name.ends_with(".geojson") || name.ends_with(".geojson.gz") || name.ends_with(".json") {
                 out.push(p);
             }
         }
@@ -167,11 +215,7 @@ pub fn assemble(
     mut report: FileReport,
     ctx: &IngestContext,
 ) -> Result<FileIngest> {
-    let mut snapshot = Snapshot {
-        source,
-        taken_at,
-        layers: vec![],
-    };
+    let mut snapshot = Snapshot { source, taken_at, layers: vec![] };
     for &class in classes {
         let polygons = classified.by_class.remove(&class).unwrap_or_default();
         let mut kept = Vec::with_capacity(polygons.len());
@@ -191,15 +235,39 @@ pub fn assemble(
         let union = clean::union_polygons(kept, &mut report.repairs);
         snapshot.set_layer(class, union);
     }
-    for (class, polys) in classified.by_class {
+    if let Some((class, polys)) = classified.by_class.into_iter().next() {
         return Err(Error::file(
             path,
             format!("internal: {} {class} polygon(s) classified but the format does not publish {class}", polys.len()),
         ));
     }
-    Ok(FileIngest {
-        path: path.to_path_buf(),
-        snapshot,
-        report,
-    })
+    Ok(FileIngest { path: path.to_path_buf(), snapshot, report })
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn detects_published_names() {
+        let d = |p: &str| Format::detect(Path::new(p));
+        assert_eq!(d("a/deepstatemap_data_20260101.geojson"), Some(Format::DeepStateDaily));
+        assert_eq!(d("raw/1754251105.geojson.gz"), Some(Format::DeepStateRaw));
+        assert_eq!(d("x/20220401_RussianAssessedCoTinUkraine.geojson.gz"), Some(Format::Isw));
+        assert_eq!(d("data/isw/full_2023/20230503.geojson.gz"), Some(Format::Isw));
+        assert_eq!(d("data/ISW/control/2202-02-02.geojson"), Some(Format::Isw));
+        // The same generic names elsewhere are not guessed.
+        assert_eq!(d("maps/20230503.geojson.gz"), None);
+        assert_eq!(d("maps/2025-08-11.geojson"), None);
+    }
+
+    #[test]
+    fn undetected_file_asks_for_a_format() {
+        let e = detect_or(Path::new("maps/front.geojson"), None).expect_err("unknown").to_string();
+        assert!(e.contains("--as") && e.contains("--map"), "{e}");
+        let m = Mapping::parse_rules(SourceId::new("mine"), "k=v:gray").expect("rules");
+        let f = detect_or(Path::new("maps/front.geojson"), Some(&Format::Mapped(m.clone()))).expect("explicit");
+        assert_eq!(f.source(), SourceId::new("mine"));
+        assert_eq!(Format::parse("ISW"), Some(Format::Isw));
+    }
 }

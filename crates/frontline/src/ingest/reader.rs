@@ -17,20 +17,12 @@ use std::path::Path;
 
 /// Reads a file's bytes, gunzipping when it starts with the gzip magic.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    let raw = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let raw = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(raw.len() * 8);
         GzDecoder::new(&raw[..])
             .read_to_end(&mut out)
-            .map_err(|e| {
-                Error::file(
-                    path,
-                    format!("corrupt or truncated gzip data ({e}); download the file again"),
-                )
-            })?;
+            .map_err(|e| Error::file(path, format!("corrupt or truncated gzip data ({e}); download the file again")))?;
         Ok(out)
     } else {
         Ok(raw)
@@ -98,21 +90,12 @@ fn json_error(path: &Path, bytes: &[u8], e: &serde_json::Error) -> Error {
     let features_begun = count(prefix, b"\"Feature\"");
     let hint = if e.is_eof() {
         "the file is truncated; download it again".to_string()
-    } else if bytes
-        .get(offset.saturating_sub(1)..offset + 2)
-        .is_some_and(|w| w.contains(&b'N') || w.contains(&b'I'))
-    {
-        format!(
-            "{e} (a NaN or Infinity coordinate: JSON has no such number; fix or drop that vertex)"
-        )
+    } else if bytes.get(offset.saturating_sub(1)..offset + 2).is_some_and(|w| w.contains(&b'N') || w.contains(&b'I')) {
+        format!("{e} (a NaN or Infinity coordinate: JSON has no such number; fix or drop that vertex)")
     } else {
         format!("not valid GeoJSON: {e}")
     };
-    let hint = if e.is_eof() {
-        format!("{hint} ({e})")
-    } else {
-        hint
-    };
+    let hint = if e.is_eof() { format!("{hint} ({e})") } else { hint };
     if features_begun > 0 {
         Error::feature(path, features_begun - 1, hint)
     } else {
@@ -173,10 +156,7 @@ fn flatten(g: GeometryIn, out: &mut RawFeature) -> std::result::Result<(), Strin
 
 fn polygon(c: Nested, out: &mut RawFeature) -> std::result::Result<Polygon<f64>, String> {
     let Nested::List(rings) = c else {
-        return Err(format!(
-            "Polygon coordinates must be an array of rings, found {}",
-            c.describe()
-        ));
+        return Err(format!("Polygon coordinates must be an array of rings, found {}", c.describe()));
     };
     let mut rings = rings.into_iter().map(|r| {
         let r = ring(r)?;
@@ -186,29 +166,20 @@ fn polygon(c: Nested, out: &mut RawFeature) -> std::result::Result<Polygon<f64>,
         }
         Ok::<_, String>(r)
     });
-    let exterior = rings
-        .next()
-        .transpose()?
-        .unwrap_or_else(|| LineString::new(vec![]));
+    let exterior = rings.next().transpose()?.unwrap_or_else(|| LineString::new(vec![]));
     let holes = rings.collect::<std::result::Result<Vec<_>, _>>()?;
     Ok(Polygon::new(exterior, holes))
 }
 
 fn ring(c: Nested) -> std::result::Result<LineString<f64>, String> {
     let Nested::List(points) = c else {
-        return Err(format!(
-            "a ring must be an array of positions, found {}",
-            c.describe()
-        ));
+        return Err(format!("a ring must be an array of positions, found {}", c.describe()));
     };
     points
         .into_iter()
         .map(|p| match p {
             Nested::Position(c) => check_coord(c),
-            other => Err(format!(
-                "a position must be [longitude, latitude], found {}",
-                other.describe()
-            )),
+            other => Err(format!("a position must be [longitude, latitude], found {}", other.describe())),
         })
         .collect::<std::result::Result<Vec<_>, _>>()
         .map(LineString::new)
@@ -216,10 +187,7 @@ fn ring(c: Nested) -> std::result::Result<LineString<f64>, String> {
 
 fn check_coord(c: Coord<f64>) -> std::result::Result<Coord<f64>, String> {
     if !c.x.is_finite() || !c.y.is_finite() {
-        return Err(format!(
-            "non-finite coordinate [{}, {}]; fix or drop that vertex",
-            c.x, c.y
-        ));
+        return Err(format!("non-finite coordinate [{}, {}]; fix or drop that vertex", c.x, c.y));
     }
     if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) {
         return Err(format!(
@@ -274,10 +242,7 @@ impl<'de> Deserialize<'de> for Document {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a GeoJSON FeatureCollection or Feature")
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Document, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Document, A::Error> {
                 let mut kind: Option<String> = None;
                 let mut features = None;
                 let mut properties = None;
@@ -294,19 +259,12 @@ impl<'de> Deserialize<'de> for Document {
                     }
                 }
                 match kind.as_deref() {
-                    Some("FeatureCollection") => {
-                        Ok(Document::Collection(features.unwrap_or_default()))
-                    }
-                    Some("Feature") => Ok(Document::Feature(FeatureIn {
-                        properties,
-                        geometry,
-                    })),
+                    Some("FeatureCollection") => Ok(Document::Collection(features.unwrap_or_default())),
+                    Some("Feature") => Ok(Document::Feature(FeatureIn { properties, geometry })),
                     Some(other) => Err(de::Error::custom(format!(
                         "top-level type is {other:?}; expected a FeatureCollection or Feature"
                     ))),
-                    None => Err(de::Error::custom(
-                        "no top-level \"type\"; not a GeoJSON FeatureCollection",
-                    )),
+                    None => Err(de::Error::custom("no top-level \"type\"; not a GeoJSON FeatureCollection")),
                 }
             }
         }
@@ -322,10 +280,7 @@ impl<'de> Deserialize<'de> for FeatureIn {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a GeoJSON Feature")
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<FeatureIn, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<FeatureIn, A::Error> {
                 let mut properties = None;
                 let mut geometry = None;
                 while let Some(key) = map.next_key::<String>()? {
@@ -337,10 +292,7 @@ impl<'de> Deserialize<'de> for FeatureIn {
                         }
                     }
                 }
-                Ok(FeatureIn {
-                    properties,
-                    geometry,
-                })
+                Ok(FeatureIn { properties, geometry })
             }
         }
         d.deserialize_map(V)
@@ -355,10 +307,7 @@ impl<'de> Deserialize<'de> for GeometryIn {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a GeoJSON geometry")
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<GeometryIn, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<GeometryIn, A::Error> {
                 let mut kind: Option<String> = None;
                 let mut coordinates: Option<Nested> = None;
                 let mut geometries: Option<Vec<GeometryIn>> = None;
@@ -373,22 +322,13 @@ impl<'de> Deserialize<'de> for GeometryIn {
                     }
                 }
                 let kind = kind.ok_or_else(|| de::Error::custom("geometry without \"type\""))?;
-                let coords = || {
-                    coordinates
-                        .ok_or_else(|| de::Error::custom(format!("{kind} without \"coordinates\"")))
-                };
+                let coords = || coordinates.ok_or_else(|| de::Error::custom(format!("{kind} without \"coordinates\"")));
                 match kind.as_str() {
                     "Polygon" => Ok(GeometryIn::Polygon(coords()?)),
                     "MultiPolygon" => Ok(GeometryIn::MultiPolygon(coords()?)),
-                    "GeometryCollection" => {
-                        Ok(GeometryIn::Collection(geometries.unwrap_or_default()))
-                    }
-                    "Point" | "MultiPoint" | "LineString" | "MultiLineString" => {
-                        Ok(GeometryIn::NonAreal)
-                    }
-                    other => Err(de::Error::custom(format!(
-                        "unknown geometry type {other:?}"
-                    ))),
+                    "GeometryCollection" => Ok(GeometryIn::Collection(geometries.unwrap_or_default())),
+                    "Point" | "MultiPoint" | "LineString" | "MultiLineString" => Ok(GeometryIn::NonAreal),
+                    other => Err(de::Error::custom(format!("unknown geometry type {other:?}"))),
                 }
             }
         }
@@ -437,17 +377,11 @@ impl<'de> Deserialize<'de> for Element {
             fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Element, E> {
                 Ok(Element::Deeper(Nested::Invalid("a boolean")))
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Element, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Element, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Element::Deeper(Nested::Invalid("an object")))
             }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                seq: A,
-            ) -> std::result::Result<Element, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Element, A::Error> {
                 NestedVisitor.visit_seq(seq).map(Element::Deeper)
             }
         }
@@ -485,9 +419,7 @@ impl<'de> Visitor<'de> for NestedVisitor {
                 while let Some(e) = seq.next_element::<Element>()? {
                     items.push(match e {
                         Element::Deeper(n) => n,
-                        Element::Number(_) => {
-                            Nested::Invalid("a number where an array was expected")
-                        }
+                        Element::Number(_) => Nested::Invalid("a number where an array was expected"),
                     });
                 }
                 Ok(Nested::List(items))

@@ -1,0 +1,158 @@
+//! `frontline area`: area held and shares, for one date or a range.
+
+use crate::context::{parse_date, pick_source, Context};
+use crate::output::{num, Table};
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use frontline::area::{area_row, region_rows, UKRAINE_OFFICIAL_KM2};
+use frontline::regions::{load_regions, RegionLevel};
+use frontline::store::Store;
+use frontline::{Snapshot, SourceId};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Source (default: the only one, or deepstate-daily).
+    #[arg(long)]
+    source: Option<String>,
+    /// The date to measure: the last snapshot at or before it is used (default: the latest).
+    #[arg(long, value_parser = parse_date, conflicts_with_all = ["from", "to"])]
+    on: Option<NaiveDate>,
+    /// First date of a range (every snapshot in the range is measured).
+    #[arg(long, value_parser = parse_date)]
+    from: Option<NaiveDate>,
+    /// Last date of a range.
+    #[arg(long, value_parser = parse_date)]
+    to: Option<NaiveDate>,
+    /// Break down by region: oblast, raion, or a GeoJSON file of regions.
+    #[arg(long)]
+    by: Option<String>,
+    /// Reference territory: sea (Ukraine with its territorial sea, default), land, or a polygon file.
+    #[arg(long, default_value = "sea")]
+    reference: String,
+    /// Denominator of "share of Ukraine", km² (DeepState's shares imply about 603,628).
+    #[arg(long, default_value_t = UKRAINE_OFFICIAL_KM2)]
+    country_km2: f64,
+}
+
+/// The snapshots a date option stands for: the last at or before `on`, or
+/// all in `from..=to`, or the latest.
+pub fn select(
+    store: &Store,
+    source: &SourceId,
+    on: Option<NaiveDate>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<(Vec<Snapshot>, Vec<String>)> {
+    let times = store.snapshot_times(source)?;
+    let mut notes = vec![];
+    if from.is_some() || to.is_some() {
+        let snaps = store.load_range(source, from, to)?;
+        if snaps.is_empty() {
+            bail!(
+                "no {source} snapshot between {} and {} (it has {} to {})",
+                from.map(|d| d.to_string()).unwrap_or("the start".into()),
+                to.map(|d| d.to_string()).unwrap_or("the end".into()),
+                times[0].date_naive(),
+                times[times.len() - 1].date_naive()
+            );
+        }
+        return Ok((snaps, notes));
+    }
+    let chosen = match on {
+        None => times[times.len() - 1],
+        Some(d) => match times.iter().rev().find(|t| t.date_naive() <= d) {
+            Some(t) => {
+                if t.date_naive() != d {
+                    notes
+                        .push(format!("no {source} snapshot on {d}: using the last one before it, {}", t.date_naive()));
+                }
+                *t
+            }
+            None => bail!("no {source} snapshot on or before {d}; the first is {}", times[0].date_naive()),
+        },
+    };
+    let snaps = store.load_range(source, Some(chosen.date_naive()), Some(chosen.date_naive()))?;
+    Ok((snaps.into_iter().filter(|s| s.taken_at == chosen).collect(), notes))
+}
+
+pub fn region_path(ctx: &Context, by: &str) -> Result<PathBuf> {
+    Ok(match by {
+        "oblast" | "oblasts" => RegionLevel::Oblast.path(&ctx.data_dir()?),
+        "raion" | "raions" => RegionLevel::Raion.path(&ctx.data_dir()?),
+        file => PathBuf::from(file),
+    })
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
+    if !args.country_km2.is_finite() || args.country_km2 <= 0.0 {
+        bail!("--country-km2 must be a positive area in km²");
+    }
+    let store = ctx.store()?;
+    let source = pick_source(&store, args.source.as_deref())?;
+    let (snaps, notes) = select(&store, &source, args.on, args.from, args.to)?;
+    let reference = ctx.reference(&args.reference)?;
+    if let Some(by) = &args.by {
+        let regions = load_regions(&region_path(ctx, by)?)?;
+        let rows: Vec<_> = snaps.iter().flat_map(|s| region_rows(s, &regions)).collect();
+        let mut t = Table::new(
+            vec!["date", "region", "iso", "region_km2", "occupied_km2", "occupied_pct", "gray_km2", "gray_pct"],
+            &rows,
+            |r| {
+                vec![
+                    r.date.to_string(),
+                    r.region.clone(),
+                    r.iso.clone().unwrap_or_default(),
+                    num(Some(r.region_km2), 1),
+                    num(Some(r.occupied_km2), 3),
+                    num(Some(r.occupied_pct), 2),
+                    num(r.gray_km2, 3),
+                    num(r.gray_pct, 2),
+                ]
+            },
+        )
+        .title(format!("{source}: share of each region ({by}); denominator = the region's own geodesic area"));
+        for n in notes {
+            t = t.note(n);
+        }
+        t.print(ctx.format)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<_> = snaps.par_iter().map(|s| area_row(s, &reference, args.country_km2)).collect();
+    let mut t = Table::new(
+        vec![
+            "date",
+            "occupied_km2",
+            "occupied_sqmi",
+            "occupied_pct",
+            "gray_km2",
+            "occupied_or_gray_km2",
+            "occupied_or_gray_pct",
+        ],
+        &rows,
+        |r| {
+            vec![
+                r.date.to_string(),
+                num(Some(r.occupied_km2), 3),
+                num(Some(r.occupied_sqmi), 3),
+                num(Some(r.occupied_pct), 3),
+                num(r.gray_km2, 3),
+                num(r.occupied_or_gray_km2, 3),
+                num(r.occupied_or_gray_pct, 3),
+            ]
+        },
+    )
+    .title(format!(
+        "{source}: area within {} ({:.1} km²); shares of {:.0} km²",
+        reference.name,
+        reference.area_km2(),
+        args.country_km2
+    ));
+    for n in notes {
+        t = t.note(n);
+    }
+    t.print(ctx.format)?;
+    Ok(ExitCode::SUCCESS)
+}

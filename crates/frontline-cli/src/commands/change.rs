@@ -1,0 +1,167 @@
+//! `frontline change`: gained, lost and net area per period.
+
+use crate::context::{parse_date, pick_source, Context};
+use crate::output::{multipolygon_geojson, num, Table};
+use anyhow::{anyhow, bail, Context as _, Result};
+use chrono::NaiveDate;
+use frontline::area::{change, period_pairs, Period};
+use frontline::regions::load_regions;
+use frontline::ControlClass;
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Source (default: the only one, or deepstate-daily).
+    #[arg(long)]
+    source: Option<String>,
+    /// Step: snapshot (consecutive snapshots), day, week, month or year.
+    #[arg(long, default_value = "month")]
+    every: String,
+    /// First day of the first period (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    from: Option<NaiveDate>,
+    /// Last day covered (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    to: Option<NaiveDate>,
+    /// Classes to compare: occupied, gray, or all the source has.
+    #[arg(long, default_value = "occupied")]
+    class: String,
+    /// Reference territory: sea (default), land, or a polygon file.
+    #[arg(long, default_value = "sea")]
+    reference: String,
+    /// Break each period down by region: oblast, raion, or a GeoJSON file.
+    #[arg(long)]
+    by: Option<String>,
+    /// Also write the gained and lost polygons of every period to this GeoJSON file.
+    #[arg(long)]
+    geojson: Option<PathBuf>,
+}
+
+#[derive(serde::Serialize)]
+struct RegionChange {
+    period: String,
+    region: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    gained_km2: f64,
+    lost_km2: f64,
+    net_km2: f64,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
+    let every = Period::parse(&args.every)
+        .ok_or_else(|| anyhow!("--every {}: use snapshot, day, week, month or year", args.every))?;
+    let store = ctx.store()?;
+    let source = pick_source(&store, args.source.as_deref())?;
+    let snaps = store.load_range(&source, None, args.to)?;
+    let classes: Vec<ControlClass> = match args.class.as_str() {
+        "all" => ControlClass::ALL.into_iter().filter(|c| snaps.iter().any(|s| s.layer(*c).is_some())).collect(),
+        c => vec![ControlClass::parse(c).ok_or_else(|| anyhow!("--class {c}: use occupied, gray, liberated or all"))?],
+    };
+    for c in &classes {
+        if !snaps.iter().any(|s| s.layer(*c).is_some()) {
+            bail!("source {source} has no {c} layer");
+        }
+    }
+    let dates: Vec<NaiveDate> = snaps.iter().map(|s| s.date()).collect();
+    let pairs = period_pairs(&dates, every, args.from, args.to);
+    if pairs.is_empty() {
+        bail!("no period with two distinct snapshots in that range ({source} has {} snapshots)", snaps.len());
+    }
+    let reference = ctx.reference(&args.reference)?;
+    let jobs: Vec<(usize, ControlClass)> =
+        (0..pairs.len()).flat_map(|i| classes.iter().map(move |c| (i, *c))).collect();
+    let results: Vec<_> = jobs
+        .par_iter()
+        .filter_map(|(i, c)| {
+            let p = &pairs[*i];
+            change(&p.label, &snaps[p.a], &snaps[p.b], *c, &reference)
+        })
+        .collect();
+
+    if let Some(path) = &args.geojson {
+        let mut features = vec![];
+        for (row, geom) in &results {
+            for (kind, mp, area) in [("gained", &geom.gained, row.gained_km2), ("lost", &geom.lost, row.lost_km2)] {
+                if mp.0.is_empty() {
+                    continue;
+                }
+                features.push(serde_json::json!({
+                    "type": "Feature",
+                    "properties": {"period": row.period, "class": row.class, "kind": kind,
+                                   "from": row.from, "to": row.to, "area_km2": area,
+                                   "source": source.as_str(), "reference": reference.name},
+                    "geometry": multipolygon_geojson(mp),
+                }));
+            }
+        }
+        let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
+        std::fs::write(path, serde_json::to_vec(&fc)?).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote {} gained/lost feature(s) to {}", features.len(), path.display());
+    }
+
+    if let Some(by) = &args.by {
+        let regions = load_regions(&super::area::region_path(ctx, by)?)?;
+        let rows: Vec<RegionChange> = results
+            .par_iter()
+            .flat_map(|(row, geom)| {
+                regions
+                    .iter()
+                    .map(|r| {
+                        let gained = frontline::area::area_within_km2(&geom.gained, &r.territory);
+                        let lost = frontline::area::area_within_km2(&geom.lost, &r.territory);
+                        RegionChange {
+                            period: row.period.clone(),
+                            region: r.name.clone(),
+                            from: row.from,
+                            to: row.to,
+                            gained_km2: gained,
+                            lost_km2: lost,
+                            net_km2: gained - lost,
+                        }
+                    })
+                    .filter(|r| r.gained_km2 > 0.0 || r.lost_km2 > 0.0)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        Table::new(vec!["period", "region", "from", "to", "gained_km2", "lost_km2", "net_km2"], &rows, |r| {
+            vec![
+                r.period.clone(),
+                r.region.clone(),
+                r.from.to_string(),
+                r.to.to_string(),
+                num(Some(r.gained_km2), 3),
+                num(Some(r.lost_km2), 3),
+                num(Some(r.net_km2), 3),
+            ]
+        })
+        .title(format!("{source}: change per region ({by}), within {}", reference.name))
+        .print(ctx.format)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let rows: Vec<_> = results.into_iter().map(|(r, _)| r).collect();
+    let total_gained: f64 = rows.iter().filter(|r| r.class == ControlClass::Occupied).map(|r| r.gained_km2).sum();
+    let total_net: f64 = rows.iter().filter(|r| r.class == ControlClass::Occupied).map(|r| r.net_km2).sum();
+    Table::new(vec!["period", "class", "from", "to", "days", "gained_km2", "lost_km2", "net_km2"], &rows, |r| {
+        vec![
+            r.period.clone(),
+            r.class.to_string(),
+            r.from.to_string(),
+            r.to.to_string(),
+            r.days.to_string(),
+            num(Some(r.gained_km2), 3),
+            num(Some(r.lost_km2), 3),
+            num(Some(r.net_km2), 3),
+        ]
+    })
+    .title(format!(
+        "{source}: change every {} within {} (from/to = the snapshots actually compared)",
+        args.every, reference.name
+    ))
+    .note(format!("occupied: {total_gained:.3} km² gained, {total_net:.3} km² net over the periods shown"))
+    .print(ctx.format)?;
+    Ok(ExitCode::SUCCESS)
+}

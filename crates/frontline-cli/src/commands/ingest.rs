@@ -1,0 +1,221 @@
+//! `frontline ingest PATH...`
+
+use crate::context::Context;
+use anyhow::{bail, Result};
+use frontline::ingest::mapped::Mapping;
+use frontline::ingest::{detect_or, expand_path, ingest_bytes, reader, FileIngest, Format, IngestContext};
+use frontline::regions::{load_reference, Reference};
+use frontline::store::{content_hash, PutOutcome, Store};
+use frontline::SourceId;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files or folders (plain or .gz GeoJSON); folders are read recursively.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Read every file as this format instead of recognising it by name
+    /// (deepstate-daily, deepstate-raw, isw).
+    #[arg(long = "as", value_name = "FORMAT", conflicts_with = "map")]
+    as_format: Option<String>,
+    /// Any other GeoJSON: map a property's values to classes, e.g.
+    /// `status=occupied:occupied,status=contested:gray,*:occupied`
+    /// (`*:CLASS` for features no rule matches; without it they are skipped).
+    #[arg(long, value_name = "RULES")]
+    map: Option<String>,
+    /// With --map: the source name to store the snapshots under.
+    #[arg(long, default_value = "custom", requires = "map")]
+    source: String,
+    /// With --map: the snapshot's date (YYYY-MM-DD), if neither a date
+    /// property nor the file name gives it.
+    #[arg(long, value_parser = crate::context::parse_date, requires = "map")]
+    date: Option<chrono::NaiveDate>,
+    /// With --map: a property holding the date (every feature must agree).
+    #[arg(long, requires = "map")]
+    date_property: Option<String>,
+}
+
+fn explicit_format(args: &Args) -> Result<Option<Format>> {
+    if let Some(rules) = &args.map {
+        let mut m = Mapping::parse_rules(SourceId::new(args.source.clone()), rules)?;
+        m.taken_at = args.date.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc());
+        m.date_property = args.date_property.clone();
+        return Ok(Some(Format::Mapped(m)));
+    }
+    match args.as_format.as_deref() {
+        None => Ok(None),
+        Some(name) => match Format::parse(name) {
+            Some(f) => Ok(Some(f)),
+            None => {
+                bail!("unknown format '{name}'; known: {} (or --map for any other GeoJSON)", Format::NAMES.join(", "))
+            }
+        },
+    }
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
+    let explicit = explicit_format(&args)?;
+    let mut files = vec![];
+    for p in &args.paths {
+        files.extend(expand_path(p)?);
+    }
+    if files.is_empty() {
+        bail!(
+            "no .geojson/.geojson.gz/.json files under {}",
+            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut errors: Vec<String> = vec![];
+    let mut jobs = vec![];
+    for f in files {
+        match detect_or(&f, explicit.as_ref()) {
+            Ok(format) => jobs.push((f, format)),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+
+    // Polygons wholly outside Ukraine (with its sea) are not territory of this war.
+    let territory = match ctx.data_dir() {
+        Ok(d) => Some(Arc::new(load_reference(&Reference::WithSea, &d)?)),
+        Err(e) => bail!("{e}; ingest needs the reference territory to drop polygons outside Ukraine"),
+    };
+    let ictx = IngestContext { territory };
+    let mut store = Store::open(&ctx.db)?;
+
+    let bar = progress(jobs.len() as u64);
+    // Read and hash in parallel; skip what the store already has before parsing.
+    let read: Vec<_> = jobs
+        .into_par_iter()
+        .map(|(path, format)| {
+            let r = reader::read_bytes(&path).map(|bytes| (content_hash(&bytes), bytes));
+            (path, format, r)
+        })
+        .collect();
+    let mut unchanged_files = 0usize;
+    let mut to_parse = vec![];
+    for (path, format, r) in read {
+        match r {
+            Err(e) => {
+                errors.push(e.to_string());
+                bar.inc(1);
+            }
+            Ok((hash, bytes)) => {
+                if store.has_file(&hash)? {
+                    unchanged_files += 1;
+                    bar.inc(1);
+                } else {
+                    to_parse.push((path, format, hash, bytes));
+                }
+            }
+        }
+    }
+    let parsed: Vec<(PathBuf, [u8; 32], frontline::Result<FileIngest>)> = to_parse
+        .into_par_iter()
+        .map(|(path, format, hash, bytes)| {
+            let r = ingest_bytes(&path, &bytes, &format, &ictx);
+            (path, hash, r)
+        })
+        .collect();
+
+    let mut outcomes: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut repairs = frontline::ingest::clean::RepairCounts::default();
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    let mut warnings = vec![];
+    let mut polygons: BTreeMap<frontline::ControlClass, usize> = BTreeMap::new();
+    for (_, hash, r) in parsed {
+        bar.inc(1);
+        match r {
+            Err(e) => errors.push(e.to_string()),
+            Ok(fi) => {
+                let outcome = store.put(&fi, &hash)?;
+                *outcomes
+                    .entry(match outcome {
+                        PutOutcome::Added => "added",
+                        PutOutcome::Replaced => "replaced",
+                        PutOutcome::Unchanged => "unchanged",
+                    })
+                    .or_default() += 1;
+                repairs.add(&fi.report.repairs);
+                for (k, v) in &fi.report.skipped {
+                    *skipped.entry(k.clone()).or_default() += v;
+                }
+                for (k, v) in &fi.report.polygons {
+                    *polygons.entry(*k).or_default() += v;
+                }
+                warnings.extend(fi.report.warnings.iter().map(|w| format!("{}: {w}", fi.path.display())));
+            }
+        }
+    }
+    bar.finish_and_clear();
+
+    let summary = serde_json::json!({
+        "store": ctx.db.display().to_string(),
+        "files_already_stored": unchanged_files,
+        "files_written": outcomes,
+        "polygons_kept": polygons,
+        "repairs": repairs,
+        "skipped": skipped,
+        "warnings": warnings,
+        "errors": errors,
+    });
+    match ctx.format {
+        crate::output::OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
+        _ => {
+            let written: usize = outcomes.values().sum();
+            let detail = if outcomes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", outcomes.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", "))
+            };
+            println!(
+                "{written} file(s) written to {}{detail}; {unchanged_files} already stored (same content); {} failed",
+                ctx.db.display(),
+                errors.len()
+            );
+            if !polygons.is_empty() {
+                println!(
+                    "polygons kept: {}",
+                    polygons.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+                );
+            }
+            if repairs.any() {
+                println!(
+                    "repairs: {} unclosed ring(s) closed, {} repeated vertices removed, {} degenerate ring(s) dropped, {} layer(s) with overlaps or self-intersections resolved",
+                    repairs.unclosed_rings, repairs.duplicate_vertices, repairs.degenerate_rings, repairs.overlaps_resolved
+                );
+            }
+            for (k, v) in &skipped {
+                println!("skipped: {v} × {k}");
+            }
+            for w in warnings.iter().take(20) {
+                println!("warning: {w}");
+            }
+            if warnings.len() > 20 {
+                println!("... and {} more warnings (use --format json for all)", warnings.len() - 20);
+            }
+        }
+    }
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn progress(n: u64) -> ProgressBar {
+    let bar = ProgressBar::new(n);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} ingesting [{bar:40}] {pos}/{len} files {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar
+}

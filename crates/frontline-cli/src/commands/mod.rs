@@ -1,0 +1,5 @@
+//! One module per subcommand.
+pub mod area;
+pub mod change;
+pub mod ingest;
+pub mod snapshots;

@@ -1,0 +1,100 @@
+//! What every command needs: the store path, the shared data folder, the
+//! output format, and the parsing of dates and sources.
+
+use crate::output::OutputFormat;
+use anyhow::{anyhow, bail, Context as _, Result};
+use chrono::NaiveDate;
+use frontline::regions::{load_reference, Reference, Territory};
+use frontline::store::Store;
+use frontline::SourceId;
+use std::path::{Path, PathBuf};
+
+pub struct Context {
+    pub db: PathBuf,
+    data: Option<PathBuf>,
+    pub format: OutputFormat,
+}
+
+impl Context {
+    pub fn new(db: PathBuf, data: Option<PathBuf>, format: OutputFormat) -> Self {
+        Context { db, data, format }
+    }
+
+    /// The shared data folder: --data / $FRONTLINE_DATA, $FRONTLINE_SHARED/data,
+    /// ../shared/data from the current folder, or from the binary's repo.
+    pub fn data_dir(&self) -> Result<PathBuf> {
+        if let Some(d) = &self.data {
+            return check_data(d);
+        }
+        if let Some(s) = std::env::var_os("FRONTLINE_SHARED") {
+            return check_data(&PathBuf::from(s).join("data"));
+        }
+        let mut candidates = vec![PathBuf::from("../shared/data"), PathBuf::from("shared/data")];
+        if let Ok(exe) = std::env::current_exe() {
+            // target/<profile>/frontline -> repo root -> ../shared/data
+            if let Some(root) = exe.ancestors().nth(3) {
+                candidates.push(root.join("../shared/data"));
+            }
+        }
+        candidates.into_iter().find(|c| c.join("boundaries").is_dir()).ok_or_else(|| {
+            anyhow!("shared data not found: pass --data DIR (the folder holding boundaries/), or set FRONTLINE_SHARED")
+        })
+    }
+
+    pub fn store(&self) -> Result<Store> {
+        Ok(Store::open_read_only(&self.db)?)
+    }
+
+    pub fn reference(&self, name: &str) -> Result<Territory> {
+        let reference = Reference::parse(name);
+        let data = match &reference {
+            Reference::File(_) => PathBuf::new(),
+            _ => self.data_dir()?,
+        };
+        load_reference(&reference, &data).with_context(|| format!("loading reference territory '{name}'"))
+    }
+}
+
+fn check_data(d: &Path) -> Result<PathBuf> {
+    if d.join("boundaries").is_dir() {
+        Ok(d.to_path_buf())
+    } else {
+        bail!("{}: no boundaries/ folder here; pass --data DIR pointing at the shared data", d.display())
+    }
+}
+
+/// Parses YYYY-MM-DD with an error that shows the expected form.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date: use YYYY-MM-DD, e.g. 2025-06-01"))
+}
+
+/// The source to use: the one named, else the only one in the store, else
+/// the DeepState daily export if present.
+pub fn pick_source(store: &Store, named: Option<&str>) -> Result<SourceId> {
+    let sources = store.sources()?;
+    if let Some(n) = named {
+        if sources.iter().any(|s| s.source.as_str() == n) {
+            return Ok(SourceId::new(n));
+        }
+        bail!(
+            "no source '{n}' in {}; sources here: {}",
+            store.path().display(),
+            sources.iter().map(|s| s.source.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    match sources.as_slice() {
+        [] => bail!("{} holds no snapshots; run `frontline ingest PATH...` first", store.path().display()),
+        [only] => Ok(only.source.clone()),
+        many => {
+            many.iter().find(|s| s.source.as_str() == SourceId::DEEPSTATE_DAILY).map(|s| s.source.clone()).ok_or_else(
+                || {
+                    anyhow!(
+                        "several sources in the store; pick one with --source ({})",
+                        many.iter().map(|s| s.source.as_str()).collect::<Vec<_>>().join(", ")
+                    )
+                },
+            )
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The DeepState daily export against independent figures: GeographicLib's
+//! areas of every file (the oracle CSV) and DeepState's published numbers.
+
+mod common;
+
+use common::{daily_file, shared_data, shared_oracles};
+use frontline::area::{area_row, change, region_rows, UKRAINE_OFFICIAL_KM2};
+use frontline::geodesy::{ring_area_perimeter_m, GeodesicAreaM2};
+use frontline::ingest::{expand_path, ingest_file, reader, Format, IngestContext};
+use frontline::regions::{load_reference, load_regions, Reference, RegionLevel};
+use frontline::ControlClass;
+use rayon::prelude::*;
+
+#[test]
+fn every_daily_file_matches_geographiclib_oracle() {
+    let csv = std::fs::read_to_string(shared_oracles().join("deepstate_daily_geodesic_area.csv")).expect("oracle csv");
+    let rows: Vec<(String, f64, f64)> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[1].parse().expect("area"), f[2].parse().expect("perimeter"))
+        })
+        .collect();
+    assert_eq!(rows.len(), 769);
+    let dir = shared_data().join("deepstate/daily");
+    let worst = rows
+        .par_iter()
+        .map(|(name, area_m2, perimeter_m)| {
+            let path = dir.join(name);
+            let bytes = reader::read_bytes(&path).expect("read");
+            let features = reader::parse_features(&path, &bytes).expect("parse");
+            // As drawn: no union, no repair, ring by ring.
+            let polygons: Vec<_> = features.iter().flat_map(|f| f.polygons.iter()).collect();
+            let area: f64 = polygons.iter().map(|p| p.geodesic_area_m2()).sum();
+            let perimeter: f64 = polygons
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .map(|r| ring_area_perimeter_m(r).1)
+                .sum();
+            let rel_area = (area - area_m2).abs() / area_m2;
+            let rel_perimeter = (perimeter - perimeter_m).abs() / perimeter_m;
+            assert!(rel_area < 1e-9, "{name}: area {area} vs oracle {area_m2} ({rel_area:e})");
+            assert!(rel_perimeter < 1e-9, "{name}: perimeter {perimeter} vs oracle {perimeter_m}");
+            rel_area.max(rel_perimeter)
+        })
+        .reduce(|| 0.0, f64::max);
+    println!("worst relative difference to GeographicLib: {worst:e}");
+}
+
+#[test]
+fn published_figures_for_2025() {
+    let data = shared_data();
+    let reference = load_reference(&Reference::WithSea, &data).expect("reference");
+    let ctx = IngestContext::default();
+    let jan_2026 = ingest_file(&daily_file("2026-01-01"), &Format::DeepStateDaily, &ctx).expect("2026-01-01").snapshot;
+    // 2025-01-01 is one of the export's gaps: the last snapshot at or before
+    // the boundary is 2024-12-31's (measures.md: a missing day is never invented).
+    let jan_2025 = ingest_file(&daily_file("2024-12-31"), &Format::DeepStateDaily, &ctx).expect("2024-12-31").snapshot;
+
+    // DeepState: 116,165 km² occupied on 1 January 2026 (19.25 % of Ukraine).
+    let row = area_row(&jan_2026, &reference, UKRAINE_OFFICIAL_KM2);
+    let rel = (row.occupied_km2 - 116_165.0).abs() / 116_165.0;
+    assert!(rel < 0.001, "occupied 2026-01-01: {} km² ({:.4} % off)", row.occupied_km2, 100.0 * rel);
+    assert!((row.occupied_pct - 19.25).abs() < 0.05, "share {}", row.occupied_pct);
+    // The share with DeepState's implied denominator (about 603,628 km²).
+    assert!((100.0 * row.occupied_km2 / 603_628.0 - 19.25).abs() < 0.02);
+
+    // DeepState: 4,336 km² gained during 2025 (net change of the occupied area).
+    let (c, _) = change("2025", &jan_2025, &jan_2026, ControlClass::Occupied, &reference).expect("both have occupied");
+    let rel = (c.net_km2 - 4_336.0).abs() / 4_336.0;
+    assert!(
+        rel < 0.01,
+        "2025 net gain {} km² ({:.2} % off); gained {} lost {}",
+        c.net_km2,
+        100.0 * rel,
+        c.gained_km2,
+        c.lost_km2
+    );
+    // Additivity: gained − lost equals the difference of the two areas.
+    let row_2025 = area_row(&jan_2025, &reference, UKRAINE_OFFICIAL_KM2);
+    assert!((c.net_km2 - (row.occupied_km2 - row_2025.occupied_km2)).abs() < 0.05);
+}
+
+#[test]
+fn donetsk_oblast_share_on_2026_01_01() {
+    let data = shared_data();
+    let regions = load_regions(&RegionLevel::Oblast.path(&data)).expect("oblasts");
+    assert_eq!(regions.len(), 25);
+    let snap = ingest_file(&daily_file("2026-01-01"), &Format::DeepStateDaily, &IngestContext::default())
+        .expect("2026-01-01")
+        .snapshot;
+    let rows = region_rows(&snap, &regions);
+    let donetsk = rows.iter().find(|r| r.iso.as_deref() == Some("UA-14")).expect("Donetsk oblast UA-14");
+    // DeepState published 78.1 %; OSM's oblast outline differs from theirs by a little.
+    assert!((donetsk.occupied_pct - 78.1).abs() < 1.0, "Donetsk {} %", donetsk.occupied_pct);
+    let luhansk = rows.iter().find(|r| r.iso.as_deref() == Some("UA-09")).expect("Luhansk UA-09");
+    assert!(luhansk.occupied_pct > 98.0, "Luhansk {} %", luhansk.occupied_pct);
+    let lviv = rows.iter().find(|r| r.iso.as_deref() == Some("UA-46")).expect("Lviv UA-46");
+    assert_eq!(lviv.occupied_km2, 0.0);
+}
+
+#[test]
+fn whole_folder_ingests_with_nothing_skipped() {
+    let files = expand_path(&shared_data().join("deepstate/daily")).expect("folder");
+    assert_eq!(files.len(), 769);
+    let reports: Vec<_> = files
+        .par_iter()
+        .map(|f| ingest_file(f, &Format::DeepStateDaily, &IngestContext::default()).expect("ingest").report)
+        .collect();
+    for r in &reports {
+        assert_eq!(r.features, 1);
+        assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    }
+}
+
+#[test]
+fn bad_files_name_file_and_feature() {
+    let dir = std::env::temp_dir().join(format!("frontline-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let good = std::fs::read(daily_file("2025-01-02")).expect("read");
+    let truncated = dir.join("deepstatemap_data_20250101.geojson");
+    std::fs::write(&truncated, &good[..good.len() / 2]).expect("write");
+    let e =
+        ingest_file(&truncated, &Format::DeepStateDaily, &IngestContext::default()).expect_err("truncated").to_string();
+    assert!(
+        e.contains("deepstatemap_data_20250101.geojson") && e.contains("feature #0") && e.contains("truncated"),
+        "{e}"
+    );
+    assert_eq!(e.lines().count(), 1);
+
+    let nan = dir.join("deepstatemap_data_20250102.geojson");
+    let text = String::from_utf8(good).expect("utf8").replacen("35.", "NaN, 35.", 1);
+    std::fs::write(&nan, text).expect("write");
+    let e = ingest_file(&nan, &Format::DeepStateDaily, &IngestContext::default()).expect_err("NaN").to_string();
+    assert!(e.contains("deepstatemap_data_20250102.geojson") && e.contains("feature #0") && e.contains("NaN"), "{e}");
+    std::fs::remove_dir_all(&dir).ok();
+}
