@@ -37,23 +37,14 @@ fn main() {
     let files = expand_path(&data.join("deepstate/daily")).expect("daily files");
     let snaps: Vec<_> = files
         .par_iter()
-        .map(|f| {
-            ingest_file(f, &Format::DeepStateDaily, &IngestContext::default())
-                .expect("ingest")
-                .snapshot
-        })
+        .map(|f| ingest_file(f, &Format::DeepStateDaily, &IngestContext::default()).expect("ingest").snapshot)
         .collect();
     let sectors = Sectors::default_towns();
-    println!(
-        "setup (reference, land, {} snapshots ingested): {:.2} s",
-        snaps.len(),
-        t.elapsed().as_secs_f64()
-    );
+    println!("setup (reference, land, {} snapshots ingested): {:.2} s", snaps.len(), t.elapsed().as_secs_f64());
 
     let cpu0 = cpu_s();
     let t = Instant::now();
-    let ex =
-        FrontExtractor::new(&reference, Some(&land), FrontOptions::default()).expect("extractor");
+    let ex = FrontExtractor::new(&reference, Some(&land), FrontOptions::default()).expect("extractor");
     let index_s = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -63,15 +54,7 @@ fn main() {
     let changes: Vec<_> = (1..snaps.len())
         .into_par_iter()
         .map(|i| {
-            front_change_with(
-                &ex,
-                &sectors,
-                &snaps[i - 1],
-                &fronts[i - 1],
-                &snaps[i],
-                &fronts[i],
-            )
-            .expect("change")
+            front_change_with(&ex, &sectors, &snaps[i - 1], &fronts[i - 1], &snaps[i], &fronts[i]).expect("change")
         })
         .collect();
     let change_s = t.elapsed().as_secs_f64();
@@ -100,19 +83,13 @@ fn main() {
     // a metric projection), on a subsample, extrapolated to all files.
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/front_baseline.py");
     let stride = 16;
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(&data)
-        .arg(stride.to_string())
-        .output();
+    let out = Command::new("python3").arg(&script).arg(&data).arg(stride.to_string()).output();
     match out {
         Ok(o) if o.status.success() => {
             let text = String::from_utf8_lossy(&o.stdout);
             print!("{text}");
-            let per_file_s: Option<f64> = text
-                .lines()
-                .find_map(|l| l.strip_prefix("per_file_s "))
-                .and_then(|v| v.trim().parse().ok());
+            let per_file_s: Option<f64> =
+                text.lines().find_map(|l| l.strip_prefix("per_file_s ")).and_then(|v| v.trim().parse().ok());
             if let Some(per_file_s) = per_file_s {
                 let baseline_s = per_file_s * snaps.len() as f64;
                 println!(

@@ -47,17 +47,9 @@ fn main() {
     let t = Instant::now();
     let snapshots: Vec<_> = files
         .par_iter()
-        .map(|f| {
-            ingest_file(f, &Format::DeepStateDaily, &IngestContext::default())
-                .expect("ingest")
-                .snapshot
-        })
+        .map(|f| ingest_file(f, &Format::DeepStateDaily, &IngestContext::default()).expect("ingest").snapshot)
         .collect();
-    println!(
-        "ingest: {} daily snapshots in {:.2} s (not timed below)",
-        snapshots.len(),
-        t.elapsed().as_secs_f64()
-    );
+    println!("ingest: {} daily snapshots in {:.2} s (not timed below)", snapshots.len(), t.elapsed().as_secs_f64());
 
     let mut best = f64::INFINITY;
     let mut table = None;
@@ -100,11 +92,8 @@ fn main() {
                 "geometry": {"type": "MultiPolygon", "coordinates": coords}})
         })
         .collect();
-    std::fs::write(
-        &footprints,
-        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
-    )
-    .expect("write footprints");
+    std::fs::write(&footprints, serde_json::json!({"type": "FeatureCollection", "features": features}).to_string())
+        .expect("write footprints");
     let out = dir.join("baseline.csv");
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../benches/places_baseline.py");
     let run = Command::new("python3")
@@ -121,10 +110,7 @@ fn main() {
         .expect("run python3 benches/places_baseline.py");
     let stdout = String::from_utf8_lossy(&run.stdout);
     if !run.status.success() {
-        eprintln!(
-            "baseline failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        eprintln!("baseline failed:\n{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
         std::process::exit(1);
     }
     let field = |name: &str| -> f64 {
@@ -134,36 +120,22 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .expect("baseline output")
     };
-    let (n_base, base_s, per_snapshot_s) = (
-        field("snapshots"),
-        field("compute_s"),
-        field("per_snapshot_s"),
-    );
+    let (n_base, base_s, per_snapshot_s) = (field("snapshots"), field("compute_s"), field("per_snapshot_s"));
     let extrapolated = per_snapshot_s * table.dates().len() as f64;
     println!(
         "baseline (shapely STRtree + intersection, fractions only): {n_base} snapshots (every {every}th) in {base_s:.2} s, {:.1} ms per snapshot -> {extrapolated:.1} s for all {}",
         per_snapshot_s * 1e3,
         table.dates().len()
     );
-    println!(
-        "ratio: {:.0}x (baseline extrapolated / frontline)",
-        extrapolated / best
-    );
+    println!("ratio: {:.0}x (baseline extrapolated / frontline)", extrapolated / best);
 
     // Agreement on the snapshots both computed.
-    let index: HashMap<String, usize> = table
-        .dates()
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.to_string(), i))
-        .collect();
+    let index: HashMap<String, usize> = table.dates().iter().enumerate().map(|(i, d)| (d.to_string(), i)).collect();
     let text = std::fs::read_to_string(&out).expect("baseline csv");
     let mut base: HashMap<(usize, usize), f64> = HashMap::new();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        if let (Some(&s), Ok(p), Ok(v)) =
-            (index.get(f[0]), f[1].parse::<usize>(), f[2].parse::<f64>())
-        {
+        if let (Some(&s), Ok(p), Ok(v)) = (index.get(f[0]), f[1].parse::<usize>(), f[2].parse::<f64>()) {
             base.insert((p, s), v);
         }
     }

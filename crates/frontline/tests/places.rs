@@ -5,9 +5,7 @@
 use chrono::NaiveDate;
 use frontline::ingest::{expand_path, ingest_file, Format, IngestContext};
 use frontline::places::gazetteer::oblast_by_point;
-use frontline::places::{
-    CaptureRule, Direction, FootprintKind, Gazetteer, GazetteerSources, Status, StatusTable,
-};
+use frontline::places::{CaptureRule, Direction, FootprintKind, Gazetteer, GazetteerSources, Status, StatusTable};
 use frontline::regions::load_regions;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -22,11 +20,7 @@ fn data_dir() -> PathBuf {
 
 fn gazetteer() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
-    G.get_or_init(|| {
-        Gazetteer::load(&GazetteerSources::shared(&data_dir()))
-            .unwrap()
-            .0
-    })
+    G.get_or_init(|| Gazetteer::load(&GazetteerSources::shared(&data_dir())).unwrap().0)
 }
 
 fn table() -> &'static StatusTable {
@@ -34,14 +28,8 @@ fn table() -> &'static StatusTable {
     T.get_or_init(|| {
         let files = expand_path(&data_dir().join("deepstate/daily")).unwrap();
         let ctx = IngestContext::default();
-        let snapshots: Vec<_> = files
-            .par_iter()
-            .map(|f| {
-                ingest_file(f, &Format::DeepStateDaily, &ctx)
-                    .unwrap()
-                    .snapshot
-            })
-            .collect();
+        let snapshots: Vec<_> =
+            files.par_iter().map(|f| ingest_file(f, &Format::DeepStateDaily, &ctx).unwrap().snapshot).collect();
         StatusTable::compute(gazetteer(), &snapshots).unwrap()
     })
 }
@@ -63,13 +51,7 @@ fn date(s: &str) -> NaiveDate {
 #[test]
 fn pokrovsk_by_english_ukrainian_and_former_name() {
     let g = gazetteer();
-    for name in [
-        "Pokrovsk",
-        "Покровськ",
-        "Krasnoarmiisk",
-        "pokrovs'k",
-        "KRASNOARMEYSK",
-    ] {
+    for name in ["Pokrovsk", "Покровськ", "Krasnoarmiisk", "pokrovs'k", "KRASNOARMEYSK"] {
         let found = g.lookup(name);
         assert!(!found.is_empty(), "{name}");
         // GeoNames: Pokrovsk, Donetsk oblast (admin1 05), population 60,127.
@@ -89,14 +71,8 @@ fn pokrovsk_by_english_ukrainian_and_former_name() {
 fn both_avdiivkas_are_listed_biggest_first() {
     let found = gazetteer().lookup("Avdiivka");
     // GeoNames has two: Donetsk oblast (35,826) and Chernihiv oblast (2,012).
-    let listed: Vec<(&str, u64)> = found
-        .iter()
-        .map(|m| (m.oblast.as_str(), m.population))
-        .collect();
-    assert_eq!(
-        listed,
-        vec![("Donetsk Oblast", 35_826), ("Chernihiv Oblast", 2_012)]
-    );
+    let listed: Vec<(&str, u64)> = found.iter().map(|m| (m.oblast.as_str(), m.population)).collect();
+    assert_eq!(listed, vec![("Donetsk Oblast", 35_826), ("Chernihiv Oblast", 2_012)]);
 }
 
 #[test]
@@ -130,11 +106,7 @@ fn oblast_table_agrees_with_oblast_polygons() {
     let regions = load_regions(&data_dir().join("boundaries/oblasts_osm.geojson.gz")).unwrap();
     let mut agree = 0;
     let mut total = 0;
-    for p in gazetteer()
-        .places()
-        .iter()
-        .filter(|p| p.geonames_id.is_some())
-    {
+    for p in gazetteer().places().iter().filter(|p| p.geonames_id.is_some()) {
         let (_, iso) = oblast_by_point(&regions, geo::Point::new(p.lon, p.lat));
         let Some(iso) = iso else { continue };
         total += 1;
@@ -155,9 +127,7 @@ fn oblast_table_agrees_with_oblast_polygons() {
 fn selydove_fell_at_the_end_of_october_2024() {
     let t = table();
     let selydove = place("Selydove", "Donetsk Oblast");
-    let c = t
-        .first_capture(selydove, CaptureRule::at(0.5))
-        .expect("Selydove captured");
+    let c = t.first_capture(selydove, CaptureRule::at(0.5)).expect("Selydove captured");
     // DeepState reported Selydove occupied on 2024-10-28 (±3 days for the
     // daily export's download time and the 3-snapshot rule).
     let days = (c.date - date("2024-10-28")).num_days();
@@ -179,10 +149,7 @@ fn pokrovsk_was_contested_before_occupied() {
     let tl = t.timeline(pokrovsk);
     let contested = tl.iter().position(|s| s.to == Status::Contested);
     let occupied = tl.iter().position(|s| s.to == Status::Occupied);
-    assert!(
-        matches!((contested, occupied), (Some(c), Some(o)) if c < o),
-        "{tl:?}"
-    );
+    assert!(matches!((contested, occupied), (Some(c), Some(o)) if c < o), "{tl:?}");
     assert_eq!(tl[0].to, Status::Held, "held in July 2024");
     let c50 = t.first_capture(pokrovsk, CaptureRule::at(0.5)).unwrap();
     let c95 = t.first_capture(pokrovsk, CaptureRule::at(0.95)).unwrap();
@@ -215,11 +182,7 @@ fn distances_match_an_aeqd_oracle() {
         let p = place(name, oblast);
         for (s, expected) in [(first, d_first), (last, d_last)] {
             let d = t.distance_m(p, s).unwrap();
-            assert!(
-                (d - expected).abs() < 10.0,
-                "{name} at {}: {d} vs {expected}",
-                t.dates()[s]
-            );
+            assert!((d - expected).abs() < 10.0, "{name} at {}: {d} vs {expected}", t.dates()[s]);
         }
     }
 }

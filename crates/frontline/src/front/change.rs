@@ -179,12 +179,7 @@ pub struct FrontChange {
 }
 
 /// The change between two snapshots, extracting both fronts.
-pub fn front_change(
-    extractor: &FrontExtractor,
-    sectors: &Sectors,
-    a: &Snapshot,
-    b: &Snapshot,
-) -> Result<FrontChange> {
+pub fn front_change(extractor: &FrontExtractor, sectors: &Sectors, a: &Snapshot, b: &Snapshot) -> Result<FrontChange> {
     let fa = extractor.frontline(a);
     let fb = extractor.frontline(b);
     front_change_with(extractor, sectors, a, &fa, b, &fb)
@@ -242,11 +237,7 @@ pub fn front_change_with(
             gained_km2: gained_m2[i] / 1e6,
             lost_km2: lost_m2[i] / 1e6,
             net_km2: (gained_m2[i] - lost_m2[i]) / 1e6,
-            gained_share_pct: if gained_total_m2 > 0.0 {
-                100.0 * gained_m2[i] / gained_total_m2
-            } else {
-                0.0
-            },
+            gained_share_pct: if gained_total_m2 > 0.0 { 100.0 * gained_m2[i] / gained_total_m2 } else { 0.0 },
             advance: Advance::from_samples(&per_sector[i], days),
         })
         .collect();
@@ -272,11 +263,7 @@ pub fn front_change_with(
 
 /// Points every `spacing_m` along each line, from its start.
 pub fn sample_points(lines: &MultiLineString<f64>, spacing_m: f64) -> Vec<Coord<f64>> {
-    walk_front(lines, None, Some(spacing_m))
-        .1
-        .into_iter()
-        .map(|s| s.at)
-        .collect()
+    walk_front(lines, None, Some(spacing_m)).1.into_iter().map(|s| s.at).collect()
 }
 
 /// A point sampled along a front, with the segment it lies on.
@@ -287,11 +274,7 @@ struct Sample {
 
 /// A segment's identity, whichever way it runs.
 fn segment_key(a: Coord<f64>, b: Coord<f64>) -> [u64; 4] {
-    let (a, b) = if (a.x, a.y) <= (b.x, b.y) {
-        (a, b)
-    } else {
-        (b, a)
-    };
+    let (a, b) = if (a.x, a.y) <= (b.x, b.y) { (a, b) } else { (b, a) };
     [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()]
 }
 
@@ -320,12 +303,8 @@ fn signed_distances(
     }
     // Most of a front does not move from one day to the next: a sample on a
     // segment that front_a has too is at distance 0, no search needed.
-    let shared: HashSet<[u64; 4], BuildHasherDefault<CoordHasher>> = front_a
-        .0
-        .iter()
-        .flat_map(|l| l.lines())
-        .map(|s| segment_key(s.start, s.end))
-        .collect();
+    let shared: HashSet<[u64; 4], BuildHasherDefault<CoordHasher>> =
+        front_a.0.iter().flat_map(|l| l.lines()).map(|s| segment_key(s.start, s.end)).collect();
     let mut out = Vec::with_capacity(samples.len());
     let mut off = Vec::new();
     for s in samples {
@@ -335,12 +314,8 @@ fn signed_distances(
             off.push(s.at);
         }
     }
-    let segments: Vec<(Coord<f64>, Coord<f64>)> = front_a
-        .0
-        .iter()
-        .flat_map(|l| l.lines())
-        .map(|s| (s.start, s.end))
-        .collect();
+    let segments: Vec<(Coord<f64>, Coord<f64>)> =
+        front_a.0.iter().flat_map(|l| l.lines()).map(|s| (s.start, s.end)).collect();
     let distances_m = if off.len() * segments.len() <= BRUTE_FORCE_PAIRS {
         off.iter()
             .map(|&p| {
@@ -356,11 +331,7 @@ fn signed_distances(
         nearest_by_tree(&segments, &off)
     };
     for (p, d_m) in off.into_iter().zip(distances_m) {
-        let signed_m = if d_m > SAME_LINE_M && hostile_a.contains(&p) {
-            -d_m
-        } else {
-            d_m
-        };
+        let signed_m = if d_m > SAME_LINE_M && hostile_a.contains(&p) { -d_m } else { d_m };
         out.push((p, signed_m / 1e3));
     }
     out
@@ -373,27 +344,16 @@ fn nearest_by_tree(segments: &[(Coord<f64>, Coord<f64>)], points: &[Coord<f64>])
     // so the index's nearest neighbour is close to the metric one; the exact
     // minimum is then taken in a local plane over every candidate nearby.
     let k = mean_lat.to_radians().cos();
-    let tree: RTree<RLine<[f64; 2]>> = RTree::bulk_load(
-        segments
-            .iter()
-            .map(|(a, b)| RLine::new([a.x * k, a.y], [b.x * k, b.y]))
-            .collect(),
-    );
-    let unscale = |p: [f64; 2]| Coord {
-        x: p[0] / k,
-        y: p[1],
-    };
+    let tree: RTree<RLine<[f64; 2]>> =
+        RTree::bulk_load(segments.iter().map(|(a, b)| RLine::new([a.x * k, a.y], [b.x * k, b.y])).collect());
+    let unscale = |p: [f64; 2]| Coord { x: p[0] / k, y: p[1] };
     points
         .iter()
         .map(|&p| {
             let plane = LocalPlane::at(p);
             let origin = Coord { x: 0.0, y: 0.0 };
             let seg_m = |s: &RLine<[f64; 2]>| {
-                point_segment_distance(
-                    origin,
-                    plane.metres(unscale(s.from)),
-                    plane.metres(unscale(s.to)),
-                )
+                point_segment_distance(origin, plane.metres(unscale(s.from)), plane.metres(unscale(s.to)))
             };
             let Some(near) = tree.nearest_neighbor(&[p.x * k, p.y]) else {
                 return f64::INFINITY;
@@ -401,9 +361,7 @@ fn nearest_by_tree(segments: &[(Coord<f64>, Coord<f64>)], points: &[Coord<f64>])
             let first_m = seg_m(near);
             let (dx, dy) = plane.degrees_for(first_m);
             let env = AABB::from_corners([(p.x - dx) * k, p.y - dy], [(p.x + dx) * k, p.y + dy]);
-            tree.locate_in_envelope_intersecting(&env)
-                .map(seg_m)
-                .fold(first_m, f64::min)
+            tree.locate_in_envelope_intersecting(&env).map(seg_m).fold(first_m, f64::min)
         })
         .collect()
 }
@@ -419,9 +377,7 @@ mod tests {
     use geo::polygon;
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
-        MultiPolygon::new(vec![
-            polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)],
-        ])
+        MultiPolygon::new(vec![polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)]])
     }
 
     fn snapshot(day: u32, occupied: MultiPolygon<f64>) -> Snapshot {
@@ -436,16 +392,8 @@ mod tests {
 
     fn two_towns(lat: f64) -> Sectors {
         Sectors::from_towns(vec![
-            DirectionTown {
-                name: "west".into(),
-                lon: 29.0,
-                lat,
-            },
-            DirectionTown {
-                name: "east".into(),
-                lon: 32.0,
-                lat,
-            },
+            DirectionTown { name: "west".into(), lon: 29.0, lat },
+            DirectionTown { name: "east".into(), lon: 32.0, lat },
         ])
         .unwrap()
     }
@@ -469,11 +417,7 @@ mod tests {
         let front_km = c.front_b_km;
         assert_eq!(adv.samples, front_km.floor() as usize + 1);
         // The gained strip, clipped to lon 30..31 (oracle area).
-        assert!(
-            (c.gained_km2 * 1e6 - strip_m2).abs() < 1e-6 * strip_m2,
-            "{}",
-            c.gained_km2
-        );
+        assert!((c.gained_km2 * 1e6 - strip_m2).abs() < 1e-6 * strip_m2, "{}", c.gained_km2);
         assert_eq!(c.lost_km2, 0.0);
         // The strip's centroid is east of the bisector lon 30.5 by a hair or
         // west: either way one sector holds 100 %.
@@ -481,10 +425,7 @@ mod tests {
         assert!((shares - 100.0).abs() < 1e-9);
         // Each sector holds half the front (the bisector is lon 30.5).
         let (w, e) = (c.sectors[0].front_length_km, c.sectors[1].front_length_km);
-        assert!(
-            (w - e).abs() < 0.002 && (w + e - front_km).abs() < 1e-9,
-            "{w} {e}"
-        );
+        assert!((w - e).abs() < 0.002 && (w + e - front_km).abs() < 1e-9, "{w} {e}");
         // Backwards the line retreats 2 km.
         let back = front_change(
             &ex,
@@ -494,10 +435,7 @@ mod tests {
         )
         .unwrap();
         let adv = back.advance.unwrap();
-        assert!(
-            (adv.mean_km + 2.0).abs() < 0.005 && (adv.max_km + 2.0).abs() < 0.005,
-            "{adv:?}"
-        );
+        assert!((adv.mean_km + 2.0).abs() < 0.005 && (adv.max_km + 2.0).abs() < 0.005, "{adv:?}");
         assert!((back.lost_km2 * 1e6 - strip_m2).abs() < 1e-6 * strip_m2);
     }
 
@@ -522,21 +460,10 @@ mod tests {
         let segments: Vec<(Coord<f64>, Coord<f64>)> = (0..100)
             .map(|i| {
                 let x = 30.0 + 0.01 * i as f64;
-                (
-                    Coord { x, y: 48.0 },
-                    Coord {
-                        x: x + 0.01,
-                        y: 48.0,
-                    },
-                )
+                (Coord { x, y: 48.0 }, Coord { x: x + 0.01, y: 48.0 })
             })
             .collect();
-        let points: Vec<Coord<f64>> = (0..50)
-            .map(|i| Coord {
-                x: 30.01 + 0.019 * i as f64,
-                y: lat_b,
-            })
-            .collect();
+        let points: Vec<Coord<f64>> = (0..50).map(|i| Coord { x: 30.01 + 0.019 * i as f64, y: lat_b }).collect();
         for d in nearest_by_tree(&segments, &points) {
             assert!((d - 2_000.0).abs() < 2.0, "{d}");
         }
@@ -554,10 +481,7 @@ mod tests {
     #[test]
     fn sampling_every_km() {
         // A meridian arc of 111,200.037 m (oracle) gives samples at 0..=111 km.
-        let line = MultiLineString::new(vec![geo::LineString::from(vec![
-            (31.0, 48.0),
-            (31.0, 49.0),
-        ])]);
+        let line = MultiLineString::new(vec![geo::LineString::from(vec![(31.0, 48.0), (31.0, 49.0)])]);
         let pts = sample_points(&line, 1000.0);
         assert_eq!(pts.len(), 112);
         let d = crate::geodesy::distance_m(pts[0], pts[111]);

@@ -16,10 +16,7 @@ use crate::model::{ControlClass, Snapshot};
 use crate::regions::Territory;
 use chrono::NaiveDate;
 use geo::indexed::IntervalTreeMultiPolygon;
-use geo::{
-    BooleanOps, BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPolygon,
-    Polygon, Rect,
-};
+use geo::{BooleanOps, BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPolygon, Polygon, Rect};
 use rstar::primitives::Line as RLine;
 use rstar::{RTree, AABB};
 use serde::{Deserialize, Serialize, Serializer};
@@ -94,15 +91,8 @@ pub struct Frontline {
 }
 
 /// Serialises lines as `[[[lon, lat], ...], ...]` (GeoJSON MultiLineString coordinates).
-pub fn serialize_lines<S: Serializer>(
-    lines: &MultiLineString<f64>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    let coords: Vec<Vec<[f64; 2]>> = lines
-        .0
-        .iter()
-        .map(|l| l.0.iter().map(|c| [c.x, c.y]).collect())
-        .collect();
+pub fn serialize_lines<S: Serializer>(lines: &MultiLineString<f64>, s: S) -> Result<S::Ok, S::Error> {
+    let coords: Vec<Vec<[f64; 2]>> = lines.0.iter().map(|l| l.0.iter().map(|c| [c.x, c.y]).collect()).collect();
     coords.serialize(s)
 }
 
@@ -175,11 +165,7 @@ impl FrontExtractor {
     /// reference and would otherwise count as front. Give the land outline
     /// (`regions::Reference::Land`) there; with a land reference, `None`
     /// (its boundary already is border and coast).
-    pub fn new(
-        reference: &Territory,
-        land: Option<&Territory>,
-        options: FrontOptions,
-    ) -> Result<Self> {
+    pub fn new(reference: &Territory, land: Option<&Territory>, options: FrontOptions) -> Result<Self> {
         for (name, v) in [
             ("border tolerance", options.border_tolerance_m),
             ("coast tolerance", options.coast_tolerance_m),
@@ -192,10 +178,7 @@ impl FrontExtractor {
             }
         }
         let (tiles_x, tiles_y) = reference.geometry.bounding_rect().map_or((0, 0), |b| {
-            (
-                (b.width() / TILE_DEG).ceil() as usize + 1,
-                (b.height() / TILE_DEG).ceil() as usize + 1,
-            )
+            ((b.width() / TILE_DEG).ceil() as usize + 1, (b.height() / TILE_DEG).ceil() as usize + 1)
         });
         Ok(FrontExtractor {
             reference_name: reference.name.clone(),
@@ -213,9 +196,7 @@ impl FrontExtractor {
             inside_reference: IntervalTreeMultiPolygon::new(&reference.geometry),
             inside_land: land.map(|l| IntervalTreeMultiPolygon::new(&l.geometry)),
             reference_bbox: reference.geometry.bounding_rect(),
-            cache: (0..CACHE_SHARDS)
-                .map(|_| Mutex::new(EdgeCache::default()))
-                .collect(),
+            cache: (0..CACHE_SHARDS).map(|_| Mutex::new(EdgeCache::default())).collect(),
             no_bands: Arc::from(Vec::new()),
             tiles: (0..tiles_x * tiles_y).map(|_| OnceLock::new()).collect(),
             tiles_x,
@@ -245,17 +226,8 @@ impl FrontExtractor {
         // geodesy::multiline_length_m, tested against it), long ones geodesic:
         // the full geodesic solution for every vertex would cost a third of
         // the extraction.
-        let length_m: f64 = lines
-            .0
-            .iter()
-            .flat_map(|l| l.lines())
-            .map(|s| short_distance_m(s.start, s.end))
-            .sum();
-        Frontline {
-            date: snapshot.date(),
-            length_km: length_m / 1e3,
-            lines,
-        }
+        let length_m: f64 = lines.0.iter().flat_map(|l| l.lines()).map(|s| short_distance_m(s.start, s.end)).sum();
+        Frontline { date: snapshot.date(), length_km: length_m / 1e3, lines }
     }
 
     /// The frontline of a hostile geometry (unclipped: what lies outside the
@@ -265,10 +237,7 @@ impl FrontExtractor {
         for p in &hostile.0 {
             // Polygons far outside (DeepState's satirical "occupied" Karelia
             // or Kuril Islands, when ingest kept them) hold no front.
-            if !self
-                .reference_bbox
-                .is_some_and(|r| p.bounding_rect().is_some_and(|b| r.intersects(&b)))
-            {
+            if !self.reference_bbox.is_some_and(|r| p.bounding_rect().is_some_and(|b| r.intersects(&b))) {
                 continue;
             }
             for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
@@ -338,11 +307,7 @@ impl FrontExtractor {
         if let Some(hit) = shard.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return hit;
         }
-        let bands = if self.near_any_band(a, b) {
-            self.compute_edge_bands(a, b)
-        } else {
-            self.no_bands.clone()
-        };
+        let bands = if self.near_any_band(a, b) { self.compute_edge_bands(a, b) } else { self.no_bands.clone() };
         if let Ok(mut m) = shard.lock() {
             // Bounded: a long session over many sources starts afresh.
             if m.len() > CACHE_ENTRIES_PER_SHARD {
@@ -379,19 +344,12 @@ impl FrontExtractor {
     fn near_any_band(&self, a: Coord<f64>, b: Coord<f64>) -> bool {
         let lat_max = a.y.abs().max(b.y.abs());
         let plane = LocalPlane::at(Coord { x: a.x, y: lat_max });
-        std::iter::once(&self.border)
-            .chain(self.coast.as_ref())
-            .any(|band| {
-                let (dx, dy) = plane.degrees_for(band.tolerance_m);
-                let env = AABB::from_corners(
-                    [a.x.min(b.x) - dx, a.y.min(b.y) - dy],
-                    [a.x.max(b.x) + dx, a.y.max(b.y) + dy],
-                );
-                band.segments
-                    .locate_in_envelope_intersecting(&env)
-                    .next()
-                    .is_some()
-            })
+        std::iter::once(&self.border).chain(self.coast.as_ref()).any(|band| {
+            let (dx, dy) = plane.degrees_for(band.tolerance_m);
+            let env =
+                AABB::from_corners([a.x.min(b.x) - dx, a.y.min(b.y) - dy], [a.x.max(b.x) + dx, a.y.max(b.y) + dy]);
+            band.segments.locate_in_envelope_intersecting(&env).next().is_some()
+        })
     }
 
     /// The merged, sorted sub-intervals of `a`-`b` that lie within a band.
@@ -402,19 +360,11 @@ impl FrontExtractor {
         let (am, bm) = (plane.metres(a), plane.metres(b));
         for band in std::iter::once(&self.border).chain(self.coast.as_ref()) {
             let (dx, dy) = plane.degrees_for(band.tolerance_m);
-            let env = AABB::from_corners(
-                [a.x.min(b.x) - dx, a.y.min(b.y) - dy],
-                [a.x.max(b.x) + dx, a.y.max(b.y) + dy],
-            );
+            let env =
+                AABB::from_corners([a.x.min(b.x) - dx, a.y.min(b.y) - dy], [a.x.max(b.x) + dx, a.y.max(b.y) + dy]);
             for seg in band.segments.locate_in_envelope_intersecting(&env) {
-                let c = plane.metres(Coord {
-                    x: seg.from[0],
-                    y: seg.from[1],
-                });
-                let d = plane.metres(Coord {
-                    x: seg.to[0],
-                    y: seg.to[1],
-                });
+                let c = plane.metres(Coord { x: seg.from[0], y: seg.from[1] });
+                let d = plane.metres(Coord { x: seg.to[0], y: seg.to[1] });
                 if let Some(iv) = band_interval(am, bm, c, d, band.tolerance_m) {
                     out.push(iv);
                 }
@@ -435,11 +385,7 @@ impl FrontExtractor {
     /// reference (and on land).
     fn flush(&self, current: &mut Vec<Coord<f64>>, out: &mut Vec<LineString<f64>>) {
         if current.len() >= 2 {
-            if let Some(probe) = current
-                .windows(2)
-                .find(|w| w[0] != w[1])
-                .map(|w| lerp(w[0], w[1], 0.5))
-            {
+            if let Some(probe) = current.windows(2).find(|w| w[0] != w[1]).map(|w| lerp(w[0], w[1], 0.5)) {
                 if self.inside(probe) {
                     out.push(LineString::new(std::mem::take(current)));
                 }
@@ -450,8 +396,7 @@ impl FrontExtractor {
 
     fn inside(&self, c: Coord<f64>) -> bool {
         use geo::Contains;
-        self.inside_reference.contains(&c)
-            && self.inside_land.as_ref().is_none_or(|l| l.contains(&c))
+        self.inside_reference.contains(&c) && self.inside_land.as_ref().is_none_or(|l| l.contains(&c))
     }
 
     /// The reference cropped to a grid tile that holds `rect` (tiles are
@@ -479,13 +424,7 @@ impl FrontExtractor {
         self.tiles[i].get_or_init(|| {
             crop_to_rect(
                 &self.reference,
-                Rect::new(
-                    Coord { x: x0, y: y0 },
-                    Coord {
-                        x: x0 + 2.0 * TILE_DEG,
-                        y: y0 + 2.0 * TILE_DEG,
-                    },
-                ),
+                Rect::new(Coord { x: x0, y: y0 }, Coord { x: x0 + 2.0 * TILE_DEG, y: y0 + 2.0 * TILE_DEG }),
             )
         })
     }
@@ -501,34 +440,17 @@ impl FrontExtractor {
             let Some(bbox) = p.bounding_rect() else {
                 continue;
             };
-            let env =
-                AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
-            let touches = self
-                .border
-                .segments
-                .locate_in_envelope_intersecting(&env)
-                .next()
-                .is_some();
+            let env = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
+            let touches = self.border.segments.locate_in_envelope_intersecting(&env).next().is_some();
             if touches {
                 let margin = 1e-6;
                 let crop_box = Rect::new(
-                    Coord {
-                        x: bbox.min().x - margin,
-                        y: bbox.min().y - margin,
-                    },
-                    Coord {
-                        x: bbox.max().x + margin,
-                        y: bbox.max().y + margin,
-                    },
+                    Coord { x: bbox.min().x - margin, y: bbox.min().y - margin },
+                    Coord { x: bbox.max().x + margin, y: bbox.max().y + margin },
                 );
                 let cropped = crop_to_rect(self.tile_for(&crop_box), crop_box);
                 out.extend(p.intersection(&cropped));
-            } else if p
-                .exterior()
-                .0
-                .first()
-                .is_some_and(|c| geo::Contains::contains(&self.inside_reference, c))
-            {
+            } else if p.exterior().0.first().is_some_and(|c| geo::Contains::contains(&self.inside_reference, c)) {
                 out.push(p.clone());
             }
         }
@@ -581,11 +503,7 @@ fn clip_ring(ring: &LineString<f64>, min: Coord<f64>, max: Coord<f64>) -> Vec<Co
         pts.pop();
     }
     // Each side: (is inside, intersection with the side's line).
-    type Side = (
-        fn(Coord<f64>, f64) -> bool,
-        fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>,
-        f64,
-    );
+    type Side = (fn(Coord<f64>, f64) -> bool, fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>, f64);
     let sides: [Side; 4] = [
         (|c, v| c.x >= v, |a, b, v| at_x(a, b, v), min.x),
         (|c, v| c.x <= v, |a, b, v| at_x(a, b, v), max.x),
@@ -621,18 +539,12 @@ fn clip_ring(ring: &LineString<f64>, min: Coord<f64>, max: Coord<f64>) -> Vec<Co
 
 fn at_x(a: Coord<f64>, b: Coord<f64>, x: f64) -> Coord<f64> {
     let t = (x - a.x) / (b.x - a.x);
-    Coord {
-        x,
-        y: a.y + t * (b.y - a.y),
-    }
+    Coord { x, y: a.y + t * (b.y - a.y) }
 }
 
 fn at_y(a: Coord<f64>, b: Coord<f64>, y: f64) -> Coord<f64> {
     let t = (y - a.y) / (b.y - a.y);
-    Coord {
-        x: a.x + t * (b.x - a.x),
-        y,
-    }
+    Coord { x: a.x + t * (b.x - a.x), y }
 }
 
 #[cfg(test)]
@@ -644,9 +556,7 @@ mod tests {
     use geo::polygon;
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
-        MultiPolygon::new(vec![
-            polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)],
-        ])
+        MultiPolygon::new(vec![polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)]])
     }
 
     #[test]
@@ -658,10 +568,7 @@ mod tests {
         // benches/oracles/front_synthetic.py: the three sides' geodesic
         // lengths (74,624.830 + 111,200.037 + 73,171.264 m) less 2 x 500 m.
         let expected_m = 257_996.132;
-        assert!(
-            (length_m - expected_m).abs() < 1e-3 * expected_m,
-            "{length_m}"
-        );
+        assert!((length_m - expected_m).abs() < 1e-3 * expected_m, "{length_m}");
         // Exact to the tolerance, not merely within 0.1 %.
         assert!((length_m - expected_m).abs() < 5.0, "{length_m}");
         // One connected piece (the ring's start at the south-west corner is
@@ -685,14 +592,8 @@ mod tests {
         // the east side is cut by the ring's start and must come back whole.
         let reference = Territory::new("ref", rect(30.0, 47.0, 32.0, 50.0));
         let ex = FrontExtractor::new(&reference, None, FrontOptions::default()).unwrap();
-        let ring = LineString::from(vec![
-            (31.0, 48.5),
-            (31.0, 49.0),
-            (30.0, 49.0),
-            (30.0, 48.0),
-            (31.0, 48.0),
-            (31.0, 48.5),
-        ]);
+        let ring =
+            LineString::from(vec![(31.0, 48.5), (31.0, 49.0), (30.0, 49.0), (30.0, 48.0), (31.0, 48.0), (31.0, 48.5)]);
         let front = ex.extract(&MultiPolygon::new(vec![Polygon::new(ring, vec![])]));
         assert_eq!(front.0.len(), 1);
         let length_m = multiline_length_m(&front);
@@ -714,16 +615,10 @@ mod tests {
         // 36,585.6 m, half of the oracle's full-degree geodesics to within
         // a metre), the meridian arc 48..49 (111,200.037 m), less 2 x 500 m.
         let expected_m = 74_624.830 / 2.0 + 73_171.264 / 2.0 + 111_200.037 - 1_000.0;
-        assert!(
-            (length_m - expected_m).abs() < 10.0,
-            "{length_m} vs {expected_m}"
-        );
+        assert!((length_m - expected_m).abs() < 10.0, "{length_m} vs {expected_m}");
         // Without the land outline the sea part counts (up to lon 32 less 500 m).
         let ex_sea = FrontExtractor::new(&reference, None, FrontOptions::default()).unwrap();
-        assert!(
-            multiline_length_m(&ex_sea.extract(&rect(31.0, 48.0, 33.0, 49.0)))
-                > length_m + 70_000.0
-        );
+        assert!(multiline_length_m(&ex_sea.extract(&rect(31.0, 48.0, 33.0, 49.0))) > length_m + 70_000.0);
     }
 
     #[test]
@@ -740,10 +635,7 @@ mod tests {
         use crate::geodesy::GeodesicAreaM2;
         let fast = ex.clip_to_reference(&hostile).geodesic_area_m2();
         let full = reference.clip(&hostile).geodesic_area_m2();
-        assert!(
-            full > 0.0 && (fast - full).abs() < 1e-9 * full,
-            "{fast} {full}"
-        );
+        assert!(full > 0.0 && (fast - full).abs() < 1e-9 * full, "{fast} {full}");
         // Three quarters of the square lie inside (planar, in degrees²: the
         // overlay keeps the square's own vertices and adds lon/lat corners).
         use geo::Area;
@@ -770,20 +662,11 @@ mod tests {
         let both = FrontExtractor::new(
             &reference,
             None,
-            FrontOptions {
-                hostile: Hostile::OccupiedOrContested,
-                ..FrontOptions::default()
-            },
+            FrontOptions { hostile: Hostile::OccupiedOrContested, ..FrontOptions::default() },
         )
         .unwrap();
         let ring_m = |x0: f64, x1: f64| {
-            let r = LineString::from(vec![
-                (x0, 48.0),
-                (x1, 48.0),
-                (x1, 49.0),
-                (x0, 49.0),
-                (x0, 48.0),
-            ]);
+            let r = LineString::from(vec![(x0, 48.0), (x1, 48.0), (x1, 49.0), (x0, 49.0), (x0, 48.0)]);
             crate::geodesy::line_length_m(&r)
         };
         let a = occupied.frontline(&snap).length_km * 1e3;
@@ -795,10 +678,7 @@ mod tests {
     #[test]
     fn bad_tolerance_is_refused() {
         let reference = Territory::new("ref", rect(30.0, 47.0, 32.0, 50.0));
-        let opts = FrontOptions {
-            border_tolerance_m: 0.0,
-            ..FrontOptions::default()
-        };
+        let opts = FrontOptions { border_tolerance_m: 0.0, ..FrontOptions::default() };
         assert!(FrontExtractor::new(&reference, None, opts).is_err());
     }
 }

@@ -62,28 +62,18 @@ pub(crate) struct LocalPlane {
 impl LocalPlane {
     pub(crate) fn at(origin: Coord<f64>) -> Self {
         let (m_per_deg_lon, m_per_deg_lat) = metres_per_degree(origin.y);
-        LocalPlane {
-            origin,
-            m_per_deg_lon,
-            m_per_deg_lat,
-        }
+        LocalPlane { origin, m_per_deg_lon, m_per_deg_lat }
     }
 
     pub(crate) fn metres(self, c: Coord<f64>) -> Coord<f64> {
-        Coord {
-            x: (c.x - self.origin.x) * self.m_per_deg_lon,
-            y: (c.y - self.origin.y) * self.m_per_deg_lat,
-        }
+        Coord { x: (c.x - self.origin.x) * self.m_per_deg_lon, y: (c.y - self.origin.y) * self.m_per_deg_lat }
     }
 
     /// Half-widths in degrees (lon, lat) of a box that holds every point
     /// within `radius_m` of the origin, with a margin for the change of scale
     /// across the box.
     pub(crate) fn degrees_for(&self, radius_m: f64) -> (f64, f64) {
-        (
-            1.05 * radius_m / self.m_per_deg_lon,
-            1.01 * radius_m / self.m_per_deg_lat,
-        )
+        (1.05 * radius_m / self.m_per_deg_lon, 1.01 * radius_m / self.m_per_deg_lat)
     }
 }
 
@@ -91,10 +81,7 @@ impl LocalPlane {
 /// midpoint, within about (length / 6,371 km)² relative of the geodesic
 /// (3 mm on 5 km); longer segments get the geodesic itself.
 pub(crate) fn short_distance_m(a: Coord<f64>, b: Coord<f64>) -> f64 {
-    let plane = LocalPlane::at(Coord {
-        x: 0.5 * (a.x + b.x),
-        y: 0.5 * (a.y + b.y),
-    });
+    let plane = LocalPlane::at(Coord { x: 0.5 * (a.x + b.x), y: 0.5 * (a.y + b.y) });
     let d = plane.metres(b) - plane.metres(a);
     let planar_m = (d.x * d.x + d.y * d.y).sqrt();
     if planar_m < 5_000.0 {
@@ -112,11 +99,7 @@ fn dot(a: Coord<f64>, b: Coord<f64>) -> f64 {
 pub(crate) fn point_segment_distance(p: Coord<f64>, c: Coord<f64>, d: Coord<f64>) -> f64 {
     let cd = d - c;
     let len2 = dot(cd, cd);
-    let t = if len2 > 0.0 {
-        (dot(p - c, cd) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let t = if len2 > 0.0 { (dot(p - c, cd) / len2).clamp(0.0, 1.0) } else { 0.0 };
     let q = c + cd * t;
     ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt()
 }
@@ -127,13 +110,7 @@ pub(crate) fn point_segment_distance(p: Coord<f64>, c: Coord<f64>, d: Coord<f64>
 /// The set of points within `r` of a segment is a stadium: the rectangle
 /// swept along the segment plus a disc at each end. It is convex, so its
 /// trace on a line is one interval, the hull of the traces of its three parts.
-pub(crate) fn band_interval(
-    a: Coord<f64>,
-    b: Coord<f64>,
-    c: Coord<f64>,
-    d: Coord<f64>,
-    r: f64,
-) -> Option<(f64, f64)> {
+pub(crate) fn band_interval(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>, d: Coord<f64>, r: f64) -> Option<(f64, f64)> {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
     let mut take = |iv: Option<(f64, f64)>| {
@@ -166,13 +143,7 @@ fn disc_interval(a: Coord<f64>, b: Coord<f64>, centre: Coord<f64>, r: f64) -> Op
     Some(((-qb - s) / qa, (-qb + s) / qa))
 }
 
-fn rectangle_interval(
-    a: Coord<f64>,
-    b: Coord<f64>,
-    c: Coord<f64>,
-    d: Coord<f64>,
-    r: f64,
-) -> Option<(f64, f64)> {
+fn rectangle_interval(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>, d: Coord<f64>, r: f64) -> Option<(f64, f64)> {
     let cd = d - c;
     let len = dot(cd, cd).sqrt();
     if len == 0.0 {
@@ -185,10 +156,7 @@ fn rectangle_interval(
     // Liang-Barsky against 0 <= u <= len and -r <= v <= r.
     let mut lo = f64::NEG_INFINITY;
     let mut hi = f64::INFINITY;
-    for (p0, dp, min, max) in [
-        (dot(off, e), dot(dir, e), 0.0, len),
-        (dot(off, n), dot(dir, n), -r, r),
-    ] {
+    for (p0, dp, min, max) in [(dot(off, e), dot(dir, e), 0.0, len), (dot(off, n), dot(dir, n), -r, r)] {
         if dp == 0.0 {
             if p0 < min || p0 > max {
                 return None;
@@ -246,10 +214,7 @@ mod tests {
             1.0,
         )
         .unwrap();
-        assert!(
-            (s - 0.4).abs() < 1e-12 && (e - 0.6).abs() < 1e-12,
-            "{s} {e}"
-        );
+        assert!((s - 0.4).abs() < 1e-12 && (e - 0.6).abs() < 1e-12, "{s} {e}");
         // Past the end cap: the line x = 10.6 meets the disc around (10,0)
         // for |y| < sqrt(1 - 0.36) = 0.8.
         let (s, e) = band_interval(
@@ -260,10 +225,7 @@ mod tests {
             1.0,
         )
         .unwrap();
-        assert!(
-            (s - 0.42).abs() < 1e-12 && (e - 0.58).abs() < 1e-12,
-            "{s} {e}"
-        );
+        assert!((s - 0.42).abs() < 1e-12 && (e - 0.58).abs() < 1e-12, "{s} {e}");
         // A line along the segment at distance 2 never enters.
         assert!(band_interval(
             coord! {x: -3.0, y: 2.0},

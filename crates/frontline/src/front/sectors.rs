@@ -82,11 +82,7 @@ impl Sectors {
     pub fn default_towns() -> Sectors {
         let towns: Vec<DirectionTown> = DIRECTION_TOWNS
             .iter()
-            .map(|&(name, lon, lat)| DirectionTown {
-                name: name.to_string(),
-                lon,
-                lat,
-            })
+            .map(|&(name, lon, lat)| DirectionTown { name: name.to_string(), lon, lat })
             .collect();
         let unit = towns.iter().map(|t| unit_vector(t.lon, t.lat)).collect();
         Sectors::Towns { towns, unit }
@@ -95,16 +91,10 @@ impl Sectors {
     /// Sectors from the user's towns (name, lon, lat).
     pub fn from_towns(towns: Vec<DirectionTown>) -> Result<Sectors> {
         if towns.is_empty() {
-            return Err(Error::Request(
-                "no direction towns given: give at least one (name, lon, lat)".into(),
-            ));
+            return Err(Error::Request("no direction towns given: give at least one (name, lon, lat)".into()));
         }
         for t in &towns {
-            if !(t.lon.is_finite()
-                && t.lat.is_finite()
-                && t.lat.abs() <= 90.0
-                && t.lon.abs() <= 180.0)
-            {
+            if !(t.lon.is_finite() && t.lat.is_finite() && t.lat.abs() <= 90.0 && t.lon.abs() <= 180.0) {
                 return Err(Error::Request(format!(
                     "direction town {:?} has invalid coordinates ({}, {}): give lon, lat in degrees",
                     t.name, t.lon, t.lat
@@ -120,10 +110,7 @@ impl Sectors {
         if sectors.is_empty() {
             return Err(Error::Request("no sector polygons given".into()));
         }
-        let (names, index) = sectors
-            .into_iter()
-            .map(|(n, g)| (n, IntervalTreeMultiPolygon::new(&g)))
-            .unzip();
+        let (names, index) = sectors.into_iter().map(|(n, g)| (n, IntervalTreeMultiPolygon::new(&g))).unzip();
         Ok(Sectors::Polygons { names, index })
     }
 
@@ -131,12 +118,7 @@ impl Sectors {
     /// `name` property).
     pub fn load_polygons(path: &Path) -> Result<Sectors> {
         let regions = load_regions(path)?;
-        Sectors::from_polygons(
-            regions
-                .into_iter()
-                .map(|r| (r.name, r.territory.geometry))
-                .collect(),
-        )
+        Sectors::from_polygons(regions.into_iter().map(|r| (r.name, r.territory.geometry)).collect())
     }
 
     /// Sector names in report order (with [`UNASSIGNED`] last for polygons).
@@ -181,10 +163,7 @@ impl Sectors {
                 }
                 best.0
             }
-            Sectors::Polygons { names, index } => index
-                .iter()
-                .position(|ix| ix.contains(&c))
-                .unwrap_or(names.len()),
+            Sectors::Polygons { names, index } => index.iter().position(|ix| ix.contains(&c)).unwrap_or(names.len()),
         }
     }
 
@@ -231,24 +210,12 @@ mod tests {
         // Two towns on one parallel: the bisector is the middle meridian
         // (symmetry), whatever the latitude.
         let two = Sectors::from_towns(vec![
-            DirectionTown {
-                name: "w".into(),
-                lon: 30.0,
-                lat: 60.0,
-            },
-            DirectionTown {
-                name: "e".into(),
-                lon: 32.0,
-                lat: 60.0,
-            },
+            DirectionTown { name: "w".into(), lon: 30.0, lat: 60.0 },
+            DirectionTown { name: "e".into(), lon: 32.0, lat: 60.0 },
         ])
         .unwrap();
         let mut pieces = vec![];
-        two.split_segment(
-            coord! {x: 30.5, y: 61.0},
-            coord! {x: 31.5, y: 61.0},
-            &mut pieces,
-        );
+        two.split_segment(coord! {x: 30.5, y: 61.0}, coord! {x: 31.5, y: 61.0}, &mut pieces);
         assert_eq!(pieces.len(), 2);
         assert!((pieces[0].2 - 0.5).abs() < 1e-9, "{pieces:?}");
     }
@@ -256,11 +223,7 @@ mod tests {
     #[test]
     fn bad_towns_are_refused() {
         assert!(Sectors::from_towns(vec![]).is_err());
-        let bad = DirectionTown {
-            name: "x".into(),
-            lon: 30.0,
-            lat: 95.0,
-        };
+        let bad = DirectionTown { name: "x".into(), lon: 30.0, lat: 95.0 };
         assert!(Sectors::from_towns(vec![bad]).is_err());
     }
 
@@ -283,9 +246,7 @@ mod tests {
         assert_eq!(s.sector_of(coord! {x: 35.0, y: 48.5}), 2);
         let direct = Sectors::from_polygons(vec![(
             "only".into(),
-            MultiPolygon::new(vec![
-                polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)],
-            ]),
+            MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)]]),
         )])
         .unwrap();
         assert_eq!(direct.len(), 2);

@@ -14,8 +14,7 @@ use crate::geodesy::{self, GeodesicAreaM2};
 use crate::ingest::{clean, reader};
 use crate::regions::Region;
 use geo::{
-    BoundingRect, Contains, Coord, Distance, Euclidean, InteriorPoint, LineString, MultiPolygon,
-    Point, Polygon,
+    BoundingRect, Contains, Coord, Distance, Euclidean, InteriorPoint, LineString, MultiPolygon, Point, Polygon,
 };
 use geographiclib_rs::DirectGeodesic;
 use rstar::primitives::GeomWithData;
@@ -72,10 +71,7 @@ pub struct Place {
 impl Place {
     /// The settlement's point.
     pub fn point(&self) -> Coord<f64> {
-        Coord {
-            x: self.lon,
-            y: self.lat,
-        }
+        Coord { x: self.lon, y: self.lat }
     }
 }
 
@@ -239,10 +235,8 @@ impl Gazetteer {
         }
         let mut index = NameIndex::default();
         for p in &places {
-            let all = std::iter::once(&p.name)
-                .chain(p.name_uk.iter())
-                .chain(p.name_ru.iter())
-                .chain(p.other_names.iter());
+            let all =
+                std::iter::once(&p.name).chain(p.name_uk.iter()).chain(p.name_ru.iter()).chain(p.other_names.iter());
             for n in all {
                 let e = names::exact_key(n);
                 if e.is_empty() {
@@ -253,11 +247,7 @@ impl Gazetteer {
                 push_unique(index.skeleton.entry(s).or_default(), p.id, n);
             }
         }
-        index.skeletons = index
-            .skeleton
-            .keys()
-            .map(|k| (k.chars().collect(), k.clone()))
-            .collect();
+        index.skeletons = index.skeleton.keys().map(|k| (k.chars().collect(), k.clone())).collect();
         index.skeletons.sort_by(|a, b| a.1.cmp(&b.1));
         Gazetteer { places, index }
     }
@@ -292,9 +282,7 @@ impl Gazetteer {
                 name: row.name.clone(),
                 name_uk,
                 name_ru,
-                other_names: std::iter::once(row.ascii_name.clone())
-                    .chain(row.alternates.iter().cloned())
-                    .collect(),
+                other_names: std::iter::once(row.ascii_name.clone()).chain(row.alternates.iter().cloned()).collect(),
                 lon: row.lon,
                 lat: row.lat,
                 population: row.population,
@@ -302,13 +290,7 @@ impl Gazetteer {
                 oblast_iso: oblast_iso(&row.admin1).map(str::to_string),
                 geonames_id: Some(row.geonames_id),
                 osm_id: None,
-                footprint: disc_footprint(
-                    Coord {
-                        x: row.lon,
-                        y: row.lat,
-                    },
-                    row.population,
-                ),
+                footprint: disc_footprint(Coord { x: row.lon, y: row.lat }, row.population),
             };
             if let (Some(fp), Some(i)) = (footprint, osm_match) {
                 report.matched += 1;
@@ -396,10 +378,7 @@ impl Gazetteer {
         }
         let skel = names::skeleton(name);
         if let Some(hits) = self.index.skeleton.get(&skel) {
-            return self.matches(
-                hits.iter()
-                    .map(|(id, n)| (*id, n, MatchKind::Transliteration)),
-            );
+            return self.matches(hits.iter().map(|(id, n)| (*id, n, MatchKind::Transliteration)));
         }
         let query: Vec<char> = skel.chars().collect();
         let budget = names::typo_budget(query.len());
@@ -411,20 +390,14 @@ impl Gazetteer {
             let edits = names::edit_distance_within(&query, chars, budget);
             if edits <= budget {
                 if let Some(hits) = self.index.skeleton.get(key) {
-                    found.extend(
-                        hits.iter()
-                            .map(|(id, n)| (*id, n, MatchKind::Typo { edits })),
-                    );
+                    found.extend(hits.iter().map(|(id, n)| (*id, n, MatchKind::Typo { edits })));
                 }
             }
         }
         self.matches(found.into_iter())
     }
 
-    fn matches<'a>(
-        &self,
-        hits: impl Iterator<Item = (PlaceId, &'a String, MatchKind)>,
-    ) -> Vec<Match> {
+    fn matches<'a>(&self, hits: impl Iterator<Item = (PlaceId, &'a String, MatchKind)>) -> Vec<Match> {
         let mut best: HashMap<PlaceId, (MatchKind, &String)> = HashMap::new();
         for (id, n, how) in hits {
             let e = best.entry(id).or_insert((how, n));
@@ -468,35 +441,22 @@ fn push_unique(v: &mut Vec<(PlaceId, String)>, id: PlaceId, name: &str) {
 fn dedup_names(p: &mut Place) {
     let mut seen = BTreeSet::new();
     seen.insert(p.name.clone());
-    p.other_names
-        .retain(|n| !n.trim().is_empty() && seen.insert(n.clone()));
+    p.other_names.retain(|n| !n.trim().is_empty() && seen.insert(n.clone()));
 }
 
 fn disc_footprint(center: Coord<f64>, population: u64) -> Footprint {
     let radius_m = disc_radius_m(population);
     let geometry = MultiPolygon::new(vec![geodesic_disc(center, radius_m)]);
-    Footprint {
-        kind: FootprintKind::PopulationDisc { radius_m },
-        area_m2: geometry.geodesic_area_m2(),
-        geometry,
-    }
+    Footprint { kind: FootprintKind::PopulationDisc { radius_m }, area_m2: geometry.geodesic_area_m2(), geometry }
 }
 
 fn osm_footprint(o: &OsmPolygon) -> Option<Footprint> {
     let mut counts = clean::RepairCounts::default();
-    let polys: Vec<Polygon<f64>> = o
-        .polygons
-        .iter()
-        .cloned()
-        .filter_map(|p| clean::clean_polygon(p, &mut counts))
-        .collect();
+    let polys: Vec<Polygon<f64>> =
+        o.polygons.iter().cloned().filter_map(|p| clean::clean_polygon(p, &mut counts)).collect();
     let geometry = clean::union_polygons(polys, &mut counts);
     let area_m2 = geometry.geodesic_area_m2();
-    (area_m2 > 0.0).then_some(Footprint {
-        kind: FootprintKind::OsmPolygon,
-        geometry,
-        area_m2,
-    })
+    (area_m2 > 0.0).then_some(Footprint { kind: FootprintKind::OsmPolygon, geometry, area_m2 })
 }
 
 // ---- GeoNames ---------------------------------------------------------
@@ -514,25 +474,15 @@ struct GeoNamesRow {
 
 fn read_geonames(path: &Path) -> Result<Vec<GeoNamesRow>> {
     let bytes = reader::read_bytes(path)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Error::file(
-            path,
-            format!("not UTF-8 text ({e}); GeoNames files are UTF-8: download it again"),
-        )
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Error::file(path, format!("not UTF-8 text ({e}); GeoNames files are UTF-8: download it again")))?;
     let mut out = vec![];
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() || (i == 0 && line.starts_with("geonameid")) {
             continue;
         }
         let bad = |what: &str| {
-            Error::file(
-                path,
-                format!(
-                    "line {}: {what}; expected the 19 tab-separated GeoNames columns",
-                    i + 1
-                ),
-            )
+            Error::file(path, format!("line {}: {what}; expected the 19 tab-separated GeoNames columns", i + 1))
         };
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() < 15 {
@@ -543,11 +493,8 @@ fn read_geonames(path: &Path) -> Result<Vec<GeoNamesRow>> {
         if cols[6] != "P" {
             continue;
         }
-        let num = |c: &str, what: &str| {
-            c.trim()
-                .parse::<f64>()
-                .map_err(|_| bad(&format!("{what} {c:?} is not a number")))
-        };
+        let num =
+            |c: &str, what: &str| c.trim().parse::<f64>().map_err(|_| bad(&format!("{what} {c:?} is not a number")));
         let lat = num(cols[4], "latitude")?;
         let lon = num(cols[5], "longitude")?;
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
@@ -572,10 +519,7 @@ fn read_geonames(path: &Path) -> Result<Vec<GeoNamesRow>> {
         });
     }
     if out.is_empty() {
-        return Err(Error::file(
-            path,
-            "no populated places (feature class P) in this GeoNames file",
-        ));
+        return Err(Error::file(path, "no populated places (feature class P) in this GeoNames file"));
     }
     Ok(out)
 }
@@ -598,14 +542,8 @@ fn is_cyrillic(s: &str) -> bool {
 /// Best guess at the Ukrainian and Russian names among GeoNames' alternates:
 /// letters only one of the two alphabets has decide.
 fn cyrillic_names(alternates: &[String]) -> (Option<String>, Option<String>) {
-    let cyr: Vec<&String> = alternates
-        .iter()
-        .filter(|s| is_cyrillic(s) && !s.contains('\u{301}'))
-        .collect();
-    let uk = cyr
-        .iter()
-        .find(|s| s.chars().any(|c| "іїєґІЇЄҐ".contains(c)))
-        .map(|s| s.to_string());
+    let cyr: Vec<&String> = alternates.iter().filter(|s| is_cyrillic(s) && !s.contains('\u{301}')).collect();
+    let uk = cyr.iter().find(|s| s.chars().any(|c| "іїєґІЇЄҐ".contains(c))).map(|s| s.to_string());
     let ru = cyr
         .iter()
         .find(|s| s.chars().any(|c| "ыэёъЫЭЁЪ".contains(c)))
@@ -616,19 +554,14 @@ fn cyrillic_names(alternates: &[String]) -> (Option<String>, Option<String>) {
 
 fn add_renamings(rows: &mut [GeoNamesRow], report: &mut GazetteerReport) {
     for (alias, current, admin1) in RENAMED {
-        let target = rows
-            .iter_mut()
-            .filter(|r| r.name == *current && r.admin1 == *admin1)
-            .max_by_key(|r| r.population);
+        let target = rows.iter_mut().filter(|r| r.name == *current && r.admin1 == *admin1).max_by_key(|r| r.population);
         match target {
             Some(r) => {
                 if !r.alternates.iter().any(|a| a == alias) {
                     r.alternates.push(alias.to_string());
                 }
             }
-            None => report
-                .renamings_unresolved
-                .push(format!("{alias} -> {current} ({})", oblast_name(admin1))),
+            None => report.renamings_unresolved.push(format!("{alias} -> {current} ({})", oblast_name(admin1))),
         }
     }
 }
@@ -665,11 +598,7 @@ pub const OBLASTS: &[(&str, &str, &str)] = &[
 ];
 
 fn oblast_name(admin1: &str) -> &str {
-    OBLASTS
-        .iter()
-        .find(|o| o.0 == admin1)
-        .map(|o| o.2)
-        .unwrap_or("unknown oblast")
+    OBLASTS.iter().find(|o| o.0 == admin1).map(|o| o.2).unwrap_or("unknown oblast")
 }
 
 fn oblast_iso(admin1: &str) -> Option<&'static str> {
@@ -737,13 +666,9 @@ fn read_osm(path: &Path) -> Result<Vec<OsmPolygon>> {
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
         .collect();
-        let population = f.prop_str("population").and_then(|p| {
-            p.chars()
-                .filter(char::is_ascii_digit)
-                .collect::<String>()
-                .parse()
-                .ok()
-        });
+        let population = f
+            .prop_str("population")
+            .and_then(|p| p.chars().filter(char::is_ascii_digit).collect::<String>().parse().ok());
         out.push(OsmPolygon {
             id: s("@id"),
             name,
@@ -765,12 +690,8 @@ fn read_osm(path: &Path) -> Result<Vec<OsmPolygon>> {
 /// nearer; then a settlement (`place` tagged) over an untagged boundary;
 /// then the smaller.
 fn match_osm(rows: &[GeoNamesRow], osm: &[OsmPolygon]) -> Vec<Option<usize>> {
-    let tree: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
-        rows.iter()
-            .enumerate()
-            .map(|(i, r)| GeomWithData::new([r.lon, r.lat], i))
-            .collect(),
-    );
+    let tree: RTree<GeomWithData<[f64; 2], usize>> =
+        RTree::bulk_load(rows.iter().enumerate().map(|(i, r)| GeomWithData::new([r.lon, r.lat], i)).collect());
     let row_keys: Vec<BTreeSet<String>> = rows
         .iter()
         .map(|r| {
@@ -806,11 +727,7 @@ fn match_osm(rows: &[GeoNamesRow], osm: &[OsmPolygon]) -> Vec<Option<usize>> {
             }
             let pt = Point::new(rows[ri].lon, rows[ri].lat);
             let contains = mp.contains(&pt);
-            let distance_m = if contains {
-                0.0
-            } else {
-                approx_distance_m(pt, &mp)
-            };
+            let distance_m = if contains { 0.0 } else { approx_distance_m(pt, &mp) };
             if distance_m > MATCH_DISTANCE_M {
                 continue;
             }
@@ -832,19 +749,13 @@ fn match_osm(rows: &[GeoNamesRow], osm: &[OsmPolygon]) -> Vec<Option<usize>> {
 /// is all matching needs.
 fn approx_distance_m(pt: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
     let k = pt.y().to_radians().cos();
-    let scale = |c: Coord<f64>| Coord {
-        x: (c.x - pt.x()) * k,
-        y: c.y - pt.y(),
-    };
+    let scale = |c: Coord<f64>| Coord { x: (c.x - pt.x()) * k, y: c.y - pt.y() };
     let scaled = MultiPolygon::new(
         mp.0.iter()
             .map(|p| {
                 Polygon::new(
                     p.exterior().0.iter().map(|c| scale(*c)).collect(),
-                    p.interiors()
-                        .iter()
-                        .map(|r| r.0.iter().map(|c| scale(*c)).collect())
-                        .collect(),
+                    p.interiors().iter().map(|r| r.0.iter().map(|c| scale(*c)).collect()).collect(),
                 )
             })
             .collect(),
@@ -920,10 +831,7 @@ mod tests {
         let n = DISC_VERTICES as f64;
         let expected = n / 2.0 * 3_000.0_f64.powi(2) * (2.0 * std::f64::consts::PI / n).sin();
         let area = disc.geodesic_area_m2();
-        assert!(
-            (area - expected).abs() / expected < 1e-4,
-            "{area} vs {expected}"
-        );
+        assert!((area - expected).abs() / expected < 1e-4, "{area} vs {expected}");
         assert!(geo::Area::signed_area(&disc) > 0.0, "counter-clockwise");
     }
 }

@@ -12,10 +12,6 @@ pub mod names;
 pub mod status;
 
 pub use gazetteer::{
-    Footprint, FootprintKind, Gazetteer, GazetteerReport, GazetteerSources, Match, MatchKind,
-    Place, PlaceId,
+    Footprint, FootprintKind, Gazetteer, GazetteerReport, GazetteerSources, Match, MatchKind, Place, PlaceId,
 };
-pub use status::{
-    CaptureRule, ControlChange, Direction, HandChange, Status, StatusChange, StatusPoint,
-    StatusTable,
-};
+pub use status::{CaptureRule, ControlChange, Direction, HandChange, Status, StatusChange, StatusPoint, StatusTable};

@@ -91,10 +91,7 @@ pub struct CaptureRule {
 impl CaptureRule {
     /// θ with the default persistence of 3 snapshots.
     pub fn at(theta: f64) -> Self {
-        CaptureRule {
-            theta,
-            persistence: PERSISTENCE_SNAPSHOTS,
-        }
+        CaptureRule { theta, persistence: PERSISTENCE_SNAPSHOTS }
     }
 }
 
@@ -203,17 +200,13 @@ impl StatusTable {
             .map(|p| Target::new(&p.footprint.geometry, p.footprint.area_m2, p.point()))
             .collect::<Result<_>>()?;
         let empty = MultiPolygon::new(vec![]);
-        let occupied_layers: Vec<&MultiPolygon<f64>> = sorted
-            .iter()
-            .map(|s| s.layer(ControlClass::Occupied).unwrap_or(&empty))
-            .collect();
+        let occupied_layers: Vec<&MultiPolygon<f64>> =
+            sorted.iter().map(|s| s.layer(ControlClass::Occupied).unwrap_or(&empty)).collect();
         let has_gray = sorted.iter().any(|s| s.layer(ControlClass::Gray).is_some());
         let (occupied_rows, distance_rows) = sweep(&targets, &occupied_layers, true);
         let gray_rows = has_gray.then(|| {
-            let gray_layers: Vec<&MultiPolygon<f64>> = sorted
-                .iter()
-                .map(|s| s.layer(ControlClass::Gray).unwrap_or(&empty))
-                .collect();
+            let gray_layers: Vec<&MultiPolygon<f64>> =
+                sorted.iter().map(|s| s.layer(ControlClass::Gray).unwrap_or(&empty)).collect();
             sweep(&targets, &gray_layers, false).0
         });
         let n = sorted.len();
@@ -254,9 +247,7 @@ impl StatusTable {
 
     /// Gray fraction; None when the source has no gray zone.
     pub fn gray_fraction(&self, place: PlaceId, snapshot: usize) -> Option<f64> {
-        self.gray
-            .as_ref()
-            .map(|g| f64::from(g[self.at(place, snapshot)]))
+        self.gray.as_ref().map(|g| f64::from(g[self.at(place, snapshot)]))
     }
 
     /// Distance to the nearest occupied territory in metres, 0 inside; None
@@ -268,10 +259,7 @@ impl StatusTable {
 
     /// Status at a snapshot.
     pub fn status(&self, place: PlaceId, snapshot: usize) -> Status {
-        Status::of(
-            self.occupied_fraction(place, snapshot),
-            self.gray_fraction(place, snapshot).unwrap_or(0.0),
-        )
+        Status::of(self.occupied_fraction(place, snapshot), self.gray_fraction(place, snapshot).unwrap_or(0.0))
     }
 
     /// Everything about a settlement at a snapshot.
@@ -287,9 +275,7 @@ impl StatusTable {
 
     /// A settlement's whole history.
     pub fn series(&self, place: PlaceId) -> Vec<StatusPoint> {
-        (0..self.dates.len())
-            .map(|s| self.point(place, s))
-            .collect()
+        (0..self.dates.len()).map(|s| self.point(place, s)).collect()
     }
 
     /// Captures and retakes of one settlement under a rule: a capture is the
@@ -298,20 +284,14 @@ impl StatusTable {
     /// first from which it stays < θ as long. A run still too short at the
     /// end of the series is not (yet) a change.
     pub fn control_changes(&self, place: PlaceId, rule: CaptureRule) -> Vec<ControlChange> {
-        let above: Vec<bool> = (0..self.dates.len())
-            .map(|s| self.occupied_fraction(place, s) >= rule.theta)
-            .collect();
+        let above: Vec<bool> = (0..self.dates.len()).map(|s| self.occupied_fraction(place, s) >= rule.theta).collect();
         persistent_runs(&above, rule.persistence, false)
             .into_iter()
             .map(|(snapshot, captured)| ControlChange {
                 place,
                 date: self.dates[snapshot],
                 snapshot,
-                direction: if captured {
-                    Direction::Captured
-                } else {
-                    Direction::Retaken
-                },
+                direction: if captured { Direction::Captured } else { Direction::Retaken },
                 rule,
                 at_first_snapshot: snapshot == 0,
             })
@@ -320,18 +300,14 @@ impl StatusTable {
 
     /// The first capture of a settlement under a rule, if any.
     pub fn first_capture(&self, place: PlaceId, rule: CaptureRule) -> Option<ControlChange> {
-        self.control_changes(place, rule)
-            .into_iter()
-            .find(|c| c.direction == Direction::Captured)
+        self.control_changes(place, rule).into_iter().find(|c| c.direction == Direction::Captured)
     }
 
     /// Every capture and retake of every settlement under θ (default
     /// persistence), by date then place.
     pub fn capture_dates(&self, theta: f64) -> Vec<ControlChange> {
         let rule = CaptureRule::at(theta);
-        let mut out: Vec<ControlChange> = (0..self.places)
-            .flat_map(|p| self.control_changes(p, rule))
-            .collect();
+        let mut out: Vec<ControlChange> = (0..self.places).flat_map(|p| self.control_changes(p, rule)).collect();
         out.sort_by_key(|c| (c.date, c.place));
         out
     }
@@ -344,12 +320,7 @@ impl StatusTable {
             return vec![];
         }
         let statuses: Vec<Status> = (0..n).map(|s| self.status(place, s)).collect();
-        let mut out = vec![StatusChange {
-            date: self.dates[0],
-            snapshot: 0,
-            from: None,
-            to: statuses[0],
-        }];
+        let mut out = vec![StatusChange { date: self.dates[0], snapshot: 0, from: None, to: statuses[0] }];
         let mut current = statuses[0];
         let mut i = 1;
         while i < n {
@@ -358,12 +329,7 @@ impl StatusTable {
                 j += 1;
             }
             if statuses[i] != current && j - i >= PERSISTENCE_SNAPSHOTS {
-                out.push(StatusChange {
-                    date: self.dates[i],
-                    snapshot: i,
-                    from: Some(current),
-                    to: statuses[i],
-                });
+                out.push(StatusChange { date: self.dates[i], snapshot: i, from: Some(current), to: statuses[i] });
                 current = statuses[i];
             }
             i = j;
@@ -393,19 +359,10 @@ impl StatusTable {
             .filter(|c| !c.at_first_snapshot && c.date >= from && c.date <= to)
             .filter_map(|change| {
                 let p = gazetteer.place(change.place)?;
-                Some(HandChange {
-                    name: p.name.clone(),
-                    oblast: p.oblast.clone(),
-                    population: p.population,
-                    change,
-                })
+                Some(HandChange { name: p.name.clone(), oblast: p.oblast.clone(), population: p.population, change })
             })
             .collect();
-        out.sort_by(|a, b| {
-            b.population
-                .cmp(&a.population)
-                .then(a.change.date.cmp(&b.change.date))
-        });
+        out.sort_by(|a, b| b.population.cmp(&a.population).then(a.change.date.cmp(&b.change.date)));
         Ok(out)
     }
 }
@@ -468,22 +425,11 @@ impl Target {
             ))
         };
         let bbox = footprint.bounding_rect().ok_or_else(bad)?;
-        let probe = *footprint
-            .0
-            .first()
-            .and_then(|p| p.exterior().0.first())
-            .ok_or_else(bad)?;
+        let probe = *footprint.0.first().and_then(|p| p.exterior().0.first()).ok_or_else(bad)?;
         if area_m2 <= 0.0 {
             return Err(bad());
         }
-        Ok(Target {
-            footprint: footprint.clone(),
-            bbox,
-            area_m2,
-            probe,
-            point,
-            point_ecef: ecef(point),
-        })
+        Ok(Target { footprint: footprint.clone(), bbox, area_m2, probe, point, point_ecef: ecef(point) })
     }
 }
 
@@ -495,14 +441,8 @@ fn key(a: Coord<f64>, b: Coord<f64>) -> EdgeKey {
 
 fn unkey(k: &EdgeKey) -> (Coord<f64>, Coord<f64>) {
     (
-        Coord {
-            x: f64::from_bits(k[0]),
-            y: f64::from_bits(k[1]),
-        },
-        Coord {
-            x: f64::from_bits(k[2]),
-            y: f64::from_bits(k[3]),
-        },
+        Coord { x: f64::from_bits(k[0]), y: f64::from_bits(k[1]) },
+        Coord { x: f64::from_bits(k[2]), y: f64::from_bits(k[3]) },
     )
 }
 
@@ -555,12 +495,7 @@ struct Seg2 {
 
 impl Seg2 {
     fn new(a: Coord<f64>, b: Coord<f64>, id: u32) -> Seg2 {
-        Seg2 {
-            a,
-            b,
-            id,
-            env: AABB::from_corners([a.x, a.y], [b.x, b.y]),
-        }
+        Seg2 { a, b, id, env: AABB::from_corners([a.x, a.y], [b.x, b.y]) }
     }
 }
 
@@ -594,26 +529,10 @@ impl Seg3 {
         // again (tan φ < 1.5 here). Twice L²/4R plus a metre covers both.
         let s = len * len / (2.0 * 6_356_000.0) + 1.0;
         let env = AABB::from_corners(
-            [
-                a3[0].min(b3[0]) - s,
-                a3[1].min(b3[1]) - s,
-                a3[2].min(b3[2]) - s,
-            ],
-            [
-                a3[0].max(b3[0]) + s,
-                a3[1].max(b3[1]) + s,
-                a3[2].max(b3[2]) + s,
-            ],
+            [a3[0].min(b3[0]) - s, a3[1].min(b3[1]) - s, a3[2].min(b3[2]) - s],
+            [a3[0].max(b3[0]) + s, a3[1].max(b3[1]) + s, a3[2].max(b3[2]) + s],
         );
-        Seg3 {
-            a,
-            b,
-            id,
-            a3,
-            b3,
-            slack_m: s,
-            env,
-        }
+        Seg3 { a, b, id, a3, b3, slack_m: s, env }
     }
 
     /// Parameter of the point of the chord nearest to `p`.
@@ -629,23 +548,13 @@ impl Seg3 {
     fn chord_distance(&self, p: [f64; 3]) -> f64 {
         let t = self.nearest_t(p);
         let d = sub(self.b3, self.a3);
-        dist3(
-            p,
-            [
-                self.a3[0] + t * d[0],
-                self.a3[1] + t * d[1],
-                self.a3[2] + t * d[2],
-            ],
-        )
+        dist3(p, [self.a3[0] + t * d[0], self.a3[1] + t * d[1], self.a3[2] + t * d[2]])
     }
 
     /// Geodesic distance from a point to this edge (see the module doc).
     fn geodesic_distance_m(&self, p: Coord<f64>, p3: [f64; 3]) -> f64 {
         let t = self.nearest_t(p3);
-        let q = Coord {
-            x: self.a.x + t * (self.b.x - self.a.x),
-            y: self.a.y + t * (self.b.y - self.a.y),
-        };
+        let q = Coord { x: self.a.x + t * (self.b.x - self.a.x), y: self.a.y + t * (self.b.y - self.a.y) };
         geodesy::distance_m(p, q)
     }
 }
@@ -672,11 +581,7 @@ fn ecef(c: Coord<f64>) -> [f64; 3] {
     let e2 = F * (2.0 - F);
     let (lat, lon) = (c.y.to_radians(), c.x.to_radians());
     let n = A / (1.0 - e2 * lat.sin().powi(2)).sqrt();
-    [
-        n * lat.cos() * lon.cos(),
-        n * lat.cos() * lon.sin(),
-        n * (1.0 - e2) * lat.sin(),
-    ]
+    [n * lat.cos() * lon.cos(), n * lat.cos() * lon.sin(), n * (1.0 - e2) * lat.sin()]
 }
 
 fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
@@ -710,29 +615,16 @@ impl Hostile<'_> {
     }
 
     fn fraction(&self, t: &Target) -> f32 {
-        let env = AABB::from_corners(
-            [t.bbox.min().x, t.bbox.min().y],
-            [t.bbox.max().x, t.bbox.max().y],
-        );
-        if !self
-            .tree2
-            .locate_in_envelope_intersecting(&env)
-            .any(|s| self.alive[s.id as usize])
-        {
+        let env = AABB::from_corners([t.bbox.min().x, t.bbox.min().y], [t.bbox.max().x, t.bbox.max().y]);
+        if !self.tree2.locate_in_envelope_intersecting(&env).any(|s| self.alive[s.id as usize]) {
             return if self.contains(t.probe) { 1.0 } else { 0.0 };
         }
         // A margin keeps the clip rectangle's own edges (where clipping
         // leaves zero-width slivers) off the footprint.
         let margin = 1e-4;
         let clip = Rect::new(
-            Coord {
-                x: t.bbox.min().x - margin,
-                y: t.bbox.min().y - margin,
-            },
-            Coord {
-                x: t.bbox.max().x + margin,
-                y: t.bbox.max().y + margin,
-            },
+            Coord { x: t.bbox.min().x - margin, y: t.bbox.min().y - margin },
+            Coord { x: t.bbox.max().x + margin, y: t.bbox.max().y + margin },
         );
         let local = clip_to_rect(self.geometry, &clip);
         if local.0.is_empty() {
@@ -844,11 +736,7 @@ fn clip_to_rect(mp: &MultiPolygon<f64>, r: &Rect<f64>) -> MultiPolygon<f64> {
         let Some(ext) = clip_ring(p.exterior(), r) else {
             continue;
         };
-        let holes = p
-            .interiors()
-            .iter()
-            .filter_map(|h| clip_ring(h, r))
-            .collect();
+        let holes = p.interiors().iter().filter_map(|h| clip_ring(h, r)).collect();
         out.push(Polygon::new(ext, holes));
     }
     MultiPolygon::new(out)
@@ -856,17 +744,11 @@ fn clip_to_rect(mp: &MultiPolygon<f64>, r: &Rect<f64>) -> MultiPolygon<f64> {
 
 fn clip_ring(ring: &LineString<f64>, r: &Rect<f64>) -> Option<LineString<f64>> {
     let bb = ring.bounding_rect()?;
-    if bb.max().x < r.min().x
-        || bb.min().x > r.max().x
-        || bb.max().y < r.min().y
-        || bb.min().y > r.max().y
-    {
+    if bb.max().x < r.min().x || bb.min().x > r.max().x || bb.max().y < r.min().y || bb.min().y > r.max().y {
         return None;
     }
-    let inside_all = bb.min().x >= r.min().x
-        && bb.max().x <= r.max().x
-        && bb.min().y >= r.min().y
-        && bb.max().y <= r.max().y;
+    let inside_all =
+        bb.min().x >= r.min().x && bb.max().x <= r.max().x && bb.min().y >= r.min().y && bb.max().y <= r.max().y;
     if inside_all {
         return Some(ring.clone());
     }
@@ -895,16 +777,10 @@ fn clip_ring(ring: &LineString<f64>, r: &Rect<f64>) -> Option<LineString<f64>> {
         let cut = |a: &Coord<f64>, b: &Coord<f64>| {
             if is_x {
                 let t = (bound - a.x) / (b.x - a.x);
-                Coord {
-                    x: bound,
-                    y: a.y + t * (b.y - a.y),
-                }
+                Coord { x: bound, y: a.y + t * (b.y - a.y) }
             } else {
                 let t = (bound - a.y) / (b.y - a.y);
-                Coord {
-                    x: a.x + t * (b.x - a.x),
-                    y: bound,
-                }
+                Coord { x: a.x + t * (b.x - a.x), y: bound }
             }
         };
         let mut next = Vec::with_capacity(pts.len());
@@ -944,14 +820,10 @@ fn sweep(targets: &[Target], layers: &[&MultiPolygon<f64>], with_distance: bool)
     // Each chunk starts with a full computation (~2,900 footprints): a few
     // chunks per thread balance the load without much repeated work.
     let chunks = (rayon::current_num_threads() * 3).clamp(1, n);
-    let bounds: Vec<(usize, usize)> = (0..chunks)
-        .map(|c| (c * n / chunks, (c + 1) * n / chunks))
-        .filter(|(a, b)| a < b)
-        .collect();
-    let parts: Vec<(Rows, Rows)> = bounds
-        .par_iter()
-        .map(|&(a, b)| sweep_chunk(targets, &layers[a..b], with_distance))
-        .collect();
+    let bounds: Vec<(usize, usize)> =
+        (0..chunks).map(|c| (c * n / chunks, (c + 1) * n / chunks)).filter(|(a, b)| a < b).collect();
+    let parts: Vec<(Rows, Rows)> =
+        bounds.par_iter().map(|&(a, b)| sweep_chunk(targets, &layers[a..b], with_distance)).collect();
     let mut fractions = Vec::with_capacity(n);
     let mut distances = Vec::with_capacity(n);
     for (f, d) in parts {
@@ -961,11 +833,7 @@ fn sweep(targets: &[Target], layers: &[&MultiPolygon<f64>], with_distance: bool)
     (fractions, distances)
 }
 
-fn sweep_chunk(
-    targets: &[Target],
-    layers: &[&MultiPolygon<f64>],
-    with_distance: bool,
-) -> (Rows, Rows) {
+fn sweep_chunk(targets: &[Target], layers: &[&MultiPolygon<f64>], with_distance: bool) -> (Rows, Rows) {
     let mut fractions: Vec<Vec<f32>> = Vec::with_capacity(layers.len());
     let mut distances: Vec<Vec<f32>> = Vec::with_capacity(layers.len());
     if layers.is_empty() {
@@ -983,20 +851,9 @@ fn sweep_chunk(
             });
         }
     }
-    let tree2 = RTree::bulk_load(
-        segs.iter()
-            .enumerate()
-            .map(|(i, &(a, b))| Seg2::new(a, b, i as u32))
-            .collect(),
-    );
-    let tree3 = with_distance.then(|| {
-        RTree::bulk_load(
-            segs.iter()
-                .enumerate()
-                .map(|(i, &(a, b))| Seg3::new(a, b, i as u32))
-                .collect(),
-        )
-    });
+    let tree2 = RTree::bulk_load(segs.iter().enumerate().map(|(i, &(a, b))| Seg2::new(a, b, i as u32)).collect());
+    let tree3 = with_distance
+        .then(|| RTree::bulk_load(segs.iter().enumerate().map(|(i, &(a, b))| Seg3::new(a, b, i as u32)).collect()));
     let id = |k: &HashedKey| ids.get(k).map_or(0, |i| *i as usize);
     let mut alive = vec![false; segs.len()];
     for k in &layer_keys[0] {
@@ -1011,11 +868,7 @@ fn sweep_chunk(
             edges: layer_keys[0].len(),
         };
         fractions.push(targets.iter().map(|t| h.fraction(t)).collect());
-        distances.push(if with_distance {
-            targets.iter().map(|t| h.distance_m(t)).collect()
-        } else {
-            vec![]
-        });
+        distances.push(if with_distance { targets.iter().map(|t| h.distance_m(t)).collect() } else { vec![] });
     }
     for k in 1..layers.len() {
         let (keys, prev_keys) = (&layer_keys[k], &layer_keys[k - 1]);
@@ -1034,29 +887,16 @@ fn sweep_chunk(
         for e in &added {
             alive[id(e)] = true;
         }
-        let changed: Vec<(Coord<f64>, Coord<f64>)> =
-            added.iter().chain(&removed).map(|e| unkey(&e.0)).collect();
+        let changed: Vec<(Coord<f64>, Coord<f64>)> = added.iter().chain(&removed).map(|e| unkey(&e.0)).collect();
         let changed2 = RTree::bulk_load(changed.iter().map(|&(a, b)| Seg2::new(a, b, 0)).collect());
         let changed_bbox = changed2.root().envelope();
         let in_changed = |p: Coord<f64>| ray_parity(&changed2, p, |_| true);
-        let h = Hostile {
-            geometry: layers[k],
-            tree2: &tree2,
-            tree3: tree3.as_ref(),
-            alive: &alive,
-            edges: keys.len(),
-        };
+        let h = Hostile { geometry: layers[k], tree2: &tree2, tree3: tree3.as_ref(), alive: &alive, edges: keys.len() };
         let mut row_f = prev_f;
         for (i, t) in targets.iter().enumerate() {
-            let env = AABB::from_corners(
-                [t.bbox.min().x, t.bbox.min().y],
-                [t.bbox.max().x, t.bbox.max().y],
-            );
-            let touched = changed_bbox.intersects(&env)
-                && changed2
-                    .locate_in_envelope_intersecting(&env)
-                    .next()
-                    .is_some();
+            let env = AABB::from_corners([t.bbox.min().x, t.bbox.min().y], [t.bbox.max().x, t.bbox.max().y]);
+            let touched =
+                changed_bbox.intersects(&env) && changed2.locate_in_envelope_intersecting(&env).next().is_some();
             if touched || in_changed(t.probe) {
                 row_f[i] = h.fraction(t);
             }
@@ -1066,8 +906,7 @@ fn sweep_chunk(
             distances.push(vec![]);
             continue;
         }
-        let changed3: RTree<Seg3> =
-            RTree::bulk_load(changed.iter().map(|&(a, b)| Seg3::new(a, b, 0)).collect());
+        let changed3: RTree<Seg3> = RTree::bulk_load(changed.iter().map(|&(a, b)| Seg3::new(a, b, 0)).collect());
         let changed3_env = changed3.root().envelope();
         let mut row_d = prev_d;
         for (i, t) in targets.iter().enumerate() {
@@ -1114,11 +953,7 @@ mod tests {
             oblast_iso: None,
             geonames_id: None,
             osm_id: None,
-            footprint: Footprint {
-                kind,
-                area_m2: geometry.geodesic_area_m2(),
-                geometry,
-            },
+            footprint: Footprint { kind, area_m2: geometry.geodesic_area_m2(), geometry },
         }
     }
 
@@ -1149,51 +984,23 @@ mod tests {
     #[test]
     fn polygon_footprint_fractions() {
         let fp = rect(37.00, 48.00, 37.02, 48.01);
-        let g = Gazetteer::from_places(vec![place(
-            "Rect",
-            Coord {
-                x: 37.0125,
-                y: 48.005,
-            },
-            fp,
-            FootprintKind::OsmPolygon,
-        )]);
+        let g =
+            Gazetteer::from_places(vec![place("Rect", Coord { x: 37.0125, y: 48.005 }, fp, FootprintKind::OsmPolygon)]);
         let quarter = MultiPolygon::new(vec![rect(36.9, 47.9, 37.005, 48.1)]);
         let holed = MultiPolygon::new(vec![Polygon::new(
             rect(36.9, 47.9, 37.1, 48.1).exterior().clone(),
             vec![rect(37.01, 48.0025, 37.015, 48.0075).exterior().clone()],
         )]);
         let t = StatusTable::compute(&g, &[snapshot(1, quarter), snapshot(2, holed)]).unwrap();
-        assert!(
-            (t.occupied_fraction(0, 0) - 0.25).abs() < 1e-5,
-            "{}",
-            t.occupied_fraction(0, 0)
-        );
-        assert!(
-            (t.occupied_fraction(0, 1) - 0.875).abs() < 1e-5,
-            "{}",
-            t.occupied_fraction(0, 1)
-        );
+        assert!((t.occupied_fraction(0, 0) - 0.25).abs() < 1e-5, "{}", t.occupied_fraction(0, 0));
+        assert!((t.occupied_fraction(0, 1) - 0.875).abs() < 1e-5, "{}", t.occupied_fraction(0, 1));
         assert_eq!(t.status(0, 0), Status::Contested);
-        assert_eq!(
-            t.gray_fraction(0, 0),
-            None,
-            "no gray layer in these snapshots"
-        );
+        assert_eq!(t.gray_fraction(0, 0), None, "no gray layer in these snapshots");
         // The point (37.0125, 48.005) is the hole's centre on day 2: the
         // nearest hostile ground is the hole's west or east side, 0.0025° of
         // longitude away (186 m at 48°N; north/south is 0.0025° of latitude, 278 m).
         let d = t.distance_m(0, 1).unwrap();
-        let expected = geodesy::distance_m(
-            Coord {
-                x: 37.0125,
-                y: 48.005,
-            },
-            Coord {
-                x: 37.01,
-                y: 48.005,
-            },
-        );
+        let expected = geodesy::distance_m(Coord { x: 37.0125, y: 48.005 }, Coord { x: 37.01, y: 48.005 });
         assert!((185.0..187.0).contains(&expected));
         assert!((d - expected).abs() < 1.0, "{d} vs {expected}");
     }
@@ -1217,11 +1024,7 @@ mod tests {
         let chord_x = offset(c, 90.0, 1_500.0).x;
         let most = MultiPolygon::new(vec![rect(36.5, 47.5, chord_x, 48.5)]);
         let t = StatusTable::compute(&g, &[snapshot(1, half), snapshot(2, most)]).unwrap();
-        assert!(
-            (t.occupied_fraction(0, 0) - 0.5).abs() < 1e-6,
-            "{}",
-            t.occupied_fraction(0, 0)
-        );
+        assert!((t.occupied_fraction(0, 0) - 0.5).abs() < 1e-6, "{}", t.occupied_fraction(0, 0));
         let theta = 2.0 * (0.5_f64).acos();
         let expected = 1.0 - (theta - theta.sin()) / (2.0 * std::f64::consts::PI);
         assert!((expected - 0.80450).abs() < 1e-5);
@@ -1229,6 +1032,31 @@ mod tests {
         assert!((f - expected).abs() < 2e-3, "{f} vs {expected}");
         // The centre is on the hostile edge on day 1 and inside on day 2.
         assert_eq!(t.distance_m(0, 1), Some(0.0));
+    }
+
+    /// A gray layer is measured like the occupied one: half of a disc
+    /// under gray, none occupied, is contested (measures.md: held needs
+    /// gray < 5 %); the distance ignores gray (hostile = occupied).
+    #[test]
+    fn gray_fraction_and_contested_status() {
+        let c = Coord { x: 37.0, y: 48.0 };
+        let g = Gazetteer::from_places(vec![place(
+            "Disc",
+            c,
+            geodesic_disc(c, 3_000.0),
+            FootprintKind::PopulationDisc { radius_m: 3_000.0 },
+        )]);
+        let mut s = snapshot(1, MultiPolygon::new(vec![rect(36.0, 47.0, 36.5, 49.0)]));
+        s.set_layer(ControlClass::Gray, MultiPolygon::new(vec![rect(36.5, 47.5, 37.0, 48.5)]));
+        let t = StatusTable::compute(&g, &[s]).unwrap();
+        let gray = t.gray_fraction(0, 0).unwrap();
+        assert!((gray - 0.5).abs() < 1e-6, "{gray}");
+        assert_eq!(t.occupied_fraction(0, 0), 0.0);
+        assert_eq!(t.status(0, 0), Status::Contested);
+        // Nearest occupied ground: the meridian 36.5°, 0.5° of longitude west.
+        let expected = geodesy::distance_m(c, Coord { x: 36.5, y: 48.0 });
+        let d = t.distance_m(0, 0).unwrap();
+        assert!((d - expected).abs() < 1.0, "{d} vs {expected}");
     }
 
     /// Distance to a hostile edge along a meridian from a point 1 km due
@@ -1240,18 +1068,8 @@ mod tests {
         let p = offset(foot, 90.0, 1_000.0);
         let far = offset(foot, 90.0, 250_000.0);
         let g = Gazetteer::from_places(vec![
-            place(
-                "Near",
-                p,
-                geodesic_disc(p, 1_500.0),
-                FootprintKind::PopulationDisc { radius_m: 1_500.0 },
-            ),
-            place(
-                "Far",
-                far,
-                geodesic_disc(far, 1_500.0),
-                FootprintKind::PopulationDisc { radius_m: 1_500.0 },
-            ),
+            place("Near", p, geodesic_disc(p, 1_500.0), FootprintKind::PopulationDisc { radius_m: 1_500.0 }),
+            place("Far", far, geodesic_disc(far, 1_500.0), FootprintKind::PopulationDisc { radius_m: 1_500.0 }),
         ]);
         let hostile = MultiPolygon::new(vec![rect(36.0, 47.0, 37.0, 49.0)]);
         let t = StatusTable::compute(&g, &[snapshot(1, hostile)]).unwrap();
@@ -1279,9 +1097,7 @@ mod tests {
         )]);
         let over = MultiPolygon::new(vec![rect(36.9, 47.9, 37.1, 48.1)]);
         let away = MultiPolygon::new(vec![rect(36.0, 47.0, 36.5, 47.5)]);
-        let pattern = [
-            false, true, false, false, true, true, true, true, false, false, false, true,
-        ];
+        let pattern = [false, true, false, false, true, true, true, true, false, false, false, true];
         let snaps: Vec<Snapshot> = pattern
             .iter()
             .enumerate()
@@ -1289,10 +1105,8 @@ mod tests {
             .collect();
         let t = StatusTable::compute(&g, &snaps).unwrap();
         let changes = t.control_changes(0, CaptureRule::default());
-        let got: Vec<(u32, Direction)> = changes
-            .iter()
-            .map(|c| (chrono::Datelike::day(&c.date), c.direction))
-            .collect();
+        let got: Vec<(u32, Direction)> =
+            changes.iter().map(|c| (chrono::Datelike::day(&c.date), c.direction)).collect();
         assert_eq!(got, vec![(5, Direction::Captured), (9, Direction::Retaken)]);
         let tl = t.timeline(0);
         let to: Vec<Status> = tl.iter().map(|s| s.to).collect();
@@ -1317,10 +1131,7 @@ mod tests {
         let mut places = vec![];
         for i in 0..8 {
             for j in 0..6 {
-                let c = Coord {
-                    x: 37.0 + 0.05 * i as f64,
-                    y: 48.0 + 0.04 * j as f64,
-                };
+                let c = Coord { x: 37.0 + 0.05 * i as f64, y: 48.0 + 0.04 * j as f64 };
                 places.push(place(
                     &format!("t{i}{j}"),
                     c,
@@ -1365,15 +1176,9 @@ mod tests {
         // A one-snapshot flicker is not a capture.
         assert_eq!(persistent_runs(&[f, f, t, f, f, f], 3, false), vec![]);
         // Two is not either; three is, dated at its first snapshot.
-        assert_eq!(
-            persistent_runs(&[f, t, t, f, t, t, t], 3, false),
-            vec![(4, true)]
-        );
+        assert_eq!(persistent_runs(&[f, t, t, f, t, t, t], 3, false), vec![(4, true)]);
         // Capture then retake, each by the rule.
-        assert_eq!(
-            persistent_runs(&[f, t, t, t, f, t, f, f, f, f], 3, false),
-            vec![(1, true), (6, false)]
-        );
+        assert_eq!(persistent_runs(&[f, t, t, t, f, t, f, f, f, f], 3, false), vec![(1, true), (6, false)]);
         // Held from the start: a capture at index 0.
         assert_eq!(persistent_runs(&[t, t, t], 3, false), vec![(0, true)]);
         // A run still too short at the end is not a change yet.
