@@ -12,6 +12,7 @@ pub mod geodesy;
 pub mod ingest;
 pub mod model;
 pub mod overlay;
+pub mod places;
 pub mod regions;
 pub mod store;
 
