@@ -43,6 +43,14 @@ enum Command {
     Front(commands::front::Args),
     /// How the line moved: gained area, share and advance per sector.
     Advance(commands::front::AdvanceArgs),
+    /// One settlement: status, fractions, distance to the front, timeline, capture dates.
+    Place(commands::places::PlaceArgs),
+    /// Every settlement's status on a date, filtered.
+    Places(commands::places::PlacesArgs),
+    /// Settlements that changed hands in a period, biggest first.
+    Captured(commands::places::CapturedArgs),
+    /// Distance from named towns to occupied territory over time.
+    Watch(commands::places::WatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +64,10 @@ fn main() -> ExitCode {
         Command::Change(a) => commands::change::run(&ctx, a),
         Command::Front(a) => commands::front::run(&ctx, a),
         Command::Advance(a) => commands::front::advance(&ctx, a),
+        Command::Place(a) => commands::places::place(&ctx, a),
+        Command::Places(a) => commands::places::places(&ctx, a),
+        Command::Captured(a) => commands::places::captured(&ctx, a),
+        Command::Watch(a) => commands::places::watch(&ctx, a),
     };
     match result {
         Ok(code) => code,

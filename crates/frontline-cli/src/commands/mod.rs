@@ -3,4 +3,5 @@ pub mod area;
 pub mod change;
 pub mod front;
 pub mod ingest;
+pub mod places;
 pub mod snapshots;
