@@ -16,9 +16,9 @@
 //! Clearance of a cell = the Euclidean distance (metres, in the projection)
 //! from its centre to the nearest hostile cell centre, by an exact distance
 //! transform ([`edt`]). The rear is the friendly cells with clearance
-//! `>= rear_clearance_m` that are not in a pocket (vector pockets from
-//! [`pockets`], so "in the main body" is judged over the whole country, not
-//! just the window). The widest path ([`widest`], 4-connected) runs from the
+//! `>= rear_clearance_m` that are not in a pocket (vector pockets of the
+//! window and its margin; see `CorridorFrame::pocket_mask` for when that
+//! equals the whole-country split of [`pockets`]). The widest path ([`widest`], 4-connected) runs from the
 //! friendly cells within `seed_radius_m` of the place to the rear; its
 //! lowest cell, refined to the better of its two neighbours across the path
 //! at the same raster level, is the **neck**. `width_m` is 2 × the clearance of the neck's
@@ -65,7 +65,7 @@ use crate::geodesy::distance_m;
 use crate::model::{ControlClass, Snapshot};
 use crate::regions::Territory;
 use chrono::NaiveDate;
-use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Rect};
+use geo::{BooleanOps, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
 use raster::{Grid, Rings};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -230,6 +230,9 @@ pub struct CorridorFrame<'a> {
     ext_lonlat: Rect<f64>,
     /// Window cells inside the reference territory.
     inside_reference: Vec<bool>,
+    /// The reference clipped to `ext_lonlat`, and whether it lies wholly inside.
+    reference_ext: MultiPolygon<f64>,
+    reference_fits: bool,
     /// Window cells within the seed radius of the place.
     seed_disc: Vec<usize>,
     /// The rear threshold as a squared cell distance.
@@ -238,6 +241,9 @@ pub struct CorridorFrame<'a> {
 
 /// The hostile ground of one snapshot near the place, ready to rasterise.
 struct Prepared {
+    /// Each hostile layer clipped to the window and margin, lon/lat.
+    clipped: Vec<MultiPolygon<f64>>,
+    /// The same, projected.
     rings: Rings,
     hash: u64,
 }
@@ -271,6 +277,13 @@ impl<'a> CorridorFrame<'a> {
         raster::project_rings(&proj, &clipped, &mut rings);
         let mut inside_reference = vec![false; grid.n * grid.n];
         grid.fill(&rings, &mut inside_reference);
+        let reference_ext = raster::clip_lonlat(&reference.geometry, &ext_lonlat);
+        let reference_fits = reference.geometry.bounding_rect().is_some_and(|b| {
+            b.min().x > ext_lonlat.min().x
+                && b.min().y > ext_lonlat.min().y
+                && b.max().x < ext_lonlat.max().x
+                && b.max().y < ext_lonlat.max().y
+        });
         let r_cells = params.seed_radius_m / h;
         let c = grid.c() as f64;
         let seed_disc = (0..grid.n * grid.n)
@@ -290,6 +303,8 @@ impl<'a> CorridorFrame<'a> {
             window_lonlat,
             ext_lonlat,
             inside_reference,
+            reference_ext,
+            reference_fits,
             seed_disc,
             rear_d2,
         })
@@ -353,16 +368,19 @@ impl<'a> CorridorFrame<'a> {
     fn prepare(&self, hostile: &[&MultiPolygon<f64>]) -> Prepared {
         let mut rings = Rings::new();
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut clipped = Vec::with_capacity(hostile.len());
         for layer in hostile {
-            let clipped = raster::clip_lonlat(layer, &self.ext_lonlat);
-            for c in geo::CoordsIter::coords_iter(&clipped) {
-                c.x.to_bits().hash(&mut hasher);
-                c.y.to_bits().hash(&mut hasher);
+            let c = raster::clip_lonlat(layer, &self.ext_lonlat);
+            for p in geo::CoordsIter::coords_iter(&c) {
+                p.x.to_bits().hash(&mut hasher);
+                p.y.to_bits().hash(&mut hasher);
             }
-            clipped.0.len().hash(&mut hasher);
-            raster::project_rings(&self.proj, &clipped, &mut rings);
+            c.0.len().hash(&mut hasher);
+            raster::project_rings(&self.proj, &c, &mut rings);
+            clipped.push(c);
         }
         Prepared {
+            clipped,
             rings,
             hash: hasher.finish(),
         }
@@ -385,7 +403,7 @@ impl<'a> CorridorFrame<'a> {
                 }
             }
         }
-        let in_pocket = self.pocket_mask(hostile);
+        let in_pocket = self.pocket_mask(hostile, prepared);
         let rear: Vec<bool> = (0..n * n)
             .map(|k| value[k] >= self.rear_d2 && !in_pocket[k])
             .collect();
@@ -485,16 +503,52 @@ impl<'a> CorridorFrame<'a> {
     }
 
     /// Window cells inside a pocket (a friendly part other than the main
-    /// body) that reaches into the window.
-    fn pocket_mask(&self, hostile: &[&MultiPolygon<f64>]) -> Vec<bool> {
+    /// body).
+    ///
+    /// Pockets are found in the window and its margin, not the whole
+    /// country: friendly ground there (reference minus hostile, clipped) that
+    /// does not reach the clipping box's edge is a whole component on its
+    /// own, so a pocket unless it were the main body, which it cannot be
+    /// while the country is bigger than the box (when the reference fits in
+    /// the box, the whole-country split is used instead). A part that reaches
+    /// the edge is taken as connected to the main body: a pocket more than
+    /// `window + rear clearance` across would be missed.
+    fn pocket_mask(&self, hostile: &[&MultiPolygon<f64>], prepared: &Prepared) -> Vec<bool> {
         let n = self.grid.n;
         let mut mask = vec![false; n * n];
-        let (parts, main) = pockets::split_friendly(self.reference, hostile);
-        let mut rings = Rings::new();
-        for (i, p) in parts.into_iter().enumerate() {
-            if Some(i) == main {
-                continue;
+        let pockets: Vec<Polygon<f64>> = if self.reference_fits {
+            let (parts, main) = pockets::split_friendly(self.reference, hostile);
+            parts
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != main)
+                .map(|(_, p)| p)
+                .collect()
+        } else {
+            let mut friendly = self.reference_ext.clone();
+            for c in &prepared.clipped {
+                if !c.0.is_empty() {
+                    friendly = friendly.difference(c);
+                }
             }
+            let b = self.ext_lonlat;
+            // Clipped edges lie on the box; allow for the overlay's rounding.
+            let eps = 1e-9 * (b.width() + b.height());
+            friendly
+                .0
+                .into_iter()
+                .filter(|p| {
+                    p.bounding_rect().is_some_and(|r| {
+                        r.min().x > b.min().x + eps
+                            && r.min().y > b.min().y + eps
+                            && r.max().x < b.max().x - eps
+                            && r.max().y < b.max().y - eps
+                    })
+                })
+                .collect()
+        };
+        let mut rings = Rings::new();
+        for p in pockets {
             if p.bounding_rect()
                 .is_some_and(|b| b.intersects(&self.window_lonlat))
             {
