@@ -73,6 +73,12 @@ pub(crate) fn squared_distance_capped(mask: &[bool], big_n: usize, n: usize, cap
             if !fq.is_finite() {
                 continue;
             }
+            // Inside a run of set cells a parabola is never the nearest for
+            // a cell off the run (a neighbour in the run is nearer), and
+            // cells on the run are 0 anyway: keep only the run's ends.
+            if fq == 0.0 && q > 0 && q + 1 < big_n && f[q - 1] == 0.0 && f[q + 1] == 0.0 {
+                continue;
+            }
             let qf = q as f64;
             loop {
                 let Some(&vk) = v.last() else {
@@ -99,6 +105,10 @@ pub(crate) fn squared_distance_capped(mask: &[bool], big_n: usize, n: usize, cap
         let row_out = &mut out[r * n..(r + 1) * n];
         let mut k = 0;
         for (x, o) in row_out.iter_mut().enumerate() {
+            if f[x + margin] == 0.0 {
+                *o = 0;
+                continue;
+            }
             let xf = (x + margin) as f64;
             while k + 1 < v.len() && z[k + 1] < xf {
                 k += 1;
@@ -153,6 +163,8 @@ mod tests {
             (41, 21, 2, 400),
             (25, 5, 1, 50),
             (30, 10, 0, 50),
+            (41, 21, 700, 500),
+            (41, 31, 950, 300),
         ] {
             let mask: Vec<bool> = (0..big_n * big_n).map(|_| rnd() % 1000 < density).collect();
             assert_eq!(

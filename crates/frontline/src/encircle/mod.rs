@@ -69,6 +69,7 @@ use geo::{BooleanOps, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Re
 use raster::{Grid, Rings};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 /// The parameters of a corridor measurement; every report prints them.
@@ -243,9 +244,18 @@ pub struct CorridorFrame<'a> {
 struct Prepared {
     /// Each hostile layer clipped to the window and margin, lon/lat.
     clipped: Vec<MultiPolygon<f64>>,
-    /// The same, projected.
-    rings: Rings,
+    /// Their rings, densified, lon/lat.
+    lonlat: Rings,
     hash: u64,
+}
+
+/// Projected coordinates of lon/lat vertices, keyed by their bits: across a
+/// series most vertices repeat from one day to the next, and a geodesic
+/// inverse problem costs a microsecond or two.
+type ProjectionCache = HashMap<(u64, u64), Coord<f64>>;
+
+fn key(c: Coord<f64>) -> (u64, u64) {
+    (c.x.to_bits(), c.y.to_bits())
 }
 
 impl<'a> CorridorFrame<'a> {
@@ -319,7 +329,7 @@ impl<'a> CorridorFrame<'a> {
     /// the caller counts it).
     pub fn corridor(&self, hostile: &[&MultiPolygon<f64>]) -> Corridor {
         let prepared = self.prepare(hostile);
-        self.compute(hostile, &prepared)
+        self.compute(hostile, &prepared, None)
     }
 
     /// The corridor at every snapshot, in parallel; `params.with_gray` picks
@@ -348,9 +358,25 @@ impl<'a> CorridorFrame<'a> {
             source.push(if reuse { source[i - 1] } else { i });
         }
         let todo: Vec<usize> = (0..prepared.len()).filter(|&i| source[i] == i).collect();
+        let mut vertices: Vec<(u64, u64)> = todo
+            .iter()
+            .flat_map(|&i| prepared[i].lonlat.iter().flatten().map(|&c| key(c)))
+            .collect();
+        vertices.par_sort_unstable();
+        vertices.dedup();
+        let cache: ProjectionCache = vertices
+            .par_iter()
+            .map(|&(x, y)| {
+                let c = Coord {
+                    x: f64::from_bits(x),
+                    y: f64::from_bits(y),
+                };
+                ((x, y), self.proj.forward(c))
+            })
+            .collect();
         let done: Vec<Corridor> = todo
             .par_iter()
-            .map(|&i| self.compute(&hostile[i], &prepared[i]))
+            .map(|&i| self.compute(&hostile[i], &prepared[i], Some(&cache)))
             .collect();
         let mut slot = vec![usize::MAX; prepared.len()];
         for (k, &i) in todo.iter().enumerate() {
@@ -366,31 +392,52 @@ impl<'a> CorridorFrame<'a> {
     }
 
     fn prepare(&self, hostile: &[&MultiPolygon<f64>]) -> Prepared {
-        let mut rings = Rings::new();
+        let mut lonlat = Rings::new();
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         let mut clipped = Vec::with_capacity(hostile.len());
         for layer in hostile {
             let c = raster::clip_lonlat(layer, &self.ext_lonlat);
             for p in geo::CoordsIter::coords_iter(&c) {
-                p.x.to_bits().hash(&mut hasher);
-                p.y.to_bits().hash(&mut hasher);
+                key(p).hash(&mut hasher);
             }
             c.0.len().hash(&mut hasher);
-            raster::project_rings(&self.proj, &c, &mut rings);
+            raster::densify_rings(&c, &mut lonlat);
             clipped.push(c);
         }
         Prepared {
             clipped,
-            rings,
+            lonlat,
             hash: hasher.finish(),
         }
     }
 
-    fn compute(&self, hostile: &[&MultiPolygon<f64>], prepared: &Prepared) -> Corridor {
+    /// The projected hostile rings, from the cache where it has them.
+    fn project(&self, prepared: &Prepared, cache: Option<&ProjectionCache>) -> Rings {
+        prepared
+            .lonlat
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|&c| match cache.and_then(|m| m.get(&key(c))) {
+                        Some(&q) => q,
+                        None => self.proj.forward(c),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn compute(
+        &self,
+        hostile: &[&MultiPolygon<f64>],
+        prepared: &Prepared,
+        cache: Option<&ProjectionCache>,
+    ) -> Corridor {
+        let rings = self.project(prepared, cache);
         let (n, big_n) = (self.grid.n, self.ext.n);
         let margin = (big_n - n) / 2;
         let mut hostile_ext = vec![false; big_n * big_n];
-        self.ext.fill(&prepared.rings, &mut hostile_ext);
+        self.ext.fill(&rings, &mut hostile_ext);
         let d2 = edt::squared_distance_capped(&hostile_ext, big_n, n, self.rear_d2);
         // Passable value: the capped squared clearance on friendly cells, 0 elsewhere.
         let mut value = vec![0u32; n * n];
@@ -476,7 +523,7 @@ impl<'a> CorridorFrame<'a> {
                 continue;
             }
             let centre = self.grid.centre(k);
-            if let Some(near) = nearest_point(&prepared.rings, centre) {
+            if let Some(near) = nearest_point(&rings, centre) {
                 let d = (near - centre).x.hypot((near - centre).y);
                 if best.is_none_or(|b| d > b.0) {
                     best = Some((d, centre, near));
@@ -489,8 +536,7 @@ impl<'a> CorridorFrame<'a> {
             Some((d, neck, near)) => {
                 out.width_m = Some(2.0 * d);
                 let near_ll = self.proj.inverse(near);
-                let far_ll =
-                    farthest_side_point(&prepared.rings, neck, near).map(|f| self.proj.inverse(f));
+                let far_ll = farthest_side_point(&rings, neck, near).map(|f| self.proj.inverse(f));
                 out.pincer = Some(Pincer {
                     near: lonlat(near_ll),
                     far: far_ll.map(lonlat),
@@ -532,8 +578,10 @@ impl<'a> CorridorFrame<'a> {
                 }
             }
             let b = self.ext_lonlat;
-            // Clipped edges lie on the box; allow for the overlay's rounding.
-            let eps = 1e-9 * (b.width() + b.height());
+            // Clipped edges lie on the box, up to the overlays' rounding to
+            // their integer grids (1e-8 degrees for a country-sized input):
+            // allow 1e-6 of the box, half a metre.
+            let eps = 1e-6 * (b.width() + b.height());
             friendly
                 .0
                 .into_iter()

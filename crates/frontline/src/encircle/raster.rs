@@ -191,6 +191,18 @@ const MAX_STEP_DEG: f64 = 0.005;
 /// Projects every ring of `mp`, densifying long edges first so that straight
 /// lines in the projection follow the straight lon/lat edges of the source.
 pub(crate) fn project_rings(proj: &Aeqd, mp: &MultiPolygon<f64>, out: &mut Rings) {
+    let mut lonlat = Rings::new();
+    densify_rings(mp, &mut lonlat);
+    out.extend(
+        lonlat
+            .into_iter()
+            .map(|r| r.into_iter().map(|c| proj.forward(c)).collect()),
+    );
+}
+
+/// Every ring of `mp` (closing vertex dropped) with long edges split into
+/// steps of at most [`MAX_STEP_DEG`], still in lon/lat.
+pub(crate) fn densify_rings(mp: &MultiPolygon<f64>, out: &mut Rings) {
     for p in &mp.0 {
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
             let pts = &ring.0;
@@ -214,10 +226,10 @@ pub(crate) fn project_rings(proj: &Aeqd, mp: &MultiPolygon<f64>, out: &mut Rings
                 };
                 for s in 0..steps {
                     let t = s as f64 / steps as f64;
-                    r.push(proj.forward(Coord {
+                    r.push(Coord {
                         x: a.x + t * (b.x - a.x),
                         y: a.y + t * (b.y - a.y),
-                    }));
+                    });
                 }
             }
             out.push(r);

@@ -2,11 +2,14 @@
 //! any rear cell through passable cells, maximising the smallest value met.
 //!
 //! A Dijkstra-like search that always expands the cell with the largest
-//! bottleneck so far; values are small integers (squared clearance in cells²,
-//! capped at the rear threshold), so the priority queue is an array of
-//! buckets and the search is linear in the cells it touches. The first rear
-//! cell taken off the queue ends it: its bottleneck is the best possible,
-//! because every cell still queued has a bottleneck no larger.
+//! bottleneck so far, and among equal bottlenecks the cell with the largest
+//! value of its own, so that past the neck it climbs straight toward the
+//! rear instead of flooding everything at the neck's level. The search ends
+//! when a rear cell is first reached: every cell still queued has a
+//! bottleneck no larger than the cell being expanded, so no later path can be
+//! wider.
+
+use std::collections::BinaryHeap;
 
 /// The result of a successful search.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,59 +34,72 @@ pub(crate) fn widest_path(
 ) -> Option<WidestPath> {
     let mut best = vec![0u32; n * n];
     let mut parent = vec![u32::MAX; n * n];
-    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); cap as usize + 1];
-    let mut top = 0usize;
+    let mut heap: BinaryHeap<(u32, u32, u32)> = BinaryHeap::new();
+    let path_to = |parent: &[u32], k: usize, bottleneck: u32| {
+        let mut cells = vec![k];
+        let mut c = k;
+        while parent[c] != u32::MAX {
+            c = parent[c] as usize;
+            cells.push(c);
+        }
+        cells.reverse();
+        WidestPath { bottleneck, cells }
+    };
+    let mut top_seed: Option<(u32, usize)> = None;
     for &s in seeds {
         let v = value[s].min(cap);
         if v > best[s] {
             best[s] = v;
-            buckets[v as usize].push(s as u32);
-            top = top.max(v as usize);
+            heap.push((v, v, s as u32));
+            if rear[s] && top_seed.is_none_or(|t| v > t.0) {
+                top_seed = Some((v, s));
+            }
         }
     }
-    while top > 0 {
-        let Some(k) = buckets[top].pop() else {
-            top -= 1;
-            continue;
-        };
+    // A seed in the rear is its own path, and no path does better than it.
+    if let Some((v, s)) = top_seed {
+        if v >= heap.peek().map_or(0, |t| t.0) {
+            return Some(path_to(&parent, s, v));
+        }
+    }
+    while let Some((key, _, k)) = heap.pop() {
         let k = k as usize;
-        let key = top as u32;
-        if best[k] != key {
+        if best[k] != key || key == 0 {
             continue; // a stale entry: the cell was reached later with a better key
         }
         if rear[k] {
-            let mut cells = vec![k];
-            let mut c = k;
-            while parent[c] != u32::MAX {
-                c = parent[c] as usize;
-                cells.push(c);
-            }
-            cells.reverse();
-            return Some(WidestPath {
-                bottleneck: key,
-                cells,
-            });
+            return Some(path_to(&parent, k, key));
         }
         let (i, j) = (k % n, k / n);
-        let mut visit = |nb: usize| {
-            let nk = value[nb].min(key);
+        let mut neighbours = [usize::MAX; 4];
+        if i > 0 {
+            neighbours[0] = k - 1;
+        }
+        if i + 1 < n {
+            neighbours[1] = k + 1;
+        }
+        if j > 0 {
+            neighbours[2] = k - n;
+        }
+        if j + 1 < n {
+            neighbours[3] = k + n;
+        }
+        for nb in neighbours {
+            if nb == usize::MAX {
+                continue;
+            }
+            let own = value[nb].min(cap);
+            let nk = own.min(key);
             if nk > best[nb] {
                 best[nb] = nk;
                 parent[nb] = k as u32;
-                buckets[nk as usize].push(nb as u32);
+                if rear[nb] && nk == key {
+                    // Its bottleneck equals the key being expanded, the
+                    // largest left: this path is a widest one.
+                    return Some(path_to(&parent, nb, nk));
+                }
+                heap.push((nk, own, nb as u32));
             }
-        };
-        if i > 0 {
-            visit(k - 1);
-        }
-        if i + 1 < n {
-            visit(k + 1);
-        }
-        if j > 0 {
-            visit(k - n);
-        }
-        if j + 1 < n {
-            visit(k + n);
         }
     }
     None
@@ -108,6 +124,9 @@ mod tests {
         ];
         let mut rear = vec![false; 25];
         rear[14] = true;
+        // A seed that is itself in the rear is the whole path.
+        let p = widest_path(5, &value, &rear, &[14, 10], 9).unwrap();
+        assert_eq!((p.bottleneck, p.cells), (9, vec![14]));
         let p = widest_path(5, &value, &rear, &[10], 9).unwrap();
         assert_eq!(p.bottleneck, 3);
         assert_eq!(p.cells.first(), Some(&10));
