@@ -47,19 +47,24 @@ fn main() {
     let ingest_s = t.elapsed().as_secs_f64();
 
     let pokrovsk = coord! {x: 37.1800, y: 48.2830};
+    let cpu0 = process_cpu_s();
     let t = Instant::now();
     let frame = CorridorFrame::new(&reference, pokrovsk, CorridorParams::default())
         .expect("corridor frame");
     let series = frame.series(&snapshots);
     let engine_s = t.elapsed().as_secs_f64();
+    let engine_cpu_s = process_cpu_s() - cpu0;
     let reused = series.iter().filter(|p| p.reused).count();
 
     println!(
-        "frontline: {} daily files, ingest {:.2} s, corridor series {:.3} s ({:.2} ms a date, {} reused)",
+        "frontline: {} daily files, ingest {:.2} s, corridor series {:.3} s wall, {:.3} s CPU on {} threads \
+         ({:.2} ms CPU a date, {} dates reused unchanged geometry)",
         series.len(),
         ingest_s,
         engine_s,
-        1e3 * engine_s / series.len() as f64,
+        engine_cpu_s,
+        rayon::current_num_threads(),
+        1e3 * engine_cpu_s / series.len() as f64,
         reused
     );
 
@@ -83,6 +88,7 @@ fn main() {
     let base: serde_json::Value = serde_json::from_slice(&out.stdout).expect("baseline JSON");
     let n_base = base["n"].as_u64().unwrap_or(0) as usize;
     let per_date_s = base["per_date_s"].as_f64().unwrap_or(f64::NAN);
+    let per_date_cpu_s = base["per_date_cpu_s"].as_f64().unwrap_or(f64::NAN);
     let setup_s = base["setup_s"].as_f64().unwrap_or(f64::NAN);
     let extrapolated_s = per_date_s * series.len() as f64;
     println!(
@@ -96,8 +102,11 @@ fn main() {
         baseline_wall_s
     );
     println!(
-        "speed-up, corridor computation over the whole history: {:.0}x",
-        extrapolated_s / engine_s
+        "speed-up over the whole history: {:.0}x wall (baseline single-threaded, frontline on all cores), \
+         {:.0}x CPU time (baseline {:.3} s CPU a date)",
+        extrapolated_s / engine_s,
+        per_date_cpu_s * series.len() as f64 / engine_cpu_s,
+        per_date_cpu_s
     );
 
     // Agreement on the dates both computed.
@@ -151,4 +160,17 @@ fn main() {
         *states.entry(format!("{:?}", p.corridor.state)).or_default() += 1;
     }
     println!("engine states over the history: {states:?}");
+}
+
+/// CPU time (user + system) of every thread of this process so far, seconds,
+/// from /proc (Linux): the machine is shared, so wall time alone says little.
+fn process_cpu_s() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return f64::NAN;
+    };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .sum::<f64>()
+        / 1e9
 }

@@ -9,67 +9,124 @@
 //! alone reaches the cap cannot bring any value under it, so it is left out of
 //! the envelope, and everything at or above the cap is reported as the cap.
 
+/// Vertical distance (cells) from each window-row cell of every column of
+/// the `big_n x big_n` mask to the nearest set cell in its column,
+/// saturating at the returned limit (a column that far away cannot bring a
+/// value under the cap). Row-major, `n` rows of `big_n`.
+fn column_distances(mask: &[bool], big_n: usize, n: usize, cap: u32) -> (Vec<u16>, u16) {
+    let margin = (big_n - n) / 2;
+    let lim = f64::from(cap).sqrt().ceil().min(f64::from(u16::MAX - 1)) as u16;
+    let mut g = vec![lim; n * big_n];
+    let mut cur = vec![lim; big_n];
+    for j in 0..big_n {
+        let row = &mask[j * big_n..(j + 1) * big_n];
+        for (c, &m) in cur.iter_mut().zip(row) {
+            *c = if m { 0 } else { (*c + 1).min(lim) };
+        }
+        if j >= margin && j < margin + n {
+            g[(j - margin) * big_n..(j - margin + 1) * big_n].copy_from_slice(&cur);
+        }
+    }
+    cur.fill(lim);
+    for j in (0..big_n).rev() {
+        let row = &mask[j * big_n..(j + 1) * big_n];
+        for (c, &m) in cur.iter_mut().zip(row) {
+            *c = if m { 0 } else { (*c + 1).min(lim) };
+        }
+        if j >= margin && j < margin + n {
+            let out = &mut g[(j - margin) * big_n..(j - margin + 1) * big_n];
+            for (o, &c) in out.iter_mut().zip(&cur) {
+                *o = (*o).min(c);
+            }
+        }
+    }
+    (g, lim)
+}
+
+/// The same squared distances as [`squared_distance_capped`], computed only
+/// for the cells asked for (and remembered): the widest-path search usually
+/// touches a few thousand of the window's quarter-million cells. Each value
+/// is the exact minimum over the columns within reach of
+/// `(x - q)² + g[q]²`, scanned outward from the cell's own column.
+pub(crate) struct LazySquaredDistance {
+    g: Vec<u16>,
+    lim: u16,
+    big_n: usize,
+    n: usize,
+    cap: u32,
+    memo: Vec<u32>,
+}
+
+impl LazySquaredDistance {
+    /// Prepares the column distances (one pass over the mask).
+    pub(crate) fn new(mask: &[bool], big_n: usize, n: usize, cap: u32) -> Self {
+        let (g, lim) = column_distances(mask, big_n, n, cap);
+        LazySquaredDistance {
+            g,
+            lim,
+            big_n,
+            n,
+            cap,
+            memo: vec![u32::MAX; n * n],
+        }
+    }
+
+    /// Squared distance (cells²) of window cell `k`, capped.
+    pub(crate) fn get(&mut self, k: usize) -> u32 {
+        if self.memo[k] != u32::MAX {
+            return self.memo[k];
+        }
+        let margin = (self.big_n - self.n) / 2;
+        let x = k % self.n + margin;
+        let row = &self.g[(k / self.n) * self.big_n..(k / self.n + 1) * self.big_n];
+        let cap = u64::from(self.cap);
+        let mut best = cap;
+        for dx in 0..=usize::from(self.lim) {
+            let dx2 = (dx * dx) as u64;
+            if dx2 >= best {
+                break;
+            }
+            for q in [x.checked_sub(dx), Some(x + dx)].into_iter().flatten() {
+                if let Some(&gq) = row.get(q) {
+                    if gq < self.lim {
+                        best = best.min(dx2 + u64::from(gq) * u64::from(gq));
+                    }
+                }
+            }
+        }
+        let v = best.min(cap) as u32;
+        self.memo[k] = v;
+        v
+    }
+}
+
 /// Squared distances (cells²) for the middle `n x n` cells of the
 /// `big_n x big_n` row-major `mask`, with `margin = (big_n - n) / 2`, capped
 /// at `cap`. Row-major over the window.
 pub(crate) fn squared_distance_capped(mask: &[bool], big_n: usize, n: usize, cap: u32) -> Vec<u32> {
     let margin = (big_n - n) / 2;
     let cap_f = f64::from(cap);
-    // Pass 1: vertical distance to the nearest set cell in the same column,
-    // for the window's rows only, squared (INFINITY when >= cap).
-    let mut g2 = vec![f64::INFINITY; n * big_n];
-    let mut last = vec![i64::MIN; big_n];
-    for j in 0..big_n {
-        let row = &mask[j * big_n..(j + 1) * big_n];
-        for (i, &m) in row.iter().enumerate() {
-            if m {
-                last[i] = j as i64;
-            }
-        }
-        if j >= margin && j < margin + n {
-            let out = &mut g2[(j - margin) * big_n..(j - margin + 1) * big_n];
-            for i in 0..big_n {
-                if last[i] != i64::MIN {
-                    let d = (j as i64 - last[i]) as f64;
-                    let d2 = d * d;
-                    if d2 < cap_f {
-                        out[i] = d2;
-                    }
-                }
-            }
-        }
-    }
-    let mut next = vec![i64::MAX; big_n];
-    for j in (0..big_n).rev() {
-        let row = &mask[j * big_n..(j + 1) * big_n];
-        for (i, &m) in row.iter().enumerate() {
-            if m {
-                next[i] = j as i64;
-            }
-        }
-        if j >= margin && j < margin + n {
-            let out = &mut g2[(j - margin) * big_n..(j - margin + 1) * big_n];
-            for i in 0..big_n {
-                if next[i] != i64::MAX {
-                    let d = (next[i] - j as i64) as f64;
-                    let d2 = d * d;
-                    if d2 < out[i] {
-                        out[i] = d2;
-                    }
-                }
-            }
-        }
-    }
+    let (g, lim) = column_distances(mask, big_n, n, cap);
     // Pass 2: along each window row, the lower envelope of the parabolas
-    // (x - q)² + g2[q] over the columns q with a finite g2.
+    // (x - q)² + g[q]² over the columns q with g[q] under the limit.
     let mut out = vec![cap; n * n];
     let mut v: Vec<usize> = Vec::with_capacity(big_n);
     let mut z: Vec<f64> = Vec::with_capacity(big_n + 1);
+    let mut f: Vec<f64> = vec![f64::INFINITY; big_n];
     for r in 0..n {
-        let f = &g2[r * big_n..(r + 1) * big_n];
+        let gr = &g[r * big_n..(r + 1) * big_n];
+        for (fq, &gq) in f.iter_mut().zip(gr) {
+            let d = f64::from(gq);
+            *fq = if gq < lim && d * d < cap_f {
+                d * d
+            } else {
+                f64::INFINITY
+            };
+        }
         v.clear();
         z.clear();
-        for (q, &fq) in f.iter().enumerate() {
+        for q in 0..big_n {
+            let fq = f[q];
             if !fq.is_finite() {
                 continue;
             }
@@ -167,11 +224,15 @@ mod tests {
             (41, 31, 950, 300),
         ] {
             let mask: Vec<bool> = (0..big_n * big_n).map(|_| rnd() % 1000 < density).collect();
+            let expected = brute(&mask, big_n, n, cap);
             assert_eq!(
                 squared_distance_capped(&mask, big_n, n, cap),
-                brute(&mask, big_n, n, cap),
+                expected,
                 "N={big_n} n={n} density={density}"
             );
+            let mut lazy = LazySquaredDistance::new(&mask, big_n, n, cap);
+            let got: Vec<u32> = (0..n * n).rev().map(|k| lazy.get(k)).rev().collect();
+            assert_eq!(got, expected, "lazy N={big_n} n={n} density={density}");
         }
     }
 }

@@ -216,6 +216,22 @@ pub struct CorridorPoint {
     pub reused: bool,
 }
 
+/// The clearance raster of a window (see the module docs for its cells).
+#[derive(Debug, Clone, Serialize)]
+pub struct ClearanceField {
+    /// Cells per side (odd); the place is the middle cell. Row `j` lies
+    /// `(j - c) × resolution_m` north of the place and column `i` as far east,
+    /// with `c = (cells_per_side - 1) / 2`, in the place's azimuthal
+    /// equidistant projection.
+    pub cells_per_side: usize,
+    /// Cell side, metres.
+    pub resolution_m: f64,
+    /// Row-major clearance, metres, capped at the rear clearance: 0 on
+    /// hostile cells, NaN outside the reference territory.
+    #[serde(skip)]
+    pub clearance_m: Vec<f32>,
+}
+
 /// A place's projection, raster geometry and reference mask, set up once and
 /// used for any number of snapshots.
 pub struct CorridorFrame<'a> {
@@ -323,6 +339,39 @@ impl<'a> CorridorFrame<'a> {
     /// The projection centred on the place.
     pub fn projection(&self) -> &Aeqd {
         &self.proj
+    }
+
+    /// The whole clearance field of the window for one set of hostile
+    /// layers (for maps): the exact distance transform of every cell.
+    pub fn clearance_field(&self, hostile: &[&MultiPolygon<f64>]) -> ClearanceField {
+        let prepared = self.prepare(hostile);
+        let rings = self.project(&prepared, None);
+        let (n, big_n) = (self.grid.n, self.ext.n);
+        let margin = (big_n - n) / 2;
+        let mut hostile_ext = vec![false; big_n * big_n];
+        self.ext.fill(&rings, &mut hostile_ext);
+        let d2 = edt::squared_distance_capped(&hostile_ext, big_n, n, self.rear_d2);
+        let clearance_m = (0..n * n)
+            .map(|k| {
+                if hostile_ext[(k / n + margin) * big_n + k % n + margin] {
+                    0.0
+                } else if !self.inside_reference[k] {
+                    f32::NAN
+                } else {
+                    (f64::from(d2[k]).sqrt() * self.grid.h).min(self.params.rear_clearance_m) as f32
+                }
+            })
+            .collect();
+        ClearanceField {
+            cells_per_side: n,
+            resolution_m: self.grid.h,
+            clearance_m,
+        }
+    }
+
+    /// The lon/lat centre of window cell `idx` (row-major, as in [`ClearanceField`]).
+    pub fn cell_centre_lonlat(&self, idx: usize) -> [f64; 2] {
+        lonlat(self.proj.inverse(self.grid.centre(idx)))
     }
 
     /// The corridor for one set of hostile layers (occupied, and gray when
@@ -438,27 +487,20 @@ impl<'a> CorridorFrame<'a> {
         let margin = (big_n - n) / 2;
         let mut hostile_ext = vec![false; big_n * big_n];
         self.ext.fill(&rings, &mut hostile_ext);
-        let d2 = edt::squared_distance_capped(&hostile_ext, big_n, n, self.rear_d2);
-        // Passable value: the capped squared clearance on friendly cells, 0 elsewhere.
-        let mut value = vec![0u32; n * n];
-        for j in 0..n {
-            for i in 0..n {
-                let k = j * n + i;
-                let hostile = hostile_ext[(j + margin) * big_n + i + margin];
-                if self.inside_reference[k] && !hostile {
-                    value[k] = d2[k].max(1);
-                }
-            }
-        }
+        let mut d2 = edt::LazySquaredDistance::new(&hostile_ext, big_n, n, self.rear_d2);
+        let friendly = |k: usize| {
+            self.inside_reference[k] && !hostile_ext[(k / n + margin) * big_n + k % n + margin]
+        };
+        // Passable value: the capped squared clearance on friendly cells
+        // (at least 1), 0 elsewhere.
+        let mut value = |k: usize| if friendly(k) { d2.get(k).max(1) } else { 0 };
         let in_pocket = self.pocket_mask(hostile, prepared);
-        let rear: Vec<bool> = (0..n * n)
-            .map(|k| value[k] >= self.rear_d2 && !in_pocket[k])
-            .collect();
+        let rear_d2 = self.rear_d2;
         let seeds: Vec<usize> = self
             .seed_disc
             .iter()
             .copied()
-            .filter(|&k| value[k] > 0)
+            .filter(|&k| friendly(k))
             .collect();
         let mut out = Corridor {
             state: CorridorState::Occupied,
@@ -472,7 +514,14 @@ impl<'a> CorridorFrame<'a> {
         if seeds.is_empty() {
             return out;
         }
-        let Some(found) = widest::widest_path(n, &value, &rear, &seeds, self.rear_d2) else {
+        let found = widest::widest_path(
+            n,
+            &mut value,
+            |k, v| v >= rear_d2 && !in_pocket[k],
+            &seeds,
+            rear_d2,
+        );
+        let Some(found) = found else {
             out.state = if seeds.iter().all(|&k| in_pocket[k]) {
                 CorridorState::Encircled
             } else {
@@ -491,7 +540,7 @@ impl<'a> CorridorFrame<'a> {
         let t_neck = found
             .cells
             .iter()
-            .position(|&k| value[k] == found.bottleneck)
+            .position(|&k| value(k) == found.bottleneck)
             .unwrap_or(0);
         let raster_neck = found.cells[t_neck];
         out.neck_raster_clearance_m = Some(f64::from(found.bottleneck).sqrt() * self.grid.h);
@@ -519,7 +568,7 @@ impl<'a> CorridorFrame<'a> {
                 continue;
             }
             let k = j as usize * n + i as usize;
-            if value[k] < found.bottleneck {
+            if value(k) < found.bottleneck {
                 continue;
             }
             let centre = self.grid.centre(k);

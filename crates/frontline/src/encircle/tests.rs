@@ -231,3 +231,25 @@ fn bad_parameters_are_refused() {
         assert!(matches!(e, Some(Error::Request(_))), "{params:?}");
     }
 }
+
+#[test]
+fn the_clearance_field_measures_distance_to_the_ring() {
+    let proj = Aeqd::new(POKROVSK);
+    let reference = reference(&proj);
+    let hostile = to_lonlat(&proj, &ring_with_gap(3.0, 0.0));
+    let frame = CorridorFrame::new(&reference, POKROVSK, CorridorParams::default()).unwrap();
+    let field = frame.clearance_field(&[&hostile]);
+    let n = field.cells_per_side;
+    let c = (n - 1) / 2;
+    // The place: 10 km from the inner box's north and south walls (y = ±10 km),
+    // 12 km from its east and west walls: 10 km, within a cell.
+    let at_place = f64::from(field.clearance_m[c * n + c]);
+    assert!((at_place - 10_000.0).abs() <= 250.0, "{at_place}");
+    // 30 km west of the place: 12 km west of the ring's outer wall (x = -18 km).
+    let west = f64::from(field.clearance_m[c * n + c - 120]);
+    assert!((west - 12_000.0).abs() <= 250.0, "{west}");
+    // Inside the ring (x = 20 km): hostile, 0.
+    assert_eq!(field.clearance_m[c * n + c + 80], 0.0);
+    let ll = frame.cell_centre_lonlat(c * n + c);
+    assert!((ll[0] - POKROVSK.x).abs() < 1e-9 && (ll[1] - POKROVSK.y).abs() < 1e-9);
+}

@@ -22,13 +22,15 @@ pub(crate) struct WidestPath {
 
 /// Searches 4-connected paths on an `n x n` row-major raster.
 ///
-/// `value[k]` is the cell's value (0 for impassable cells, which are never
-/// entered), `rear[k]` whether the cell ends a path. Values above `cap` are
-/// treated as `cap`.
+/// `value(k)` is the cell's value (0 for impassable cells, which are never
+/// entered; asked for lazily, so a caller can compute values on demand), and
+/// `rear(k, v)` whether the cell with that value ends a path. Values above
+/// `cap` are treated as `cap`.
+#[inline(never)]
 pub(crate) fn widest_path(
     n: usize,
-    value: &[u32],
-    rear: &[bool],
+    mut value: impl FnMut(usize) -> u32,
+    rear: impl Fn(usize, u32) -> bool,
     seeds: &[usize],
     cap: u32,
 ) -> Option<WidestPath> {
@@ -47,11 +49,11 @@ pub(crate) fn widest_path(
     };
     let mut top_seed: Option<(u32, usize)> = None;
     for &s in seeds {
-        let v = value[s].min(cap);
+        let v = value(s).min(cap);
         if v > best[s] {
             best[s] = v;
             heap.push((v, v, s as u32));
-            if rear[s] && top_seed.is_none_or(|t| v > t.0) {
+            if rear(s, v) && top_seed.is_none_or(|t| v > t.0) {
                 top_seed = Some((v, s));
             }
         }
@@ -67,7 +69,7 @@ pub(crate) fn widest_path(
         if best[k] != key || key == 0 {
             continue; // a stale entry: the cell was reached later with a better key
         }
-        if rear[k] {
+        if rear(k, value(k)) {
             return Some(path_to(&parent, k, key));
         }
         let (i, j) = (k % n, k / n);
@@ -88,12 +90,12 @@ pub(crate) fn widest_path(
             if nb == usize::MAX {
                 continue;
             }
-            let own = value[nb].min(cap);
+            let own = value(nb).min(cap);
             let nk = own.min(key);
             if nk > best[nb] {
                 best[nb] = nk;
                 parent[nb] = k as u32;
-                if rear[nb] && nk == key {
+                if nk == key && rear(nb, own) {
                     // Its bottleneck equals the key being expanded, the
                     // largest left: this path is a widest one.
                     return Some(path_to(&parent, nb, nk));
@@ -125,9 +127,9 @@ mod tests {
         let mut rear = vec![false; 25];
         rear[14] = true;
         // A seed that is itself in the rear is the whole path.
-        let p = widest_path(5, &value, &rear, &[14, 10], 9).unwrap();
+        let p = widest_path(5, |k| value[k], |k, _| rear[k], &[14, 10], 9).unwrap();
         assert_eq!((p.bottleneck, p.cells), (9, vec![14]));
-        let p = widest_path(5, &value, &rear, &[10], 9).unwrap();
+        let p = widest_path(5, |k| value[k], |k, _| rear[k], &[10], 9).unwrap();
         assert_eq!(p.bottleneck, 3);
         assert_eq!(p.cells.first(), Some(&10));
         assert_eq!(p.cells.last(), Some(&14));
@@ -135,9 +137,14 @@ mod tests {
         // Cut the top row: only the middle route is left.
         let mut v2 = value.clone();
         v2[2] = 0;
-        assert_eq!(widest_path(5, &v2, &rear, &[10], 9).unwrap().bottleneck, 2);
+        assert_eq!(
+            widest_path(5, |k| v2[k], |k, _| rear[k], &[10], 9)
+                .unwrap()
+                .bottleneck,
+            2
+        );
         // Cut the middle too: no route (the bottom row is walled off).
         v2[12] = 0;
-        assert_eq!(widest_path(5, &v2, &rear, &[10], 9), None);
+        assert_eq!(widest_path(5, |k| v2[k], |k, _| rear[k], &[10], 9), None);
     }
 }
