@@ -1,4 +1,5 @@
 //! The Pokrovsk corridor on DeepState's daily maps, June 2025 to January 2026.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use chrono::NaiveDate;
 use frontline::encircle::{CorridorFrame, CorridorParams, CorridorState};

@@ -15,7 +15,9 @@
 //!
 //! Clearance of a cell = the Euclidean distance (metres, in the projection)
 //! from its centre to the nearest hostile cell centre, by an exact distance
-//! transform ([`edt`]). The rear is the friendly cells with clearance
+//! transform ([`edt`]: Felzenszwalb–Huttenlocher for the whole field,
+//! [`CorridorFrame::clearance_field`]; the corridor search asks for the same
+//! exact values cell by cell, since it touches only a few thousand cells). The rear is the friendly cells with clearance
 //! `>= rear_clearance_m` that are not in a pocket (vector pockets of the
 //! window and its margin; see `CorridorFrame::pocket_mask` for when that
 //! equals the whole-country split of [`pockets`]). The widest path ([`widest`], 4-connected) runs from the

@@ -1,6 +1,8 @@
 //! Synthetic geometry with analytic answers, built in metres around the place
 //! and carried to lon/lat through the exact projection.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 use super::*;
 use geo::{coord, BooleanOps, LineString, Polygon};
 

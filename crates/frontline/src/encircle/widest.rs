@@ -26,7 +26,6 @@ pub(crate) struct WidestPath {
 /// entered; asked for lazily, so a caller can compute values on demand), and
 /// `rear(k, v)` whether the cell with that value ends a path. Values above
 /// `cap` are treated as `cap`.
-#[inline(never)]
 pub(crate) fn widest_path(
     n: usize,
     mut value: impl FnMut(usize) -> u32,
@@ -108,6 +107,7 @@ pub(crate) fn widest_path(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 
@@ -124,7 +124,7 @@ mod tests {
             0, 0, 0, 0, 0,
             9, 9, 9, 9, 9,
         ];
-        let mut rear = vec![false; 25];
+        let mut rear = [false; 25];
         rear[14] = true;
         // A seed that is itself in the rear is the whole path.
         let p = widest_path(5, |k| value[k], |k, _| rear[k], &[14, 10], 9).unwrap();
