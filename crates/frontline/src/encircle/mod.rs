@@ -264,6 +264,10 @@ struct Prepared {
     clipped: Vec<MultiPolygon<f64>>,
     /// Their rings, densified, lon/lat.
     lonlat: Rings,
+    /// Where each layer's rings end in `lonlat`: layers are filled one by
+    /// one, so that ground in two layers (occupied and gray overlapping)
+    /// is not cancelled by the even-odd rule.
+    layer_ends: Vec<usize>,
     hash: u64,
 }
 
@@ -351,7 +355,7 @@ impl<'a> CorridorFrame<'a> {
         let (n, big_n) = (self.grid.n, self.ext.n);
         let margin = (big_n - n) / 2;
         let mut hostile_ext = vec![false; big_n * big_n];
-        self.ext.fill(&rings, &mut hostile_ext);
+        self.fill_hostile(&prepared, &rings, &mut hostile_ext);
         let d2 = edt::squared_distance_capped(&hostile_ext, big_n, n, self.rear_d2);
         let clearance_m = (0..n * n)
             .map(|k| {
@@ -446,6 +450,7 @@ impl<'a> CorridorFrame<'a> {
         let mut lonlat = Rings::new();
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         let mut clipped = Vec::with_capacity(hostile.len());
+        let mut layer_ends = Vec::with_capacity(hostile.len());
         for layer in hostile {
             let c = raster::clip_lonlat(layer, &self.ext_lonlat);
             for p in geo::CoordsIter::coords_iter(&c) {
@@ -453,12 +458,23 @@ impl<'a> CorridorFrame<'a> {
             }
             c.0.len().hash(&mut hasher);
             raster::densify_rings(&c, &mut lonlat);
+            layer_ends.push(lonlat.len());
             clipped.push(c);
         }
         Prepared {
             clipped,
             lonlat,
+            layer_ends,
             hash: hasher.finish(),
+        }
+    }
+
+    /// Marks the window-and-margin cells inside any hostile layer.
+    fn fill_hostile(&self, prepared: &Prepared, rings: &Rings, mask: &mut [bool]) {
+        let mut start = 0;
+        for &end in &prepared.layer_ends {
+            self.ext.fill(&rings[start..end], mask);
+            start = end;
         }
     }
 
@@ -488,7 +504,7 @@ impl<'a> CorridorFrame<'a> {
         let (n, big_n) = (self.grid.n, self.ext.n);
         let margin = (big_n - n) / 2;
         let mut hostile_ext = vec![false; big_n * big_n];
-        self.ext.fill(&rings, &mut hostile_ext);
+        self.fill_hostile(prepared, &rings, &mut hostile_ext);
         let mut d2 = edt::LazySquaredDistance::new(&hostile_ext, big_n, n, self.rear_d2);
         let friendly = |k: usize| {
             self.inside_reference[k] && !hostile_ext[(k / n + margin) * big_n + k % n + margin]

@@ -78,7 +78,7 @@ impl Grid {
 
     /// Sets `mask[idx] = true` for every cell whose centre is inside `rings`
     /// (even-odd rule).
-    pub fn fill(&self, rings: &Rings, mask: &mut [bool]) {
+    pub fn fill(&self, rings: &[Vec<Coord<f64>>], mask: &mut [bool]) {
         let mut crossings: Vec<(u32, f64)> = Vec::new();
         for ring in rings {
             let k = ring.len();

@@ -255,3 +255,39 @@ fn the_clearance_field_measures_distance_to_the_ring() {
     let ll = frame.cell_centre_lonlat(c * n + c);
     assert!((ll[0] - POKROVSK.x).abs() < 1e-9 && (ll[1] - POKROVSK.y).abs() < 1e-9);
 }
+
+#[test]
+fn gray_counts_only_with_gray_and_overlaps_do_not_cancel() {
+    let proj = Aeqd::new(POKROVSK);
+    let reference = reference(&proj);
+    // Occupied: the ring with a 6 km channel (y from -3 to 3 km). Gray: a
+    // block narrowing it from below (y from -3 to -1 km) and a strip that
+    // repeats part of the occupied wall above it (y from 3 to 4 km): ground
+    // in both layers must stay hostile (an even-odd fill over both layers
+    // together would clear that strip and widen the channel to 5 km).
+    let occupied = to_lonlat(&proj, &ring_with_gap(6.0, 0.0));
+    let gray = to_lonlat(
+        &proj,
+        &MultiPolygon::new(vec![
+            rect_m(-18.0 * KM, -3.0 * KM, -12.0 * KM, -1.0 * KM),
+            rect_m(-18.0 * KM, 3.0 * KM, -12.0 * KM, 4.0 * KM),
+        ]),
+    );
+    let mut snapshot = Snapshot {
+        source: crate::SourceId::new("test"),
+        taken_at: chrono::DateTime::default(),
+        layers: vec![],
+    };
+    snapshot.set_layer(ControlClass::Occupied, occupied);
+    snapshot.set_layer(ControlClass::Gray, gray);
+    let without = corridor(&reference, &snapshot, POKROVSK, CorridorParams::default()).unwrap();
+    let params = CorridorParams {
+        with_gray: true,
+        ..Default::default()
+    };
+    let with = corridor(&reference, &snapshot, POKROVSK, params).unwrap();
+    let (w0, w1) = (without.width_m.unwrap(), with.width_m.unwrap());
+    assert!((5750.0..=6000.0).contains(&w0), "{w0}");
+    // With gray the channel is y in [-1, 3] km: 4 km.
+    assert!((3750.0..=4000.0).contains(&w1), "{w1}");
+}
