@@ -255,13 +255,13 @@ mod tests {
         let g = Grid { h: 1.0, n: 11 }; // centres at -5..=5
         let mut m = vec![false; g.n * g.n];
         // [-2.5, 2.5) x [-1.5, 1.5) holds centres -2..=2 by -1..=1: 5 x 3 cells.
-        g.fill(&vec![square(-2.5, -1.5, 2.5, 1.5)], &mut m);
+        g.fill(&[square(-2.5, -1.5, 2.5, 1.5)], &mut m);
         assert_eq!(m.iter().filter(|&&b| b).count(), 15);
         assert!(m[g.c() * g.n + g.c()]);
         // A hole: a square ring inside another removes its centres (even-odd).
         let mut m = vec![false; g.n * g.n];
         g.fill(
-            &vec![square(-4.5, -4.5, 4.5, 4.5), square(-0.5, -0.5, 0.5, 0.5)],
+            &[square(-4.5, -4.5, 4.5, 4.5), square(-0.5, -0.5, 0.5, 0.5)],
             &mut m,
         );
         assert_eq!(m.iter().filter(|&&b| b).count(), 81 - 1);
@@ -269,7 +269,7 @@ mod tests {
         // Edges exactly on centres: the half-open rule keeps the lower/left
         // row and column and drops the upper/right: [-2, 2) x [-2, 2) -> 4 x 4.
         let mut m = vec![false; g.n * g.n];
-        g.fill(&vec![square(-2.0, -2.0, 2.0, 2.0)], &mut m);
+        g.fill(&[square(-2.0, -2.0, 2.0, 2.0)], &mut m);
         assert_eq!(m.iter().filter(|&&b| b).count(), 16);
         // A triangle: x >= 0, y >= 0, x + y <= 4.5 holds the lattice points
         // with i, j >= 0 and i + j <= 4: 15 of them.
@@ -279,7 +279,7 @@ mod tests {
             Coord { x: 4.7, y: -0.1 },
             Coord { x: -0.1, y: 4.7 },
         ];
-        g.fill(&vec![tri], &mut m);
+        g.fill(&[tri], &mut m);
         assert_eq!(m.iter().filter(|&&b| b).count(), 15);
     }
 }

@@ -269,7 +269,7 @@ fn gray_counts_only_with_gray_and_overlaps_do_not_cancel() {
     let gray = to_lonlat(
         &proj,
         &MultiPolygon::new(vec![
-            rect_m(-18.0 * KM, -3.0 * KM, -12.0 * KM, -1.0 * KM),
+            rect_m(-18.0 * KM, -3.0 * KM, -12.0 * KM, -KM),
             rect_m(-18.0 * KM, 3.0 * KM, -12.0 * KM, 4.0 * KM),
         ]),
     );
