@@ -59,7 +59,7 @@ fn status_name(s: Status) -> &'static str {
 }
 
 /// Resolves a name to one place, or lists the candidates (never picks silently).
-fn resolve<'a>(g: &Gazetteer, name: &str, oblast: Option<&str>, format: OutputFormat) -> Result<Option<Match>> {
+fn resolve(g: &Gazetteer, name: &str, oblast: Option<&str>, format: OutputFormat) -> Result<Option<Match>> {
     let mut found = g.lookup(name);
     if let Some(o) = oblast {
         let o = o.to_lowercase();
@@ -243,7 +243,7 @@ pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
         })
         .filter(|r| want.is_none_or(|w| r.status == w))
         .collect();
-    rows.sort_by(|a, b| b.population.cmp(&a.population));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.population));
     let date = l.table.dates()[i];
     let mut t = Table::new(
         vec!["name", "oblast", "population", "status", "occupied_pct", "gray_pct", "km_to_occupied"],
