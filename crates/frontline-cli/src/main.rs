@@ -1,5 +1,6 @@
 //! The `frontline` command: arguments in, engine calls, tables out.
 
+mod chart;
 mod commands;
 mod context;
 mod output;
@@ -51,6 +52,10 @@ enum Command {
     Captured(commands::places::CapturedArgs),
     /// Distance from named towns to occupied territory over time.
     Watch(commands::places::WatchArgs),
+    /// The width of the way out of a town to the rear, for a date or day by day.
+    Corridor(commands::corridor::Args),
+    /// Friendly territory cut off from the main body, with the settlements inside.
+    Pockets(commands::corridor::PocketsArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +73,8 @@ fn main() -> ExitCode {
         Command::Places(a) => commands::places::places(&ctx, a),
         Command::Captured(a) => commands::places::captured(&ctx, a),
         Command::Watch(a) => commands::places::watch(&ctx, a),
+        Command::Corridor(a) => commands::corridor::corridor(&ctx, a),
+        Command::Pockets(a) => commands::corridor::pockets_cmd(&ctx, a),
     };
     match result {
         Ok(code) => code,

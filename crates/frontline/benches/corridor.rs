@@ -25,32 +25,20 @@ fn main() {
         Some(s) => PathBuf::from(s).join("data"),
         None => repo.join("../shared/data"),
     };
-    let every: usize = std::env::var("CORRIDOR_BASELINE_EVERY")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(8);
+    let every: usize = std::env::var("CORRIDOR_BASELINE_EVERY").ok().and_then(|s| s.parse().ok()).unwrap_or(8);
 
     let t = Instant::now();
     let reference = load_reference(&Reference::WithSea, &data).expect("reference territory");
-    let ctx = IngestContext {
-        territory: Some(Arc::new(reference.clone())),
-    };
+    let ctx = IngestContext { territory: Some(Arc::new(reference.clone())) };
     let files = expand_path(&data.join("deepstate/daily")).expect("daily files");
-    let snapshots: Vec<Snapshot> = files
-        .par_iter()
-        .map(|p| {
-            ingest_file(p, &Format::DeepStateDaily, &ctx)
-                .expect("daily file")
-                .snapshot
-        })
-        .collect();
+    let snapshots: Vec<Snapshot> =
+        files.par_iter().map(|p| ingest_file(p, &Format::DeepStateDaily, &ctx).expect("daily file").snapshot).collect();
     let ingest_s = t.elapsed().as_secs_f64();
 
     let pokrovsk = coord! {x: 37.1800, y: 48.2830};
     let cpu0 = process_cpu_s();
     let t = Instant::now();
-    let frame = CorridorFrame::new(&reference, pokrovsk, CorridorParams::default())
-        .expect("corridor frame");
+    let frame = CorridorFrame::new(&reference, pokrovsk, CorridorParams::default()).expect("corridor frame");
     let series = frame.series(&snapshots);
     let engine_s = t.elapsed().as_secs_f64();
     let engine_cpu_s = process_cpu_s() - cpu0;
@@ -114,11 +102,7 @@ fn main() {
         .iter()
         .map(|p| {
             let c = &p.corridor;
-            let raster = c
-                .neck_raster_clearance_m
-                .map(|r| 2.0 * r)
-                .or(c.width_m)
-                .unwrap_or(f64::NAN);
+            let raster = c.neck_raster_clearance_m.map(|r| 2.0 * r).or(c.width_m).unwrap_or(f64::NAN);
             (p.date.to_string(), (c.width_m, raster, c.state))
         })
         .collect();
@@ -147,14 +131,8 @@ fn main() {
             100.0 * v.iter().filter(|&&x| x <= 500.0 + 1e-6).count() as f64 / n,
         )
     };
-    println!(
-        "agreement, engine width_m (neck refined on the polygons) vs baseline: {}",
-        summary(&d_exact)
-    );
-    println!(
-        "agreement, engine raster width (2 x neck raster clearance) vs baseline: {}",
-        summary(&d_raster)
-    );
+    println!("agreement, engine width_m (neck refined on the polygons) vs baseline: {}", summary(&d_exact));
+    println!("agreement, engine raster width (2 x neck raster clearance) vs baseline: {}", summary(&d_raster));
     let mut states: BTreeMap<String, usize> = BTreeMap::new();
     for p in &series {
         *states.entry(format!("{:?}", p.corridor.state)).or_default() += 1;

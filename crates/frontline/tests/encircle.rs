@@ -22,13 +22,8 @@ fn data_dir() -> PathBuf {
 fn pokrovsk_corridor_narrows_from_summer_2025_to_winter() {
     let data = data_dir();
     let reference = load_reference(&Reference::WithSea, &data).unwrap();
-    let ctx = IngestContext {
-        territory: Some(Arc::new(reference.clone())),
-    };
-    let (from, to) = (
-        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-        NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
-    );
+    let ctx = IngestContext { territory: Some(Arc::new(reference.clone())) };
+    let (from, to) = (NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 1, 31).unwrap());
     // One file a week keeps the test short; the bench runs every day.
     let mut files: Vec<(NaiveDate, PathBuf)> = std::fs::read_dir(data.join("deepstate/daily"))
         .unwrap()
@@ -39,19 +34,10 @@ fn pokrovsk_corridor_narrows_from_summer_2025_to_winter() {
         })
         .collect();
     files.sort();
-    let weekly: Vec<&(NaiveDate, PathBuf)> = files
-        .iter()
-        .filter(|(d, _)| (*d - from).num_days() % 7 == 0)
-        .collect();
+    let weekly: Vec<&(NaiveDate, PathBuf)> = files.iter().filter(|(d, _)| (*d - from).num_days() % 7 == 0).collect();
     assert!(weekly.len() >= 30, "{} weekly files", weekly.len());
-    let snapshots: Vec<Snapshot> = weekly
-        .par_iter()
-        .map(|(_, p)| {
-            ingest_file(p, &Format::DeepStateDaily, &ctx)
-                .unwrap()
-                .snapshot
-        })
-        .collect();
+    let snapshots: Vec<Snapshot> =
+        weekly.par_iter().map(|(_, p)| ingest_file(p, &Format::DeepStateDaily, &ctx).unwrap().snapshot).collect();
 
     // Pokrovsk as the brief gives it; GeoNames (cities500, id 704422) has
     // 48.28198 N, 37.17585 E, 300 m away: well inside the 5 km seed disc.
@@ -70,8 +56,7 @@ fn pokrovsk_corridor_narrows_from_summer_2025_to_winter() {
             p.date,
             format!("{:?}", c.state),
             c.width_m.unwrap_or(f64::NAN),
-            c.neck
-                .map(|n| [(n[0] * 1e4).round() / 1e4, (n[1] * 1e4).round() / 1e4]),
+            c.neck.map(|n| [(n[0] * 1e4).round() / 1e4, (n[1] * 1e4).round() / 1e4]),
             c.pincer.and_then(|q| q.gap_m).map(|g| g.round()),
             if p.reused { " (reused)" } else { "" }
         );
@@ -89,8 +74,5 @@ fn pokrovsk_corridor_narrows_from_summer_2025_to_winter() {
     assert!(ms > mw, "summer {ms} vs winter {mw}");
     // In summer 2025 Pokrovsk was half-encircled but not closed: a way out
     // several km to a few tens of km wide.
-    assert!(
-        summer.iter().all(|&w| (3_000.0..=40_000.0).contains(&w)),
-        "{summer:?}"
-    );
+    assert!(summer.iter().all(|&w| (3_000.0..=40_000.0).contains(&w)), "{summer:?}");
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 pub mod area;
 pub mod change;
+pub mod corridor;
 pub mod front;
 pub mod ingest;
 pub mod places;

@@ -27,13 +27,9 @@ impl Aeqd {
 
     /// lon/lat degrees -> metres east (x) and north (y) of the centre.
     pub fn forward(&self, p: Coord<f64>) -> Coord<f64> {
-        let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) =
-            wgs84().inverse(self.centre.y, self.centre.x, p.y, p.x);
+        let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) = wgs84().inverse(self.centre.y, self.centre.x, p.y, p.x);
         let (sin, cos) = azi1.to_radians().sin_cos();
-        Coord {
-            x: s12 * sin,
-            y: s12 * cos,
-        }
+        Coord { x: s12 * sin, y: s12 * cos }
     }
 
     /// Metres east/north of the centre -> lon/lat degrees.
@@ -64,10 +60,7 @@ mod tests {
             let d = distance_m(p.centre, ll);
             assert!((d - f64::hypot(x, y)).abs() < 1e-6, "{d}");
             let back = p.forward(ll);
-            assert!(
-                (back.x - x).abs() < 1e-6 && (back.y - y).abs() < 1e-6,
-                "{back:?}"
-            );
+            assert!((back.x - x).abs() < 1e-6 && (back.y - y).abs() < 1e-6, "{back:?}");
         }
         // Due north 111,220 m from 48°N is 49°N (one meridian degree, GeographicLib).
         let p = Aeqd::new(coord! {x: 30.0, y: 48.0});

@@ -61,14 +61,7 @@ impl LazySquaredDistance {
     /// Prepares the column distances (one pass over the mask).
     pub(crate) fn new(mask: &[bool], big_n: usize, n: usize, cap: u32) -> Self {
         let (g, lim) = column_distances(mask, big_n, n, cap);
-        LazySquaredDistance {
-            g,
-            lim,
-            big_n,
-            n,
-            cap,
-            memo: vec![u32::MAX; n * n],
-        }
+        LazySquaredDistance { g, lim, big_n, n, cap, memo: vec![u32::MAX; n * n] }
     }
 
     /// Squared distance (cells²) of window cell `k`, capped.
@@ -117,11 +110,7 @@ pub(crate) fn squared_distance_capped(mask: &[bool], big_n: usize, n: usize, cap
         let gr = &g[r * big_n..(r + 1) * big_n];
         for (fq, &gq) in f.iter_mut().zip(gr) {
             let d = f64::from(gq);
-            *fq = if gq < lim && d * d < cap_f {
-                d * d
-            } else {
-                f64::INFINITY
-            };
+            *fq = if gq < lim && d * d < cap_f { d * d } else { f64::INFINITY };
         }
         v.clear();
         z.clear();
@@ -187,10 +176,8 @@ mod tests {
     /// Brute force: the minimum over every set cell, capped.
     fn brute(mask: &[bool], big_n: usize, n: usize, cap: u32) -> Vec<u32> {
         let m = (big_n - n) / 2;
-        let set: Vec<(i64, i64)> = (0..big_n * big_n)
-            .filter(|&k| mask[k])
-            .map(|k| ((k % big_n) as i64, (k / big_n) as i64))
-            .collect();
+        let set: Vec<(i64, i64)> =
+            (0..big_n * big_n).filter(|&k| mask[k]).map(|k| ((k % big_n) as i64, (k / big_n) as i64)).collect();
         let mut out = vec![cap; n * n];
         for j in 0..n {
             for i in 0..n {
@@ -209,9 +196,7 @@ mod tests {
         // A fixed linear congruential sequence: different densities, margins, caps.
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut rnd = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             (state >> 33) as u32
         };
         for (big_n, n, density, cap) in [
@@ -225,11 +210,7 @@ mod tests {
         ] {
             let mask: Vec<bool> = (0..big_n * big_n).map(|_| rnd() % 1000 < density).collect();
             let expected = brute(&mask, big_n, n, cap);
-            assert_eq!(
-                squared_distance_capped(&mask, big_n, n, cap),
-                expected,
-                "N={big_n} n={n} density={density}"
-            );
+            assert_eq!(squared_distance_capped(&mask, big_n, n, cap), expected, "N={big_n} n={n} density={density}");
             let mut lazy = LazySquaredDistance::new(&mask, big_n, n, cap);
             let got: Vec<u32> = (0..n * n).rev().map(|k| lazy.get(k)).rev().collect();
             assert_eq!(got, expected, "lazy N={big_n} n={n} density={density}");

@@ -282,11 +282,7 @@ fn key(c: Coord<f64>) -> (u64, u64) {
 
 impl<'a> CorridorFrame<'a> {
     /// Sets up the frame around `place` (lon/lat) in `reference`.
-    pub fn new(
-        reference: &'a Territory,
-        place: Coord<f64>,
-        params: CorridorParams,
-    ) -> Result<Self> {
+    pub fn new(reference: &'a Territory, place: Coord<f64>, params: CorridorParams) -> Result<Self> {
         params.validate()?;
         if !(place.x.is_finite() && place.y.is_finite() && place.y.abs() < 89.0) {
             return Err(Error::Request(format!(
@@ -298,10 +294,7 @@ impl<'a> CorridorFrame<'a> {
         let proj = Aeqd::new(place);
         let grid = Grid::covering(params.window_half_size_m, h);
         let margin = (params.rear_clearance_m / h).ceil() as usize;
-        let ext = Grid {
-            h,
-            n: grid.n + 2 * margin,
-        };
+        let ext = Grid { h, n: grid.n + 2 * margin };
         let window_lonlat = raster::lonlat_bounds(&proj, grid.half_extent_m());
         let ext_lonlat = raster::lonlat_bounds(&proj, ext.half_extent_m());
         let mut rings = Rings::new();
@@ -368,11 +361,7 @@ impl<'a> CorridorFrame<'a> {
                 }
             })
             .collect();
-        ClearanceField {
-            cells_per_side: n,
-            resolution_m: self.grid.h,
-            clearance_m,
-        }
+        ClearanceField { cells_per_side: n, resolution_m: self.grid.h, clearance_m }
     }
 
     /// The lon/lat centre of window cell `idx` (row-major, as in [`ClearanceField`]).
@@ -390,21 +379,15 @@ impl<'a> CorridorFrame<'a> {
     /// The corridor at every snapshot, in parallel; `params.with_gray` picks
     /// the hostile layers. The output follows the input order.
     pub fn series(&self, snapshots: &[Snapshot]) -> Vec<CorridorPoint> {
-        let layers: Vec<Vec<&MultiPolygon<f64>>> = snapshots
-            .iter()
-            .map(|s| hostile_layers(s, self.params.with_gray))
-            .collect();
+        let layers: Vec<Vec<&MultiPolygon<f64>>> =
+            snapshots.iter().map(|s| hostile_layers(s, self.params.with_gray)).collect();
         let dates: Vec<NaiveDate> = snapshots.iter().map(Snapshot::date).collect();
         self.series_of(&dates, &layers)
     }
 
     /// [`CorridorFrame::series`] on plain geometry: one date and hostile
     /// layers per entry.
-    pub fn series_of(
-        &self,
-        dates: &[NaiveDate],
-        hostile: &[Vec<&MultiPolygon<f64>>],
-    ) -> Vec<CorridorPoint> {
+    pub fn series_of(&self, dates: &[NaiveDate], hostile: &[Vec<&MultiPolygon<f64>>]) -> Vec<CorridorPoint> {
         let prepared: Vec<Prepared> = hostile.par_iter().map(|h| self.prepare(h)).collect();
         // The first of each run of equal hashes is computed; the rest reuse it.
         let mut source = Vec::with_capacity(prepared.len());
@@ -413,26 +396,19 @@ impl<'a> CorridorFrame<'a> {
             source.push(if reuse { source[i - 1] } else { i });
         }
         let todo: Vec<usize> = (0..prepared.len()).filter(|&i| source[i] == i).collect();
-        let mut vertices: Vec<(u64, u64)> = todo
-            .iter()
-            .flat_map(|&i| prepared[i].lonlat.iter().flatten().map(|&c| key(c)))
-            .collect();
+        let mut vertices: Vec<(u64, u64)> =
+            todo.iter().flat_map(|&i| prepared[i].lonlat.iter().flatten().map(|&c| key(c))).collect();
         vertices.par_sort_unstable();
         vertices.dedup();
         let cache: ProjectionCache = vertices
             .par_iter()
             .map(|&(x, y)| {
-                let c = Coord {
-                    x: f64::from_bits(x),
-                    y: f64::from_bits(y),
-                };
+                let c = Coord { x: f64::from_bits(x), y: f64::from_bits(y) };
                 ((x, y), self.proj.forward(c))
             })
             .collect();
-        let done: Vec<Corridor> = todo
-            .par_iter()
-            .map(|&i| self.compute(&hostile[i], &prepared[i], Some(&cache)))
-            .collect();
+        let done: Vec<Corridor> =
+            todo.par_iter().map(|&i| self.compute(&hostile[i], &prepared[i], Some(&cache))).collect();
         let mut slot = vec![usize::MAX; prepared.len()];
         for (k, &i) in todo.iter().enumerate() {
             slot[i] = k;
@@ -461,12 +437,7 @@ impl<'a> CorridorFrame<'a> {
             layer_ends.push(lonlat.len());
             clipped.push(c);
         }
-        Prepared {
-            clipped,
-            lonlat,
-            layer_ends,
-            hash: hasher.finish(),
-        }
+        Prepared { clipped, lonlat, layer_ends, hash: hasher.finish() }
     }
 
     /// Marks the window-and-margin cells inside any hostile layer.
@@ -506,20 +477,13 @@ impl<'a> CorridorFrame<'a> {
         let mut hostile_ext = vec![false; big_n * big_n];
         self.fill_hostile(prepared, &rings, &mut hostile_ext);
         let mut d2 = edt::LazySquaredDistance::new(&hostile_ext, big_n, n, self.rear_d2);
-        let friendly = |k: usize| {
-            self.inside_reference[k] && !hostile_ext[(k / n + margin) * big_n + k % n + margin]
-        };
+        let friendly = |k: usize| self.inside_reference[k] && !hostile_ext[(k / n + margin) * big_n + k % n + margin];
         // Passable value: the capped squared clearance on friendly cells
         // (at least 1), 0 elsewhere.
         let mut value = |k: usize| if friendly(k) { d2.get(k).max(1) } else { 0 };
         let in_pocket = self.pocket_mask(hostile, prepared);
         let rear_d2 = self.rear_d2;
-        let seeds: Vec<usize> = self
-            .seed_disc
-            .iter()
-            .copied()
-            .filter(|&k| friendly(k))
-            .collect();
+        let seeds: Vec<usize> = self.seed_disc.iter().copied().filter(|&k| friendly(k)).collect();
         let mut out = Corridor {
             state: CorridorState::Occupied,
             width_m: Some(0.0),
@@ -532,13 +496,7 @@ impl<'a> CorridorFrame<'a> {
         if seeds.is_empty() {
             return out;
         }
-        let found = widest::widest_path(
-            n,
-            &mut value,
-            |k, v| v >= rear_d2 && !in_pocket[k],
-            &seeds,
-            rear_d2,
-        );
+        let found = widest::widest_path(n, &mut value, |k, v| v >= rear_d2 && !in_pocket[k], &seeds, rear_d2);
         let Some(found) = found else {
             out.state = if seeds.iter().all(|&k| in_pocket[k]) {
                 CorridorState::Encircled
@@ -555,11 +513,7 @@ impl<'a> CorridorFrame<'a> {
             return out;
         }
         out.state = CorridorState::Open;
-        let t_neck = found
-            .cells
-            .iter()
-            .position(|&k| value(k) == found.bottleneck)
-            .unwrap_or(0);
+        let t_neck = found.cells.iter().position(|&k| value(k) == found.bottleneck).unwrap_or(0);
         let raster_neck = found.cells[t_neck];
         out.neck_raster_clearance_m = Some(f64::from(found.bottleneck).sqrt() * self.grid.h);
         // Several cells across the corridor can share the raster neck's
@@ -574,11 +528,7 @@ impl<'a> CorridorFrame<'a> {
         let (ai, aj) = cell_ij(found.cells[(t_neck + 3).min(found.cells.len() - 1)]);
         let (dx, dy) = ((ai - bi) as f64, (aj - bj) as f64);
         let len = dx.hypot(dy);
-        let across = if len > 0.0 {
-            ((-dy / len).round() as i64, (dx / len).round() as i64)
-        } else {
-            (0, 0)
-        };
+        let across = if len > 0.0 { ((-dy / len).round() as i64, (dx / len).round() as i64) } else { (0, 0) };
         let mut best: Option<(f64, Coord<f64>, Coord<f64>)> = None;
         for s in [0i64, 1, -1] {
             let (i, j) = (ni + s * across.0, nj + s * across.1);
@@ -631,12 +581,7 @@ impl<'a> CorridorFrame<'a> {
         let mut mask = vec![false; n * n];
         let pockets: Vec<Polygon<f64>> = if self.reference_fits {
             let (parts, main) = pockets::split_friendly(self.reference, hostile);
-            parts
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| Some(*i) != main)
-                .map(|(_, p)| p)
-                .collect()
+            parts.into_iter().enumerate().filter(|(i, _)| Some(*i) != main).map(|(_, p)| p).collect()
         } else {
             let mut friendly = self.reference_ext.clone();
             for c in &prepared.clipped {
@@ -664,9 +609,7 @@ impl<'a> CorridorFrame<'a> {
         };
         let mut rings = Rings::new();
         for p in pockets {
-            if p.bounding_rect()
-                .is_some_and(|b| b.intersects(&self.window_lonlat))
-            {
+            if p.bounding_rect().is_some_and(|b| b.intersects(&self.window_lonlat)) {
                 let clipped = raster::clip_lonlat(&MultiPolygon::new(vec![p]), &self.window_lonlat);
                 raster::project_rings(&self.proj, &clipped, &mut rings);
             }
@@ -681,8 +624,7 @@ impl<'a> CorridorFrame<'a> {
         let step = |a: usize, b: usize| (b as i64 - a as i64).clamp(-n, n);
         let mut keep = Vec::new();
         for (t, &k) in cells.iter().enumerate() {
-            let turn =
-                t == 0 || t + 1 == cells.len() || step(cells[t - 1], k) != step(k, cells[t + 1]);
+            let turn = t == 0 || t + 1 == cells.len() || step(cells[t - 1], k) != step(k, cells[t + 1]);
             if turn {
                 keep.push(lonlat(self.proj.inverse(self.grid.centre(k))));
             }
@@ -716,8 +658,7 @@ pub fn corridor_series(
 
 /// The hostile layers of a snapshot: occupied, plus gray `with_gray`.
 pub fn hostile_layers(snapshot: &Snapshot, with_gray: bool) -> Vec<&MultiPolygon<f64>> {
-    let mut out: Vec<&MultiPolygon<f64>> =
-        snapshot.layer(ControlClass::Occupied).into_iter().collect();
+    let mut out: Vec<&MultiPolygon<f64>> = snapshot.layer(ControlClass::Occupied).into_iter().collect();
     if with_gray {
         out.extend(snapshot.layer(ControlClass::Gray));
     }
@@ -729,9 +670,7 @@ fn lonlat(c: Coord<f64>) -> [f64; 2] {
 }
 
 fn edges(rings: &Rings) -> impl Iterator<Item = (Coord<f64>, Coord<f64>)> + '_ {
-    rings
-        .iter()
-        .flat_map(|r| (0..r.len()).map(move |e| (r[e], r[(e + 1) % r.len()])))
+    rings.iter().flat_map(|r| (0..r.len()).map(move |e| (r[e], r[(e + 1) % r.len()])))
 }
 
 /// The nearest point to `p` on any ring edge.
@@ -779,11 +718,7 @@ fn dist2(a: Coord<f64>, b: Coord<f64>) -> f64 {
 fn closest_on_segment(a: Coord<f64>, b: Coord<f64>, t0: f64, t1: f64, p: Coord<f64>) -> Coord<f64> {
     let d = b - a;
     let len2 = d.x * d.x + d.y * d.y;
-    let t = if len2 > 0.0 {
-        (((p - a).x * d.x + (p - a).y * d.y) / len2).clamp(t0, t1)
-    } else {
-        t0
-    };
+    let t = if len2 > 0.0 { (((p - a).x * d.x + (p - a).y * d.y) / len2).clamp(t0, t1) } else { t0 };
     a + d * t
 }
 

@@ -3,9 +3,7 @@
 
 use crate::geodesy::{GeodesicAreaM2, M2_PER_KM2};
 use crate::regions::Territory;
-use geo::{
-    Area, BooleanOps, BoundingRect, Centroid, Contains, Coord, InteriorPoint, MultiPolygon, Polygon,
-};
+use geo::{Area, BooleanOps, BoundingRect, Centroid, Contains, Coord, InteriorPoint, MultiPolygon, Polygon};
 use serde::Serialize;
 
 /// One pocket: a connected part of friendly territory other than the main body.
@@ -70,16 +68,10 @@ pub(crate) fn split_friendly(
             p.unsigned_area() * lat.to_radians().cos()
         })
         .collect();
-    let Some(top) = approx
-        .iter()
-        .copied()
-        .fold(None::<f64>, |m, a| Some(m.map_or(a, |m| m.max(a))))
-    else {
+    let Some(top) = approx.iter().copied().fold(None::<f64>, |m, a| Some(m.map_or(a, |m| m.max(a)))) else {
         return (parts, None);
     };
-    let contenders: Vec<usize> = (0..parts.len())
-        .filter(|&i| approx[i] * 2.0 >= top)
-        .collect();
+    let contenders: Vec<usize> = (0..parts.len()).filter(|&i| approx[i] * 2.0 >= top).collect();
     let main = if contenders.len() == 1 {
         contenders[0]
     } else {
@@ -87,13 +79,7 @@ pub(crate) fn split_friendly(
             .iter()
             .copied()
             .map(|i| (i, parts[i].geodesic_area_m2()))
-            .fold((contenders[0], f64::NEG_INFINITY), |b, c| {
-                if c.1 > b.1 {
-                    c
-                } else {
-                    b
-                }
-            })
+            .fold((contenders[0], f64::NEG_INFINITY), |b, c| if c.1 > b.1 { c } else { b })
             .0
     };
     (parts, Some(main))
@@ -103,11 +89,7 @@ pub(crate) fn split_friendly(
 /// hostile layers (occupied, and gray where the caller counts it).
 pub fn pockets(reference: &Territory, hostile: &[&MultiPolygon<f64>]) -> FriendlyParts {
     let (parts, main) = split_friendly(reference, hostile);
-    let mut out = FriendlyParts {
-        main_body: None,
-        main_body_area_km2: 0.0,
-        pockets: vec![],
-    };
+    let mut out = FriendlyParts { main_body: None, main_body_area_km2: 0.0, pockets: vec![] };
     for (i, p) in parts.into_iter().enumerate() {
         if Some(i) == main {
             out.main_body_area_km2 = p.geodesic_area_m2() / M2_PER_KM2;
@@ -119,13 +101,8 @@ pub fn pockets(reference: &Territory, hostile: &[&MultiPolygon<f64>]) -> Friendl
             .or_else(|| p.bounding_rect().map(|r| r.center().into()))
             .map(|c| [c.x(), c.y()])
             .unwrap_or([f64::NAN, f64::NAN]);
-        out.pockets.push(Pocket {
-            area_km2: p.geodesic_area_m2() / M2_PER_KM2,
-            interior_point: ip,
-            polygon: p,
-        });
+        out.pockets.push(Pocket { area_km2: p.geodesic_area_m2() / M2_PER_KM2, interior_point: ip, polygon: p });
     }
-    out.pockets
-        .sort_by(|a, b| b.area_km2.total_cmp(&a.area_km2));
+    out.pockets.sort_by(|a, b| b.area_km2.total_cmp(&a.area_km2));
     out
 }

@@ -43,10 +43,7 @@ impl Grid {
 
     /// Cell centre in projected metres.
     pub fn centre(&self, idx: usize) -> Coord<f64> {
-        Coord {
-            x: self.at(idx % self.n),
-            y: self.at(idx / self.n),
-        }
+        Coord { x: self.at(idx % self.n), y: self.at(idx / self.n) }
     }
 
     /// Half the side of the area the cells cover, metres.
@@ -107,9 +104,7 @@ impl Grid {
             for pair in row.chunks_exact(2) {
                 let i0 = self.first_at_or_above(pair[0].1);
                 let i1 = self.first_at_or_above(pair[1].1);
-                mask[j * self.n + i0..j * self.n + i1]
-                    .iter_mut()
-                    .for_each(|m| *m = true);
+                mask[j * self.n + i0..j * self.n + i1].iter_mut().for_each(|m| *m = true);
             }
         }
     }
@@ -120,14 +115,8 @@ impl Grid {
 /// sides between samples.
 pub(crate) fn lonlat_bounds(proj: &Aeqd, half_m: f64) -> Rect<f64> {
     const SAMPLES: usize = 64;
-    let mut min = Coord {
-        x: f64::INFINITY,
-        y: f64::INFINITY,
-    };
-    let mut max = Coord {
-        x: f64::NEG_INFINITY,
-        y: f64::NEG_INFINITY,
-    };
+    let mut min = Coord { x: f64::INFINITY, y: f64::INFINITY };
+    let mut max = Coord { x: f64::NEG_INFINITY, y: f64::NEG_INFINITY };
     for k in 0..=SAMPLES {
         let t = -half_m + 2.0 * half_m * k as f64 / SAMPLES as f64;
         for q in [
@@ -147,26 +136,14 @@ pub(crate) fn lonlat_bounds(proj: &Aeqd, half_m: f64) -> Rect<f64> {
     // bows out by far less than 1 % of the square's size.
     let pad_x = 0.01 * (max.x - min.x);
     let pad_y = 0.01 * (max.y - min.y);
-    Rect::new(
-        Coord {
-            x: min.x - pad_x,
-            y: min.y - pad_y,
-        },
-        Coord {
-            x: max.x + pad_x,
-            y: max.y + pad_y,
-        },
-    )
+    Rect::new(Coord { x: min.x - pad_x, y: min.y - pad_y }, Coord { x: max.x + pad_x, y: max.y + pad_y })
 }
 
 /// The part of `mp` inside a lon/lat rectangle (a planar clip in degrees:
 /// the new edges lie on the rectangle, outside the square that matters).
 pub(crate) fn clip_lonlat(mp: &MultiPolygon<f64>, rect: &Rect<f64>) -> MultiPolygon<f64> {
     let keep: Vec<Polygon<f64>> =
-        mp.0.iter()
-            .filter(|p| p.bounding_rect().is_some_and(|b| b.intersects(rect)))
-            .cloned()
-            .collect();
+        mp.0.iter().filter(|p| p.bounding_rect().is_some_and(|b| b.intersects(rect))).cloned().collect();
     if keep.is_empty() {
         return MultiPolygon::new(vec![]);
     }
@@ -193,11 +170,7 @@ const MAX_STEP_DEG: f64 = 0.005;
 pub(crate) fn project_rings(proj: &Aeqd, mp: &MultiPolygon<f64>, out: &mut Rings) {
     let mut lonlat = Rings::new();
     densify_rings(mp, &mut lonlat);
-    out.extend(
-        lonlat
-            .into_iter()
-            .map(|r| r.into_iter().map(|c| proj.forward(c)).collect()),
-    );
+    out.extend(lonlat.into_iter().map(|r| r.into_iter().map(|c| proj.forward(c)).collect()));
 }
 
 /// Every ring of `mp` (closing vertex dropped) with long edges split into
@@ -206,11 +179,7 @@ pub(crate) fn densify_rings(mp: &MultiPolygon<f64>, out: &mut Rings) {
     for p in &mp.0 {
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
             let pts = &ring.0;
-            let k = if pts.len() >= 2 && pts[0] == pts[pts.len() - 1] {
-                pts.len() - 1
-            } else {
-                pts.len()
-            };
+            let k = if pts.len() >= 2 && pts[0] == pts[pts.len() - 1] { pts.len() - 1 } else { pts.len() };
             if k < 3 {
                 continue;
             }
@@ -219,17 +188,10 @@ pub(crate) fn densify_rings(mp: &MultiPolygon<f64>, out: &mut Rings) {
                 let a = pts[e];
                 let b = pts[(e + 1) % k];
                 let steps = ((b.x - a.x).abs().max((b.y - a.y).abs()) / MAX_STEP_DEG).ceil();
-                let steps = if steps.is_finite() && steps >= 1.0 {
-                    steps.min(1e5) as usize
-                } else {
-                    1
-                };
+                let steps = if steps.is_finite() && steps >= 1.0 { steps.min(1e5) as usize } else { 1 };
                 for s in 0..steps {
                     let t = s as f64 / steps as f64;
-                    r.push(Coord {
-                        x: a.x + t * (b.x - a.x),
-                        y: a.y + t * (b.y - a.y),
-                    });
+                    r.push(Coord { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
                 }
             }
             out.push(r);
@@ -242,12 +204,7 @@ mod tests {
     use super::*;
 
     fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<Coord<f64>> {
-        vec![
-            Coord { x: x0, y: y0 },
-            Coord { x: x1, y: y0 },
-            Coord { x: x1, y: y1 },
-            Coord { x: x0, y: y1 },
-        ]
+        vec![Coord { x: x0, y: y0 }, Coord { x: x1, y: y0 }, Coord { x: x1, y: y1 }, Coord { x: x0, y: y1 }]
     }
 
     #[test]
@@ -260,10 +217,7 @@ mod tests {
         assert!(m[g.c() * g.n + g.c()]);
         // A hole: a square ring inside another removes its centres (even-odd).
         let mut m = vec![false; g.n * g.n];
-        g.fill(
-            &[square(-4.5, -4.5, 4.5, 4.5), square(-0.5, -0.5, 0.5, 0.5)],
-            &mut m,
-        );
+        g.fill(&[square(-4.5, -4.5, 4.5, 4.5), square(-0.5, -0.5, 0.5, 0.5)], &mut m);
         assert_eq!(m.iter().filter(|&&b| b).count(), 81 - 1);
         assert!(!m[g.c() * g.n + g.c()]);
         // Edges exactly on centres: the half-open rule keeps the lower/left
@@ -274,11 +228,7 @@ mod tests {
         // A triangle: x >= 0, y >= 0, x + y <= 4.5 holds the lattice points
         // with i, j >= 0 and i + j <= 4: 15 of them.
         let mut m = vec![false; g.n * g.n];
-        let tri = vec![
-            Coord { x: -0.1, y: -0.1 },
-            Coord { x: 4.7, y: -0.1 },
-            Coord { x: -0.1, y: 4.7 },
-        ];
+        let tri = vec![Coord { x: -0.1, y: -0.1 }, Coord { x: 4.7, y: -0.1 }, Coord { x: -0.1, y: 4.7 }];
         g.fill(&[tri], &mut m);
         assert_eq!(m.iter().filter(|&&b| b).count(), 15);
     }

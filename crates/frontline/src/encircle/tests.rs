@@ -9,10 +9,7 @@ use geo::{coord, BooleanOps, LineString, Polygon};
 const KM: f64 = 1000.0;
 
 fn rect_m(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
-    Polygon::new(
-        LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
-        vec![],
-    )
+    Polygon::new(LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]), vec![])
 }
 
 /// Carries a metric geometry to lon/lat, with a vertex every 250 m at most
@@ -21,9 +18,7 @@ fn to_lonlat(proj: &Aeqd, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     let ring = |r: &LineString<f64>| {
         let mut out = vec![];
         for w in r.0.windows(2) {
-            let steps = ((w[1] - w[0]).x.hypot((w[1] - w[0]).y) / 250.0)
-                .ceil()
-                .max(1.0) as usize;
+            let steps = ((w[1] - w[0]).x.hypot((w[1] - w[0]).y) / 250.0).ceil().max(1.0) as usize;
             for s in 0..steps {
                 out.push(proj.inverse(w[0] + (w[1] - w[0]) * (s as f64 / steps as f64)));
             }
@@ -32,9 +27,7 @@ fn to_lonlat(proj: &Aeqd, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
         LineString::new(out)
     };
     MultiPolygon::new(
-        mp.0.iter()
-            .map(|p| Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect()))
-            .collect(),
+        mp.0.iter().map(|p| Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect())).collect(),
     )
 }
 
@@ -56,12 +49,7 @@ fn ring_with_gap(gap_km: f64, mid_km: f64) -> MultiPolygon<f64> {
 
 /// Reference territory: a 400 km square around the place.
 fn reference(proj: &Aeqd) -> Territory {
-    let sq = MultiPolygon::new(vec![rect_m(
-        -200.0 * KM,
-        -200.0 * KM,
-        200.0 * KM,
-        200.0 * KM,
-    )]);
+    let sq = MultiPolygon::new(vec![rect_m(-200.0 * KM, -200.0 * KM, 200.0 * KM, 200.0 * KM)]);
     Territory::new("test square", to_lonlat(proj, &sq))
 }
 
@@ -90,10 +78,7 @@ fn a_three_km_gap_is_three_km_wide() {
         // The neck is in the channel, 12..18 km west of the place.
         let proj = Aeqd::new(POKROVSK);
         let neck = proj.forward(coord! {x: c.neck.unwrap()[0], y: c.neck.unwrap()[1]});
-        assert!(
-            neck.x > -18.0 * KM - h && neck.x < -12.0 * KM + h,
-            "{neck:?}"
-        );
+        assert!(neck.x > -18.0 * KM - h && neck.x < -12.0 * KM + h, "{neck:?}");
         assert!((neck.y - mid_km * KM).abs() <= h, "{neck:?}");
         // The path starts within the seed radius and ends in the rear.
         let first = proj.forward(coord! {x: c.path[0][0], y: c.path[0][1]});
@@ -133,18 +118,10 @@ fn a_ringed_town_is_a_pocket() {
     let pocket = &parts.pockets[0];
     assert!(pocket.contains(POKROVSK));
     // 24 km x 20 km = 480 km² (the projection's areal scale error here is ~1e-6).
-    assert!(
-        (pocket.area_km2 - 480.0).abs() < 0.05,
-        "{}",
-        pocket.area_km2
-    );
+    assert!((pocket.area_km2 - 480.0).abs() < 0.05, "{}", pocket.area_km2);
     // Main body: the 400 km square less the ring's outer 60 km x 60 km.
     let main = 400.0 * 400.0 - 60.0 * 60.0;
-    assert!(
-        (parts.main_body_area_km2 - main).abs() / main < 1e-3,
-        "{}",
-        parts.main_body_area_km2
-    );
+    assert!((parts.main_body_area_km2 - main).abs() / main < 1e-3, "{}", parts.main_body_area_km2);
     assert!(parts.pocket_at(coord! {x: 36.0, y: 48.0}).is_none());
 }
 
@@ -153,15 +130,10 @@ fn a_narrowing_gap_gives_a_narrowing_series() {
     let proj = Aeqd::new(POKROVSK);
     let reference = reference(&proj);
     let gaps_km = [6.0, 5.0, 4.0, 4.0, 3.0, 2.0, 1.0, 0.0];
-    let hostile: Vec<MultiPolygon<f64>> = gaps_km
-        .iter()
-        .map(|&g| to_lonlat(&proj, &ring_with_gap(g, 0.3)))
-        .collect();
+    let hostile: Vec<MultiPolygon<f64>> = gaps_km.iter().map(|&g| to_lonlat(&proj, &ring_with_gap(g, 0.3))).collect();
     let layers: Vec<Vec<&MultiPolygon<f64>>> = hostile.iter().map(|h| vec![h]).collect();
     let d0 = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
-    let dates: Vec<NaiveDate> = (0..gaps_km.len() as u64)
-        .map(|i| d0 + chrono::Days::new(7 * i))
-        .collect();
+    let dates: Vec<NaiveDate> = (0..gaps_km.len() as u64).map(|i| d0 + chrono::Days::new(7 * i)).collect();
     let frame = CorridorFrame::new(&reference, POKROVSK, CorridorParams::default()).unwrap();
     let series = frame.series_of(&dates, &layers);
     let widths: Vec<f64> = series.iter().map(|p| p.corridor.width_m.unwrap()).collect();
@@ -169,16 +141,10 @@ fn a_narrowing_gap_gives_a_narrowing_series() {
         assert!(*w <= g * KM + 1e-3 && *w >= g * KM - 250.0, "{widths:?}");
     }
     assert!(widths.windows(2).all(|w| w[1] <= w[0]), "{widths:?}");
-    assert_eq!(
-        series.last().unwrap().corridor.state,
-        CorridorState::Encircled
-    );
+    assert_eq!(series.last().unwrap().corridor.state, CorridorState::Encircled);
     // The repeated 4 km geometry reuses the previous result.
     let reused: Vec<bool> = series.iter().map(|p| p.reused).collect();
-    assert_eq!(
-        reused,
-        [false, false, false, true, false, false, false, false]
-    );
+    assert_eq!(reused, [false, false, false, true, false, false, false, false]);
     assert_eq!(series[1].date, d0 + chrono::Days::new(7));
 }
 
@@ -192,10 +158,7 @@ fn far_from_hostile_ground_the_place_is_in_the_rear() {
     assert_eq!(c.state, CorridorState::Rear);
     assert_eq!(c.width_m, Some(50_000.0));
     // Inside hostile ground, nothing friendly within 5 km: occupied.
-    let all = to_lonlat(
-        &proj,
-        &MultiPolygon::new(vec![rect_m(-20.0 * KM, -20.0 * KM, 20.0 * KM, 20.0 * KM)]),
-    );
+    let all = to_lonlat(&proj, &MultiPolygon::new(vec![rect_m(-20.0 * KM, -20.0 * KM, 20.0 * KM, 20.0 * KM)]));
     assert_eq!(frame.corridor(&[&all]).state, CorridorState::Occupied);
 }
 
@@ -204,30 +167,12 @@ fn bad_parameters_are_refused() {
     let proj = Aeqd::new(POKROVSK);
     let reference = reference(&proj);
     for params in [
-        CorridorParams {
-            resolution_m: 0.0,
-            ..Default::default()
-        },
-        CorridorParams {
-            resolution_m: f64::NAN,
-            ..Default::default()
-        },
-        CorridorParams {
-            rear_clearance_m: -1.0,
-            ..Default::default()
-        },
-        CorridorParams {
-            window_half_size_m: 100.0,
-            ..Default::default()
-        },
-        CorridorParams {
-            seed_radius_m: 70_000.0,
-            ..Default::default()
-        },
-        CorridorParams {
-            resolution_m: 1.0,
-            ..Default::default()
-        },
+        CorridorParams { resolution_m: 0.0, ..Default::default() },
+        CorridorParams { resolution_m: f64::NAN, ..Default::default() },
+        CorridorParams { rear_clearance_m: -1.0, ..Default::default() },
+        CorridorParams { window_half_size_m: 100.0, ..Default::default() },
+        CorridorParams { seed_radius_m: 70_000.0, ..Default::default() },
+        CorridorParams { resolution_m: 1.0, ..Default::default() },
     ] {
         let e = CorridorFrame::new(&reference, POKROVSK, params).err();
         assert!(matches!(e, Some(Error::Request(_))), "{params:?}");
@@ -273,18 +218,12 @@ fn gray_counts_only_with_gray_and_overlaps_do_not_cancel() {
             rect_m(-18.0 * KM, 3.0 * KM, -12.0 * KM, 4.0 * KM),
         ]),
     );
-    let mut snapshot = Snapshot {
-        source: crate::SourceId::new("test"),
-        taken_at: chrono::DateTime::default(),
-        layers: vec![],
-    };
+    let mut snapshot =
+        Snapshot { source: crate::SourceId::new("test"), taken_at: chrono::DateTime::default(), layers: vec![] };
     snapshot.set_layer(ControlClass::Occupied, occupied);
     snapshot.set_layer(ControlClass::Gray, gray);
     let without = corridor(&reference, &snapshot, POKROVSK, CorridorParams::default()).unwrap();
-    let params = CorridorParams {
-        with_gray: true,
-        ..Default::default()
-    };
+    let params = CorridorParams { with_gray: true, ..Default::default() };
     let with = corridor(&reference, &snapshot, POKROVSK, params).unwrap();
     let (w0, w1) = (without.width_m.unwrap(), with.width_m.unwrap());
     assert!((5750.0..=6000.0).contains(&w0), "{w0}");

@@ -137,12 +137,7 @@ mod tests {
         // Cut the top row: only the middle route is left.
         let mut v2 = value.clone();
         v2[2] = 0;
-        assert_eq!(
-            widest_path(5, |k| v2[k], |k, _| rear[k], &[10], 9)
-                .unwrap()
-                .bottleneck,
-            2
-        );
+        assert_eq!(widest_path(5, |k| v2[k], |k, _| rear[k], &[10], 9).unwrap().bottleneck, 2);
         // Cut the middle too: no route (the bottom row is walled off).
         v2[12] = 0;
         assert_eq!(widest_path(5, |k| v2[k], |k, _| rear[k], &[10], 9), None);
