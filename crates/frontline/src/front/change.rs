@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
 use crate::model::Snapshot;
 use chrono::NaiveDate;
-use geo::{BooleanOps, Centroid, Contains, Coord, MultiLineString, MultiPolygon};
+use geo::{Centroid, Contains, Coord, MultiLineString, MultiPolygon};
 use rstar::primitives::Line as RLine;
 use rstar::{RTree, AABB};
 use serde::Serialize;
@@ -204,8 +204,10 @@ pub fn front_change_with(
     let days = (b.taken_at - a.taken_at).num_seconds() as f64 / 86_400.0;
     let hostile = extractor.options().hostile;
     let (ha, hb) = (hostile.of(a), hostile.of(b));
-    let gained = extractor.clip_to_reference(&hb.difference(&ha));
-    let lost = extractor.clip_to_reference(&ha.difference(&hb));
+    // Both are valid, consistently oriented layers: only their changed edges
+    // need overlaying.
+    let (gained, lost) = crate::overlay::gained_lost(&ha, &hb);
+    let (gained, lost) = (extractor.clip_to_reference(&gained), extractor.clip_to_reference(&lost));
 
     let n = sectors.len();
     let mut gained_m2 = vec![0.0; n];
