@@ -39,6 +39,8 @@ enum Command {
     Area(commands::area::Args),
     /// Area gained and lost per day, week, month or year.
     Change(commands::change::Args),
+    /// Serve the HTTP API and the web map (read-only).
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Snapshots(a) => commands::snapshots::run(&ctx, a),
         Command::Area(a) => commands::area::run(&ctx, a),
         Command::Change(a) => commands::change::run(&ctx, a),
+        Command::Serve(a) => commands::serve::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

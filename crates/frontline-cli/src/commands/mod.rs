@@ -3,3 +3,4 @@ pub mod area;
 pub mod change;
 pub mod ingest;
 pub mod snapshots;
+pub mod serve;
