@@ -39,6 +39,10 @@ enum Command {
     Area(commands::area::Args),
     /// Area gained and lost per day, week, month or year.
     Change(commands::change::Args),
+    /// The frontline on a date: its length, per sector.
+    Front(commands::front::Args),
+    /// How the line moved: gained area, share and advance per sector.
+    Advance(commands::front::AdvanceArgs),
     /// Serve the HTTP API and the web map (read-only).
     Serve(commands::serve::Args),
 }
@@ -52,6 +56,8 @@ fn main() -> ExitCode {
         Command::Snapshots(a) => commands::snapshots::run(&ctx, a),
         Command::Area(a) => commands::area::run(&ctx, a),
         Command::Change(a) => commands::change::run(&ctx, a),
+        Command::Front(a) => commands::front::run(&ctx, a),
+        Command::Advance(a) => commands::front::advance(&ctx, a),
         Command::Serve(a) => commands::serve::run(&ctx, a),
     };
     match result {

@@ -173,3 +173,38 @@ fn any_geojson_with_a_mapping() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--map"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn front_and_advance_on_the_daily_source() {
+    let dir = tmpdir("front");
+    let db = dir.join("t.db");
+    for d in ["20251201", "20260101"] {
+        let o = frontline(&db, &["ingest", daily(d).to_str().expect("utf8")]);
+        assert!(o.status.success());
+    }
+    // GEOS computes 1,221.76 km for the 2026-01-01 front with a 3 km coast
+    // band (crates/frontline/benches/oracles/front_coast_band.py).
+    let o = frontline(&db, &["front", "--on", "2026-01-01", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let km = v["length_km"].as_f64().expect("length");
+    assert!((km - 1_221.76).abs() < 0.005 * 1_221.76, "{km}");
+    let sectors: f64 =
+        v["sectors"].as_array().expect("sectors").iter().map(|s| s["length_km"].as_f64().unwrap_or(0.0)).sum();
+    assert!((sectors - km).abs() < 0.01 * km, "sector lengths {sectors} vs {km}");
+
+    // December 2025: sector shares of the gain sum to 100 %, and the gain
+    // equals `change` for the same two snapshots.
+    let o = frontline(&db, &["advance", "--from", "2025-12-01", "--to", "2026-01-01", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let rows = rows.as_array().expect("rows");
+    let share: f64 = rows.iter().map(|r| r["gained_share_pct"].as_f64().unwrap_or(0.0)).sum();
+    assert!((share - 100.0).abs() < 1e-6, "{share}");
+    let gained: f64 = rows.iter().map(|r| r["gained_km2"].as_f64().unwrap_or(0.0)).sum();
+    let o = frontline(&db, &["change", "--every", "snapshot", "--format", "json"]);
+    let c: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let expected = c[0]["gained_km2"].as_f64().expect("gained");
+    assert!((gained - expected).abs() < 1e-3 * expected, "{gained} vs {expected}");
+    std::fs::remove_dir_all(&dir).ok();
+}

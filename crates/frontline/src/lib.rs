@@ -7,10 +7,12 @@
 
 pub mod area;
 pub mod error;
+pub mod front;
 pub mod geodesy;
 pub mod ingest;
 pub mod model;
 pub mod overlay;
+pub mod places;
 pub mod regions;
 pub mod store;
 

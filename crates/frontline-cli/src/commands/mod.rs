@@ -1,6 +1,7 @@
 //! One module per subcommand.
 pub mod area;
 pub mod change;
+pub mod front;
 pub mod ingest;
 pub mod snapshots;
 pub mod serve;
