@@ -59,6 +59,7 @@ const style: StyleSpecification = {
     rivers: { type: "geojson", data: "/api/basemap/rivers" },
     snapshot: { type: "geojson", data: EMPTY },
     place: { type: "geojson", data: EMPTY },
+    front: { type: "geojson", data: EMPTY },
   },
   layers: [
     { id: "sea", type: "background", paint: { "background-color": "#dfe6ec" } },
@@ -68,6 +69,7 @@ const style: StyleSpecification = {
     { id: "gray", type: "fill", source: "snapshot", filter: ["==", ["get", "class"], "gray"], paint: { "fill-color": "#7d7d7d", "fill-opacity": 0.5 } },
     { id: "occupied", type: "fill", source: "snapshot", filter: ["==", ["get", "class"], "occupied"], paint: { "fill-color": "#c62828", "fill-opacity": 0.45 } },
     { id: "occupied-edge", type: "line", source: "snapshot", filter: ["==", ["get", "class"], "occupied"], paint: { "line-color": "#8e0000", "line-width": 1 } },
+    { id: "front", type: "line", source: "front", paint: { "line-color": "#111", "line-width": 1.6, "line-dasharray": [3, 1.5] } },
     { id: "oblasts", type: "line", source: "oblasts", paint: { "line-color": "#6d6d6d", "line-width": 0.7 } },
     { id: "place", type: "circle", source: "place", paint: { "circle-radius": 6, "circle-color": "#1565c0", "circle-stroke-color": "#fff", "circle-stroke-width": 2 } },
   ],
@@ -114,6 +116,7 @@ function prefetch(center: number) {
 }
 
 let shownKey = "";
+let pending = 0; // snapshot requests in flight (the e2e test waits for none)
 async function show(index: number) {
   state.index = Math.max(0, Math.min(state.dates.length - 1, index));
   const date = state.dates[state.index];
@@ -125,6 +128,8 @@ async function show(index: number) {
   if (!date) return;
   const z = zoomBucket();
   const key = `${state.source}|${date}|${z}`;
+  pending += 1;
+  document.body.dataset.loading = "1";
   try {
     const fc = await fetchSnapshot(date, z);
     if (state.dates[state.index] !== date) return; // the slider moved on
@@ -137,9 +142,13 @@ async function show(index: number) {
     }
   } catch (e) {
     $("date-label").textContent = `${date} (${(e as Error).message})`;
+  } finally {
+    pending -= 1;
+    if (pending === 0) delete document.body.dataset.loading;
   }
   prefetch(state.index);
-  scheduleChange();
+  if (!state.playing) scheduleChange();
+  else (map.getSource("front") as GeoJSONSource).setData(EMPTY);
 }
 
 // ---- figures and the area chart (values from /api/area) ----
@@ -195,6 +204,7 @@ function scheduleChange() {
   $("change").textContent = "…";
   changeTimer = window.setTimeout(async () => {
     const i = state.index;
+    void loadFront(i);
     if (i === 0) { $("change").textContent = "first map"; return; }
     const [a, b] = [state.dates[i - 1], state.dates[i]];
     const s = state.source ? `&source=${encodeURIComponent(state.source)}` : "";
@@ -207,6 +217,18 @@ function scheduleChange() {
   }, 400);
 }
 
+// The frontline (drawn dashed) and its length, once the slider rests.
+async function loadFront(i: number) {
+  if (!state.features.front) return;
+  const s = state.source ? `&source=${encodeURIComponent(state.source)}` : "";
+  try {
+    const fc = await getJSON<FC & { length_km: number }>(`/api/front/${state.dates[i]}?zoom=${zoomBucket()}${s}`);
+    if (state.index !== i) return;
+    (map.getSource("front") as GeoJSONSource).setData(fc);
+    $("front-km").textContent = `${fmt(fc.length_km)} km`;
+  } catch { $("front-km").textContent = "–"; }
+}
+
 // ---- slider and play ----
 $("slider").addEventListener("input", (e) => void show(Number((e.target as HTMLInputElement).value)));
 async function play() {
@@ -216,6 +238,7 @@ async function play() {
     await new Promise((r) => setTimeout(r, Math.max(0, 120 - (performance.now() - started))));
   }
   state.playing = false;
+  scheduleChange();
   $("play").textContent = "▶";
 }
 $("play").addEventListener("click", () => {
@@ -236,7 +259,7 @@ map.on("moveend", () => { writeUrl(); void show(state.index); });
 // ---- places: search, status timeline, corridor ----
 interface PlaceMatch { id: string | number; name: string; oblast?: string; population?: number; lon: number; lat: number }
 interface PlacePoint { date: string; occupied_fraction: number; gray_fraction?: number | null; status: string }
-interface PlaceTimeline { place: PlaceMatch; series: PlacePoint[]; changes: { date: string; from: string; to: string }[]; capture?: Record<string, string | null> }
+interface PlaceTimeline { place: PlaceMatch; series: PlacePoint[]; changes: { date: string; from: string | null; to: string }[]; capture?: Record<string, string | null> }
 
 let searchTimer = 0;
 $("search").addEventListener("input", () => {
@@ -287,10 +310,12 @@ async function selectPlace(id: string, fly: boolean) {
     ol.innerHTML = "";
     for (const c of t.changes) {
       const li = document.createElement("li");
-      li.innerHTML = `${c.date}: <span class="st-${c.from}">${c.from}</span> → <span class="st-${c.to}">${c.to}</span>`;
+      li.innerHTML = c.from
+        ? `${c.date}: <span class="st-${c.from}">${c.from}</span> → <span class="st-${c.to}">${c.to}</span>`
+        : `${c.date}: <span class="st-${c.to}">${c.to}</span> (first map)`;
       ol.appendChild(li);
     }
-    if (!t.changes.length) ol.innerHTML = `<li>${t.series[0]?.status ?? "no data"} throughout</li>`;
+    if (!t.changes.length) ol.innerHTML = `<li>no data</li>`;
     (map.getSource("place") as GeoJSONSource).setData({ type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [t.place.lon, t.place.lat] } }] });
     if (fly) map.flyTo({ center: [t.place.lon, t.place.lat], zoom: Math.max(map.getZoom(), 9), duration: 0 });
     document.body.dataset.place = t.place.name;
@@ -320,6 +345,7 @@ async function start() {
   const st = await getJSON<Status>("/api/status");
   state.features = st.features;
   $("placebox").hidden = !st.features.places;
+  $("front-row").hidden = !st.features.front;
   const sources = await getJSON<Source[]>("/api/sources");
   const sel = $("source") as HTMLSelectElement;
   for (const s of sources) sel.add(new Option(`${s.source} (${s.snapshots})`, s.source));

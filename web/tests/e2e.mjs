@@ -45,7 +45,11 @@ try {
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
 
-  const idle = () => page.evaluate(() => new Promise((resolve) => {
+  const idle = async () => {
+    await page.waitForFunction(() => !document.body.dataset.loading, null, { timeout: 30000 });
+    await mapIdle();
+  };
+  const mapIdle = () => page.evaluate(() => new Promise((resolve) => {
     const m = window.__frontline.map;
     if (m.loaded() && !m.isMoving() && m.areTilesLoaded()) setTimeout(resolve, 200);
     else m.once("idle", () => resolve());

@@ -54,7 +54,8 @@ pub async fn sources(State(app): AppRef) -> Json<serde_json::Value> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceQuery {
-    source: Option<String>,
+    /// The source name.
+    pub source: Option<String>,
 }
 
 /// `GET /api/dates`: a source's distinct snapshot dates, oldest first.

@@ -21,6 +21,7 @@ pub mod basemap;
 pub mod error;
 pub mod geojson_out;
 pub mod openapi;
+pub mod places;
 pub mod query;
 pub mod state;
 
@@ -48,7 +49,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The optional parts compiled into this server (the map's UI hides what is absent).
 pub fn features() -> serde_json::Value {
-    serde_json::json!({ "web": assets::built() })
+    serde_json::json!({ "web": assets::built(), "places": true, "front": true, "corridor": false })
 }
 
 /// The whole application: API routes, assets, limits.
@@ -63,6 +64,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/area", get(api::area))
         .route("/api/change", get(api::change_series))
         .route("/api/basemap/{layer}", get(api::basemap))
+        .route("/api/places", get(places::search))
+        .route("/api/places/{id}/timeline", get(places::timeline))
+        .route("/api/front/{date}", get(places::front))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .with_state(state);
@@ -111,5 +115,6 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     api::warm_up(state.clone());
+    places::warm_up(state.clone());
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }

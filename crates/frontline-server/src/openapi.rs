@@ -85,6 +85,37 @@ pub fn document(extra_paths: Vec<(&'static str, Value)>) -> Value {
             "application/geo+json",
         ),
     );
+    add(
+        "/api/places",
+        get(
+            "Places a name may mean (exact, transliteration, typo, then prefix), biggest first.",
+            vec![
+                param("q", "query", "A settlement name in any common spelling.", "Pokrovsk", true),
+                param("limit", "query", "At most this many matches (1-50, default 10).", "10", false),
+            ],
+            "application/json",
+        ),
+    );
+    add(
+        "/api/places/{id}/timeline",
+        get(
+            "A place's occupied and gray fraction, distance to occupied territory and status at every snapshot; its status changes; capture and retake dates at 50 % and 95 %.",
+            vec![param("id", "path", "A place id from /api/places.", "0", true), source()],
+            "application/json",
+        ),
+    );
+    add(
+        "/api/front/{date}",
+        get(
+            "The frontline of a snapshot (border within 500 m and coast within 3 km removed) as a GeoJSON MultiLineString, with its geodesic length and length per sector.",
+            vec![
+                date("Snapshot date (YYYY-MM-DD)."),
+                source(),
+                param("zoom", "query", "Map zoom the line is drawn at (default 6).", "6", false),
+            ],
+            "application/geo+json",
+        ),
+    );
     for (p, v) in extra_paths {
         add(p, v);
     }

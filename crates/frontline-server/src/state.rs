@@ -9,6 +9,8 @@ use crate::error::{ApiError, ApiResult};
 use axum::body::Bytes;
 use chrono::NaiveDate;
 use frontline::area::AreaRow;
+use frontline::front::FrontExtractor;
+use frontline::places::{Gazetteer, StatusTable};
 use frontline::regions::{load_reference, Reference, Territory};
 use frontline::store::{SourceSummary, Store};
 use frontline::{Snapshot, SourceId};
@@ -92,6 +94,11 @@ pub struct AppState {
     geo_cache: Mutex<GeoCache>,
     area_cache: Mutex<HashMap<(usize, &'static str), Arc<OnceCell<Arc<Vec<AreaRow>>>>>>,
     change_cache: Mutex<HashMap<String, Arc<OnceCell<Bytes>>>>,
+    status_tables: Mutex<HashMap<usize, Arc<OnceCell<Arc<StatusTable>>>>>,
+    /// The gazetteer, built on first use.
+    pub gazetteer: OnceCell<Arc<Gazetteer>>,
+    /// The frontline extractor, built on first use.
+    pub front_extractor: OnceCell<Arc<FrontExtractor>>,
     /// Bounds the number of costly computations (change series, area series)
     /// running at once, so that a burst of them cannot starve the map.
     pub heavy: Semaphore,
@@ -163,6 +170,9 @@ impl AppState {
             geo_cache: Mutex::default(),
             area_cache: Mutex::default(),
             change_cache: Mutex::default(),
+            status_tables: Mutex::default(),
+            gazetteer: OnceCell::new(),
+            front_extractor: OnceCell::new(),
             heavy: Semaphore::new(1),
         })
     }
@@ -244,6 +254,12 @@ impl AppState {
             map.clear();
         }
         Ok(map.entry(key).or_default().clone())
+    }
+
+    /// The cell holding a source's settlement status table.
+    pub fn status_cell(&self, source: usize) -> ApiResult<Arc<OnceCell<Arc<StatusTable>>>> {
+        let mut map = self.status_tables.lock().map_err(|_| ApiError::internal("status cache poisoned"))?;
+        Ok(map.entry(source).or_default().clone())
     }
 
     /// The store's path, for messages.
