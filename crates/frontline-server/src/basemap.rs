@@ -59,9 +59,8 @@ pub fn load(data_dir: &Path) -> (BTreeMap<&'static str, String>, Vec<String>) {
 fn load_layer(path: &Path, keep: &[&str]) -> Result<String, String> {
     let bytes = read_bytes(path).map_err(|e| e.to_string())?;
     let doc: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-    let features = doc["features"]
-        .as_array()
-        .ok_or_else(|| format!("{}: not a GeoJSON FeatureCollection", path.display()))?;
+    let features =
+        doc["features"].as_array().ok_or_else(|| format!("{}: not a GeoJSON FeatureCollection", path.display()))?;
     let win = window();
     let mut out = vec![];
     for f in features {

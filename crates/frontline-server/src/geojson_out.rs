@@ -28,18 +28,17 @@ pub fn simplify_multipolygon(mp: &MultiPolygon<f64>, tolerance: f64) -> MultiPol
     if tolerance <= 0.0 {
         return mp.clone();
     }
-    let polygons = mp
-        .0
-        .iter()
-        .filter_map(|p| {
-            let exterior = p.exterior().simplify(tolerance);
-            if exterior.0.len() < 4 {
-                return None;
-            }
-            let holes = p.interiors().iter().map(|h| h.simplify(tolerance)).filter(|h| h.0.len() >= 4).collect();
-            Some(Polygon::new(exterior, holes))
-        })
-        .collect();
+    let polygons =
+        mp.0.iter()
+            .filter_map(|p| {
+                let exterior = p.exterior().simplify(tolerance);
+                if exterior.0.len() < 4 {
+                    return None;
+                }
+                let holes = p.interiors().iter().map(|h| h.simplify(tolerance)).filter(|h| h.0.len() >= 4).collect();
+                Some(Polygon::new(exterior, holes))
+            })
+            .collect();
     MultiPolygon::new(polygons)
 }
 

@@ -76,17 +76,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(limit_uri))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
 }
 
 async fn api_not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::not_found(format!(
-        "no API route {}; GET /api/openapi.json lists them all",
-        state::clip_text(uri.path())
-    ))
+    ApiError::not_found(format!("no API route {}; GET /api/openapi.json lists them all", state::clip_text(uri.path())))
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -29,7 +29,7 @@ fn get(summary: &str, params: Vec<Value>, content: &str) -> Value {
 
 /// The document. `places` says whether the place routes are compiled in.
 pub fn document(extra_paths: Vec<(&'static str, Value)>) -> Value {
-    let date = |what: &str| param("date", "path", what, "2025-01-01", true);
+    let date = |what: &str| param("date", "path", what, "2026-01-01", true);
     let from = param("from", "query", "First date (YYYY-MM-DD), inclusive.", "2025-01-01", false);
     let to = param("to", "query", "Last date (YYYY-MM-DD), inclusive.", "2025-03-01", false);
     let reference = param("reference", "query", "Reference territory: sea (default) or land.", "sea", false);
@@ -39,7 +39,10 @@ pub fn document(extra_paths: Vec<(&'static str, Value)>) -> Value {
     };
     add("/api/openapi.json", get("This document.", vec![], "application/json"));
     add("/api/status", get("What the server loaded, and warnings.", vec![], "application/json"));
-    add("/api/sources", get("Every source: snapshot count, first and last instant, classes.", vec![], "application/json"));
+    add(
+        "/api/sources",
+        get("Every source: snapshot count, first and last instant, classes.", vec![], "application/json"),
+    );
     add("/api/dates", get("A source's distinct snapshot dates, oldest first.", vec![source()], "application/json"));
     add(
         "/api/snapshot/{date}",

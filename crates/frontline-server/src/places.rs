@@ -37,9 +37,7 @@ pub async fn gazetteer(app: &Arc<AppState>) -> ApiResult<Arc<Gazetteer>> {
     app.gazetteer
         .get_or_try_init(|| async move {
             blocking(move || {
-                Gazetteer::load(&GazetteerSources::shared(&data_dir))
-                    .map(|(g, _)| Arc::new(g))
-                    .map_err(ApiError::from)
+                Gazetteer::load(&GazetteerSources::shared(&data_dir)).map(|(g, _)| Arc::new(g)).map_err(ApiError::from)
             })
             .await
         })
@@ -55,10 +53,8 @@ pub async fn status_table(app: &Arc<AppState>, si: usize) -> ApiResult<Arc<Statu
     cell.get_or_try_init(|| async move {
         let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
         let app3 = app2.clone();
-        blocking(move || {
-            StatusTable::compute(&g, &app3.sources[si].snapshots).map(Arc::new).map_err(ApiError::from)
-        })
-        .await
+        blocking(move || StatusTable::compute(&g, &app3.sources[si].snapshots).map(Arc::new).map_err(ApiError::from))
+            .await
     })
     .await
     .cloned()
@@ -113,9 +109,12 @@ pub async fn search(State(app): AppRef, Query(q): Query<SearchQuery>) -> ApiResu
         // engine's normalised names, biggest places first.
         let key = names::exact_key(&text);
         if out.len() < limit && key.chars().count() >= 2 {
-            let mut prefixed: Vec<&Place> =
-                g.places().iter().filter(|p| !seen.contains(&p.id) && names::exact_key(&p.name).starts_with(&key)).collect();
-            prefixed.sort_by(|a, b| b.population.cmp(&a.population));
+            let mut prefixed: Vec<&Place> = g
+                .places()
+                .iter()
+                .filter(|p| !seen.contains(&p.id) && names::exact_key(&p.name).starts_with(&key))
+                .collect();
+            prefixed.sort_by_key(|p| std::cmp::Reverse(p.population));
             for p in prefixed.into_iter().take(limit - out.len()) {
                 let mut v = place_json(p);
                 v["how"] = json!({"kind": "prefix"});

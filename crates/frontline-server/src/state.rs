@@ -75,6 +75,9 @@ struct GeoCache {
     bytes: usize,
 }
 
+/// A source's area series within one reference, computed once.
+pub type AreaCell = Arc<OnceCell<Arc<Vec<AreaRow>>>>;
+
 /// (source, snapshot, zoom, class mask).
 pub type GeoKey = (usize, usize, u8, u8);
 
@@ -92,7 +95,7 @@ pub struct AppState {
     pub warnings: Vec<String>,
     references: Mutex<HashMap<&'static str, Arc<OnceCell<Arc<Territory>>>>>,
     geo_cache: Mutex<GeoCache>,
-    area_cache: Mutex<HashMap<(usize, &'static str), Arc<OnceCell<Arc<Vec<AreaRow>>>>>>,
+    area_cache: Mutex<HashMap<(usize, &'static str), AreaCell>>,
     change_cache: Mutex<HashMap<String, Arc<OnceCell<Bytes>>>>,
     status_tables: Mutex<HashMap<usize, Arc<OnceCell<Arc<StatusTable>>>>>,
     /// The gazetteer, built on first use.
@@ -241,7 +244,7 @@ impl AppState {
     }
 
     /// The cell holding a source's area series within a reference.
-    pub fn area_cell(&self, source: usize, reference: &'static str) -> ApiResult<Arc<OnceCell<Arc<Vec<AreaRow>>>>> {
+    pub fn area_cell(&self, source: usize, reference: &'static str) -> ApiResult<AreaCell> {
         let mut map = self.area_cache.lock().map_err(|_| ApiError::internal("area cache poisoned"))?;
         Ok(map.entry((source, reference)).or_default().clone())
     }

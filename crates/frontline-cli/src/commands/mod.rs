@@ -3,5 +3,5 @@ pub mod area;
 pub mod change;
 pub mod front;
 pub mod ingest;
-pub mod snapshots;
 pub mod serve;
+pub mod snapshots;
