@@ -1,5 +1,6 @@
 //! The `frontline` command: arguments in, engine calls, tables out.
 
+mod chart;
 mod commands;
 mod context;
 mod output;
@@ -43,6 +44,18 @@ enum Command {
     Front(commands::front::Args),
     /// How the line moved: gained area, share and advance per sector.
     Advance(commands::front::AdvanceArgs),
+    /// One settlement: status, fractions, distance to the front, timeline, capture dates.
+    Place(commands::places::PlaceArgs),
+    /// Every settlement's status on a date, filtered.
+    Places(commands::places::PlacesArgs),
+    /// Settlements that changed hands in a period, biggest first.
+    Captured(commands::places::CapturedArgs),
+    /// Distance from named towns to occupied territory over time.
+    Watch(commands::places::WatchArgs),
+    /// The width of the way out of a town to the rear, for a date or day by day.
+    Corridor(commands::corridor::Args),
+    /// Friendly territory cut off from the main body, with the settlements inside.
+    Pockets(commands::corridor::PocketsArgs),
     /// Serve the HTTP API and the web map (read-only).
     Serve(commands::serve::Args),
 }
@@ -58,6 +71,12 @@ fn main() -> ExitCode {
         Command::Change(a) => commands::change::run(&ctx, a),
         Command::Front(a) => commands::front::run(&ctx, a),
         Command::Advance(a) => commands::front::advance(&ctx, a),
+        Command::Place(a) => commands::places::place(&ctx, a),
+        Command::Places(a) => commands::places::places(&ctx, a),
+        Command::Captured(a) => commands::places::captured(&ctx, a),
+        Command::Watch(a) => commands::places::watch(&ctx, a),
+        Command::Corridor(a) => commands::corridor::corridor(&ctx, a),
+        Command::Pockets(a) => commands::corridor::pockets_cmd(&ctx, a),
         Command::Serve(a) => commands::serve::run(&ctx, a),
     };
     match result {

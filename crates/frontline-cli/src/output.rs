@@ -20,7 +20,7 @@ pub enum OutputFormat {
 /// rows for JSON.
 pub struct Table {
     pub title: Option<String>,
-    pub headers: Vec<&'static str>,
+    pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub json: serde_json::Value,
     pub notes: Vec<String>,
@@ -30,7 +30,7 @@ impl Table {
     pub fn new<T: Serialize>(headers: Vec<&'static str>, items: &[T], cells: impl Fn(&T) -> Vec<String>) -> Table {
         Table {
             title: None,
-            headers,
+            headers: headers.into_iter().map(String::from).collect(),
             rows: items.iter().map(cells).collect(),
             json: serde_json::to_value(items).unwrap_or(serde_json::Value::Null),
             notes: vec![],

@@ -6,6 +6,7 @@
 //! binary for that. Every figure follows `shared/docs/measures.md`.
 
 pub mod area;
+pub mod encircle;
 pub mod error;
 pub mod front;
 pub mod geodesy;

@@ -104,6 +104,12 @@ impl Store {
                      content_hash BLOB NOT NULL,
                      origin TEXT NOT NULL,
                      PRIMARY KEY(source, taken_at, class));
+                 CREATE TABLE IF NOT EXISTS derived(
+                     kind TEXT NOT NULL,
+                     source TEXT NOT NULL,
+                     inputs BLOB NOT NULL,
+                     value BLOB NOT NULL,
+                     PRIMARY KEY(kind, source));
                  CREATE TABLE IF NOT EXISTS files(
                      content_hash BLOB PRIMARY KEY,
                      path TEXT NOT NULL,
@@ -322,6 +328,53 @@ impl Store {
 
 fn store_err(path: &Path, e: rusqlite::Error) -> Error {
     Error::Store { path: path.to_path_buf(), problem: e.to_string() }
+}
+
+impl Store {
+    /// A fingerprint of every layer of a source (instants, classes and
+    /// content hashes): derived results keyed by it are stale as soon as a
+    /// snapshot is added or replaced.
+    pub fn source_fingerprint(&self, source: &SourceId) -> Result<[u8; 32]> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT taken_at, class, content_hash FROM layers WHERE source=?1 ORDER BY taken_at, class")
+            .map_err(|e| store_err(&self.path, e))?;
+        let mut rows = stmt.query([source.as_str()]).map_err(|e| store_err(&self.path, e))?;
+        let mut h = Sha256::new();
+        while let Some(r) = rows.next().map_err(|e| store_err(&self.path, e))? {
+            let ts: i64 = r.get(0).map_err(|e| store_err(&self.path, e))?;
+            let class: String = r.get(1).map_err(|e| store_err(&self.path, e))?;
+            let hash: Vec<u8> = r.get(2).map_err(|e| store_err(&self.path, e))?;
+            h.update(ts.to_le_bytes());
+            h.update(class.as_bytes());
+            h.update(&hash);
+        }
+        Ok(h.finalize().into())
+    }
+
+    /// A derived result (gazetteer, status table, ...) stored under `kind`
+    /// and `source`, if it was computed from exactly `inputs`.
+    pub fn derived(&self, kind: &str, source: &str, inputs: &[u8]) -> Result<Option<Vec<u8>>> {
+        let row: Option<(Vec<u8>, Vec<u8>)> = self
+            .conn
+            .query_row("SELECT inputs, value FROM derived WHERE kind=?1 AND source=?2", params![kind, source], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(|e| store_err(&self.path, e))?;
+        Ok(row.and_then(|(i, v)| (i == inputs).then_some(v)))
+    }
+
+    /// Keeps a derived result (replacing an older one of the same kind and source).
+    pub fn put_derived(&self, kind: &str, source: &str, inputs: &[u8], value: &[u8]) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO derived(kind, source, inputs, value) VALUES(?1, ?2, ?3, ?4)",
+                params![kind, source, inputs, value],
+            )
+            .map_err(|e| store_err(&self.path, e))?;
+        Ok(())
+    }
 }
 
 /// Encodes a MultiPolygon compactly: counts as u32, coordinates as f64,

@@ -1,7 +1,9 @@
 //! One module per subcommand.
 pub mod area;
 pub mod change;
+pub mod corridor;
 pub mod front;
 pub mod ingest;
+pub mod places;
 pub mod serve;
 pub mod snapshots;

@@ -146,6 +146,14 @@ impl GazetteerSources {
             oblasts: Some(data_dir.join("boundaries/oblasts_osm.geojson.gz")),
         }
     }
+
+    /// Every file the gazetteer is built from.
+    pub fn paths(&self) -> Vec<&Path> {
+        std::iter::once(self.geonames.as_path())
+            .chain(self.osm_polygons.as_deref())
+            .chain(self.oblasts.as_deref())
+            .collect()
+    }
 }
 
 /// What building the gazetteer did, for a report.

@@ -10,6 +10,7 @@
 pub mod gazetteer;
 pub mod names;
 pub mod status;
+pub mod stored;
 
 pub use gazetteer::{
     Footprint, FootprintKind, Gazetteer, GazetteerReport, GazetteerSources, Match, MatchKind, Place, PlaceId,

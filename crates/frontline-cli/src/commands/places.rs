@@ -1,0 +1,435 @@
+//! `frontline place`, `places`, `captured`, `watch`: settlements over time.
+
+use crate::context::{parse_date, pick_source, Context};
+use crate::output::{num, OutputFormat, Table};
+use anyhow::{anyhow, bail, Result};
+use chrono::NaiveDate;
+use frontline::places::{stored, CaptureRule, Direction, Gazetteer, GazetteerSources, Match, Status, StatusTable};
+use frontline::store::Store;
+use frontline::SourceId;
+use std::process::ExitCode;
+
+/// Opens the store read-write when possible (to keep the gazetteer and the
+/// status table for next time), else read-only.
+fn open(ctx: &Context) -> Result<(Store, bool)> {
+    if !ctx.db.exists() {
+        return Ok((ctx.store()?, false));
+    }
+    match Store::open(&ctx.db) {
+        Ok(s) => Ok((s, true)),
+        Err(_) => Ok((ctx.store()?, false)),
+    }
+}
+
+struct Loaded {
+    source: SourceId,
+    gazetteer: Gazetteer,
+    table: StatusTable,
+}
+
+fn load(ctx: &Context, source: Option<&str>) -> Result<Loaded> {
+    let (store, writable) = open(ctx)?;
+    let source = pick_source(&store, source)?;
+    let gazetteer = stored::gazetteer(&store, &GazetteerSources::shared(&ctx.data_dir()?), writable)?;
+    let table = stored::status_table(&store, &gazetteer, &source, writable)?;
+    Ok(Loaded { source, gazetteer, table })
+}
+
+/// The snapshot index for a date: the last at or before it (default the latest).
+fn snapshot_index(t: &StatusTable, on: Option<NaiveDate>, notes: &mut Vec<String>) -> Result<usize> {
+    let dates = t.dates();
+    let last = dates.len().checked_sub(1).ok_or_else(|| anyhow!("no snapshots"))?;
+    let Some(d) = on else { return Ok(last) };
+    let i = dates
+        .partition_point(|x| *x <= d)
+        .checked_sub(1)
+        .ok_or_else(|| anyhow!("no snapshot on or before {d}; the first is {}", dates[0]))?;
+    if dates[i] != d {
+        notes.push(format!("no snapshot on {d}: using the last one before it, {}", dates[i]));
+    }
+    Ok(i)
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Held => "held",
+        Status::Contested => "contested",
+        Status::Occupied => "occupied",
+    }
+}
+
+/// Resolves a name to one place, or lists the candidates (never picks silently).
+fn resolve(g: &Gazetteer, name: &str, oblast: Option<&str>, format: OutputFormat) -> Result<Option<Match>> {
+    let mut found = g.lookup(name);
+    if let Some(o) = oblast {
+        let o = o.to_lowercase();
+        found.retain(|m| m.oblast.to_lowercase().contains(&o));
+    }
+    match found.len() {
+        0 => bail!(
+            "no settlement called '{name}'{} in the gazetteer (GeoNames places of 500+ people and OSM towns)",
+            oblast.map(|o| format!(" in an oblast matching '{o}'")).unwrap_or_default()
+        ),
+        1 => Ok(found.pop()),
+        n => {
+            Table::new(vec!["name", "oblast", "population", "lon", "lat", "matched"], &found, |m| {
+                vec![
+                    m.name.clone(),
+                    m.oblast.clone(),
+                    m.population.to_string(),
+                    num(Some(m.lon), 4),
+                    num(Some(m.lat), 4),
+                    m.matched_name.clone(),
+                ]
+            })
+            .title(format!("{n} settlements match '{name}' (biggest first); pick one with --oblast"))
+            .print(format)?;
+            Ok(None)
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct PlaceArgs {
+    /// Settlement name, in English, Ukrainian or Russian, old names and variant spellings accepted.
+    name: String,
+    /// Narrow an ambiguous name to one oblast (e.g. Donetsk).
+    #[arg(long)]
+    oblast: Option<String>,
+    /// Source (default: the only one, or deepstate-daily).
+    #[arg(long)]
+    source: Option<String>,
+    /// The date of the "current" status (default: the latest snapshot).
+    #[arg(long, value_parser = parse_date)]
+    on: Option<NaiveDate>,
+}
+
+pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
+    let l = load(ctx, args.source.as_deref())?;
+    let Some(m) = resolve(&l.gazetteer, &args.name, args.oblast.as_deref(), ctx.format)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let p = l.gazetteer.place(m.place).ok_or_else(|| anyhow!("place {} vanished", m.place))?;
+    let mut notes = vec![];
+    let i = snapshot_index(&l.table, args.on, &mut notes)?;
+    let now = l.table.point(m.place, i);
+    let timeline = l.table.timeline(m.place);
+    let captures: Vec<_> =
+        [0.5, 0.95].into_iter().flat_map(|theta| l.table.control_changes(m.place, CaptureRule::at(theta))).collect();
+    if ctx.format == OutputFormat::Json {
+        let v = serde_json::json!({
+            "source": l.source.as_str(), "place": p.name, "name_uk": p.name_uk, "oblast": p.oblast,
+            "population": p.population, "lon": p.lon, "lat": p.lat, "footprint": p.footprint.kind,
+            "footprint_area_km2": p.footprint.area_m2 / 1e6,
+            "now": now, "timeline": timeline, "captures": captures,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} ({}), {}, population {}; footprint {:?} of {:.2} km²",
+        p.name,
+        p.name_uk.as_deref().unwrap_or("-"),
+        p.oblast,
+        p.population,
+        p.footprint.kind,
+        p.footprint.area_m2 / 1e6
+    );
+    println!(
+        "{} on {}: {} — occupied {:.1} %{}; distance to occupied territory: {}",
+        l.source,
+        now.date,
+        status_name(now.status),
+        100.0 * now.occupied_fraction,
+        now.gray_fraction.map(|g| format!(", gray {:.1} %", 100.0 * g)).unwrap_or_default(),
+        match now.distance_m {
+            Some(d) if d > 0.0 => format!("{:.1} km", d / 1000.0),
+            Some(_) => "0 (inside it)".to_string(),
+            None => "nothing occupied".to_string(),
+        }
+    );
+    for n in &notes {
+        println!("{n}");
+    }
+    println!();
+    Table::new(vec!["date", "from", "to"], &timeline, |c| {
+        vec![
+            c.date.to_string(),
+            c.from.map(status_name).unwrap_or("(first snapshot)").to_string(),
+            status_name(c.to).into(),
+        ]
+    })
+    .title("status changes (each lasting 3+ snapshots):")
+    .print(ctx.format)?;
+    println!();
+    if captures.is_empty() {
+        println!("never captured at 50 % or 95 % in this source's history");
+    } else {
+        Table::new(vec!["theta_pct", "date", "change"], &captures, |c| {
+            vec![
+                format!("{:.0}", 100.0 * c.rule.theta),
+                format!("{}{}", if c.at_first_snapshot { "≤ " } else { "" }, c.date),
+                match c.direction {
+                    Direction::Captured => "captured".into(),
+                    Direction::Retaken => "retaken".into(),
+                },
+            ]
+        })
+        .title("capture dates (occupied fraction ≥ θ for 3+ snapshots; retaken: below θ for 3+):")
+        .print(ctx.format)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct PlacesArgs {
+    /// The date (default: the latest snapshot).
+    #[arg(long, value_parser = parse_date)]
+    on: Option<NaiveDate>,
+    /// Only settlements with this status: held, contested or occupied.
+    #[arg(long)]
+    status: Option<String>,
+    /// Only settlements in an oblast whose name contains this.
+    #[arg(long)]
+    oblast: Option<String>,
+    /// Only settlements with at least this population.
+    #[arg(long, default_value_t = 0)]
+    min_pop: u64,
+    /// Source (default: the only one, or deepstate-daily).
+    #[arg(long)]
+    source: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct PlaceRow {
+    name: String,
+    oblast: String,
+    population: u64,
+    status: Status,
+    occupied_fraction: f64,
+    gray_fraction: Option<f64>,
+    distance_km: Option<f64>,
+}
+
+pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
+    let want = match args.status.as_deref() {
+        None => None,
+        Some("held") => Some(Status::Held),
+        Some("contested") => Some(Status::Contested),
+        Some("occupied") => Some(Status::Occupied),
+        Some(o) => bail!("--status {o}: use held, contested or occupied"),
+    };
+    let l = load(ctx, args.source.as_deref())?;
+    let mut notes = vec![];
+    let i = snapshot_index(&l.table, args.on, &mut notes)?;
+    let oblast = args.oblast.as_ref().map(|o| o.to_lowercase());
+    let mut rows: Vec<PlaceRow> = l
+        .gazetteer
+        .places()
+        .iter()
+        .filter(|p| p.population >= args.min_pop)
+        .filter(|p| oblast.as_ref().is_none_or(|o| p.oblast.to_lowercase().contains(o)))
+        .map(|p| {
+            let s = l.table.point(p.id, i);
+            PlaceRow {
+                name: p.name.clone(),
+                oblast: p.oblast.clone(),
+                population: p.population,
+                status: s.status,
+                occupied_fraction: s.occupied_fraction,
+                gray_fraction: s.gray_fraction,
+                distance_km: s.distance_m.map(|d| d / 1000.0),
+            }
+        })
+        .filter(|r| want.is_none_or(|w| r.status == w))
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.population));
+    let date = l.table.dates()[i];
+    let mut t = Table::new(
+        vec!["name", "oblast", "population", "status", "occupied_pct", "gray_pct", "km_to_occupied"],
+        &rows,
+        |r| {
+            vec![
+                r.name.clone(),
+                r.oblast.clone(),
+                r.population.to_string(),
+                status_name(r.status).into(),
+                num(Some(100.0 * r.occupied_fraction), 1),
+                num(r.gray_fraction.map(|g| 100.0 * g), 1),
+                num(r.distance_km, 1),
+            ]
+        },
+    )
+    .title(format!("{}: {} settlement(s) on {date}, biggest first", l.source, rows.len()));
+    for n in notes {
+        t = t.note(n);
+    }
+    t.print(ctx.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct CapturedArgs {
+    /// First date of the period (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    from: NaiveDate,
+    /// Last date (default: the latest snapshot).
+    #[arg(long, value_parser = parse_date)]
+    to: Option<NaiveDate>,
+    /// Capture threshold in per cent of the footprint (50 or 95, or any).
+    #[arg(long, default_value_t = 50.0)]
+    theta: f64,
+    /// Only settlements with at least this population.
+    #[arg(long, default_value_t = 0)]
+    min_pop: u64,
+    /// Source (default: the only one, or deepstate-daily).
+    #[arg(long)]
+    source: Option<String>,
+}
+
+pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
+    if !(args.theta > 0.0 && args.theta <= 100.0) {
+        bail!("--theta must be a percentage in (0, 100]");
+    }
+    let l = load(ctx, args.source.as_deref())?;
+    let to = args.to.unwrap_or_else(|| l.table.dates().last().copied().unwrap_or(args.from));
+    let rows: Vec<_> = l
+        .table
+        .changed_hands(&l.gazetteer, args.from, to, CaptureRule::at(args.theta / 100.0))?
+        .into_iter()
+        .filter(|r| r.population >= args.min_pop)
+        .collect();
+    Table::new(vec!["name", "oblast", "population", "date", "change"], &rows, |r| {
+        vec![
+            r.name.clone(),
+            r.oblast.clone(),
+            r.population.to_string(),
+            r.change.date.to_string(),
+            match r.change.direction {
+                Direction::Captured => "captured".into(),
+                Direction::Retaken => "retaken".into(),
+            },
+        ]
+    })
+    .title(format!(
+        "{}: settlements that changed hands {} .. {to} at θ = {} % (3-snapshot persistence), biggest first",
+        l.source, args.from, args.theta
+    ))
+    .print(ctx.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct WatchArgs {
+    /// Settlement names (each must resolve to one place; add "NAME@OBLAST" to disambiguate).
+    #[arg(required = true)]
+    names: Vec<String>,
+    /// First date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    from: Option<NaiveDate>,
+    /// Last date.
+    #[arg(long, value_parser = parse_date)]
+    to: Option<NaiveDate>,
+    /// One row per day (every snapshot), week or month (the last snapshot of each).
+    #[arg(long, default_value = "week")]
+    every: String,
+    /// Source (default: the only one, or deepstate-daily).
+    #[arg(long)]
+    source: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct WatchRow {
+    date: NaiveDate,
+    place: String,
+    distance_km: Option<f64>,
+    occupied_fraction: f64,
+    status: Status,
+}
+
+pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
+    let l = load(ctx, args.source.as_deref())?;
+    let mut ids = vec![];
+    for n in &args.names {
+        let (name, oblast) = match n.split_once('@') {
+            Some((a, b)) => (a, Some(b)),
+            None => (n.as_str(), None),
+        };
+        match resolve(&l.gazetteer, name, oblast, OutputFormat::Table)? {
+            Some(m) => ids.push((m.place, m.name)),
+            None => bail!("'{n}' is ambiguous (candidates above): write it as NAME@OBLAST"),
+        }
+    }
+    let dates = l.table.dates();
+    let key = |d: NaiveDate| -> Result<String> {
+        Ok(match args.every.as_str() {
+            "day" | "snapshot" => d.to_string(),
+            "week" => {
+                let w = chrono::Datelike::iso_week(&d);
+                format!("{}-W{:02}", w.year(), w.week())
+            }
+            "month" => d.format("%Y-%m").to_string(),
+            o => bail!("--every {o}: use day, week or month"),
+        })
+    };
+    // The last snapshot of each period, within the range.
+    let mut picked: Vec<usize> = vec![];
+    for (i, d) in dates.iter().enumerate() {
+        if args.from.is_some_and(|f| *d < f) || args.to.is_some_and(|t| *d > t) {
+            continue;
+        }
+        match picked.last() {
+            Some(&j) if key(dates[j])? == key(*d)? => *picked.last_mut().ok_or_else(|| anyhow!("empty"))? = i,
+            _ => picked.push(i),
+        }
+    }
+    let table = &l.table;
+    let rows: Vec<WatchRow> = picked
+        .iter()
+        .flat_map(|&i| {
+            ids.iter().map(move |(id, name)| {
+                let p = table.point(*id, i);
+                WatchRow {
+                    date: p.date,
+                    place: name.clone(),
+                    distance_km: p.distance_m.map(|d| d / 1000.0),
+                    occupied_fraction: p.occupied_fraction,
+                    status: p.status,
+                }
+            })
+        })
+        .collect();
+    if ctx.format != OutputFormat::Table {
+        Table::new(vec!["date", "place", "km_to_occupied", "occupied_pct", "status"], &rows, |r| {
+            vec![
+                r.date.to_string(),
+                r.place.clone(),
+                num(r.distance_km, 2),
+                num(Some(100.0 * r.occupied_fraction), 1),
+                status_name(r.status).into(),
+            ]
+        })
+        .print(ctx.format)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // For people: one column per town.
+    let mut headers: Vec<String> = vec!["date".into()];
+    headers.extend(ids.iter().map(|(_, n)| format!("{n}_km")));
+    let wide: Vec<Vec<String>> = picked
+        .iter()
+        .map(|&i| {
+            let mut r = vec![dates[i].to_string()];
+            r.extend(ids.iter().map(|(id, _)| num(l.table.point(*id, i).distance_m.map(|d| d / 1000.0), 1)));
+            r
+        })
+        .collect();
+    let t = Table {
+        title: Some(format!("{}: distance to occupied territory (km), last snapshot of each {}", l.source, args.every)),
+        headers,
+        rows: wide,
+        json: serde_json::Value::Null,
+        notes: vec![],
+    };
+    t.print(ctx.format)?;
+    Ok(ExitCode::SUCCESS)
+}
