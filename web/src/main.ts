@@ -331,12 +331,13 @@ async function loadCorridor(id: string) {
   if (!state.features.corridor) return;
   const s = state.source ? `?source=${encodeURIComponent(state.source)}` : "";
   try {
-    const r = await getJSON<{ rows: { date: string; width_m: number | null }[]; note?: string }>(`/api/places/${encodeURIComponent(id)}/corridor${s}`);
+    const r = await getJSON<{ rows: { date: string; width_m: number | null; state: string }[] }>(`/api/places/${encodeURIComponent(id)}/corridor${s}`);
     const pts = r.rows.filter((p) => p.width_m !== null).map((p) => ({ date: p.date, v: (p.width_m as number) / 1000 }));
     if (!pts.length) return;
     $("corridor-box").hidden = false;
     seriesChart("corridor-chart", pts, Math.max(...pts.map((p) => p.v)), "#1565c0");
-    $("corridor-note").textContent = `${r.note ?? ""} max ${fmt(Math.max(...pts.map((p) => p.v)))} km`;
+    const last = r.rows[r.rows.length - 1];
+    $("corridor-note").textContent = `${last.date}: ${last.width_m === null ? "beyond the window" : `${fmt(last.width_m / 1000)} km`} (${last.state}); widest ${fmt(Math.max(...pts.map((p) => p.v)))} km`;
   } catch { /* no corridor for this place */ }
 }
 

@@ -102,6 +102,11 @@ try {
     const rows = await page.locator("#place-timeline li").count();
     check(rows > 0, `status timeline has ${rows} entries`);
     check(page.url().includes("place="), "URL holds the selected town");
+    if (status.features.corridor) {
+      await page.waitForSelector("#corridor-box:not([hidden])", { timeout: 120000 });
+      const paths = await page.locator("#corridor-chart path").count();
+      check(paths === 1, "corridor chart drawn");
+    }
     await idle();
   } else {
     console.log("SKIP search Pokrovsk: this server has no places API (features.places is false)");

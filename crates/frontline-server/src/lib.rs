@@ -49,7 +49,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The optional parts compiled into this server (the map's UI hides what is absent).
 pub fn features() -> serde_json::Value {
-    serde_json::json!({ "web": assets::built(), "places": true, "front": true, "corridor": false })
+    serde_json::json!({ "web": assets::built(), "places": true, "front": true, "corridor": true })
 }
 
 /// The whole application: API routes, assets, limits.
@@ -66,6 +66,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/basemap/{layer}", get(api::basemap))
         .route("/api/places", get(places::search))
         .route("/api/places/{id}/timeline", get(places::timeline))
+        .route("/api/places/{id}/corridor", get(places::corridor))
         .route("/api/front/{date}", get(places::front))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))

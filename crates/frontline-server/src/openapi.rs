@@ -108,6 +108,19 @@ pub fn document(extra_paths: Vec<(&'static str, Value)>) -> Value {
         ),
     );
     add(
+        "/api/places/{id}/corridor",
+        get(
+            "The width of the way out of a place to the rear at every snapshot in from..to (250 m cells, 60 km window, 5 km seed disc, 25 km rear clearance), with the neck, pincer and widest path of the last date.",
+            vec![
+                param("id", "path", "A place id from /api/places.", "0", true),
+                source(),
+                param("from", "query", "First date (YYYY-MM-DD), inclusive.", "2025-06-01", false),
+                param("to", "query", "Last date (YYYY-MM-DD), inclusive.", "2026-01-31", false),
+            ],
+            "application/json",
+        ),
+    );
+    add(
         "/api/front/{date}",
         get(
             "The frontline of a snapshot (border within 500 m and coast within 3 km removed) as a GeoJSON MultiLineString, with its geodesic length and length per sector.",

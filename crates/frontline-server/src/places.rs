@@ -13,9 +13,11 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use frontline::encircle::{CorridorFrame, CorridorParams};
 use frontline::front::{sector_lengths, FrontExtractor, FrontOptions, Sectors};
-use frontline::places::{names, CaptureRule, Gazetteer, GazetteerSources, Place, StatusTable};
+use frontline::places::{names, stored, CaptureRule, Gazetteer, GazetteerSources, Place, StatusTable};
 use frontline::regions::{load_reference, Reference};
+use frontline::store::Store;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -34,10 +36,20 @@ pub async fn gazetteer(app: &Arc<AppState>) -> ApiResult<Arc<Gazetteer>> {
     let Some(data_dir) = app.data_dir.clone() else {
         return Err(ApiError::unavailable("the shared data folder was not found at start: restart with --data DIR"));
     };
+    let app2 = app.clone();
     app.gazetteer
         .get_or_try_init(|| async move {
+            let app = app2;
+            let store_path = app.store_path.clone();
             blocking(move || {
-                Gazetteer::load(&GazetteerSources::shared(&data_dir)).map(|(g, _)| Arc::new(g)).map_err(ApiError::from)
+                // The CLI keeps a built gazetteer in the store; the server only
+                // reads it, and builds its own when the store has none.
+                let sources = GazetteerSources::shared(&data_dir);
+                let kept = Store::open_read_only(&store_path).and_then(|s| stored::gazetteer(&s, &sources, false));
+                match kept {
+                    Ok(g) => Ok(Arc::new(g)),
+                    Err(_) => Ok(Arc::new(Gazetteer::load(&sources)?.0)),
+                }
             })
             .await
         })
@@ -53,8 +65,15 @@ pub async fn status_table(app: &Arc<AppState>, si: usize) -> ApiResult<Arc<Statu
     cell.get_or_try_init(|| async move {
         let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
         let app3 = app2.clone();
-        blocking(move || StatusTable::compute(&g, &app3.sources[si].snapshots).map(Arc::new).map_err(ApiError::from))
-            .await
+        blocking(move || {
+            let source = &app3.sources[si].summary.source;
+            // From the store when the CLI already computed it for these snapshots.
+            match Store::open_read_only(&app3.store_path).and_then(|s| stored::status_table(&s, &g, source, false)) {
+                Ok(t) => Ok(Arc::new(t)),
+                Err(_) => Ok(Arc::new(StatusTable::compute(&g, &app3.sources[si].snapshots)?)),
+            }
+        })
+        .await
     })
     .await
     .cloned()
@@ -253,4 +272,76 @@ pub fn warm_up(app: Arc<AppState>) {
             let _ = status_table(&app, si).await;
         }
     });
+}
+
+/// `?source=&from=&to=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorridorQuery {
+    source: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /api/places/{id}/corridor`: the width of the way out of a place to
+/// the rear at every snapshot in from..to (`frontline::encircle`, default
+/// parameters: 250 m cells, 60 km window, 5 km seed, 25 km rear), and the
+/// neck, pincer and widest path of the last date.
+pub async fn corridor(
+    State(app): AppRef,
+    Path(id): Path<String>,
+    Query(q): Query<CorridorQuery>,
+) -> ApiResult<Response> {
+    let (si, source) = app.source(q.source.as_deref())?;
+    let from = query::opt_date("from", q.from.as_deref())?;
+    let to = query::opt_date("to", q.to.as_deref())?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(ApiError::bad_request(format!("from {f} is after to {t}")));
+        }
+    }
+    let g = gazetteer(&app).await?;
+    let pid = place_id(&g, &id)?;
+    let key = format!("corridor|{si}|{pid}|{from:?}|{to:?}");
+    let cell = app.change_cell(key)?;
+    let reference = app.reference("sea", Reference::WithSea).await?;
+    let app2 = app.clone();
+    let src_name = source.summary.source.clone();
+    let body = cell
+        .get_or_try_init(|| async move {
+            let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
+            let app3 = app2.clone();
+            blocking(move || {
+                let p = g.place(pid).ok_or_else(|| ApiError::not_found(format!("no place {pid}")))?;
+                let snaps: Vec<frontline::Snapshot> = app3.sources[si]
+                    .snapshots
+                    .iter()
+                    .filter(|s| from.is_none_or(|f| s.date() >= f) && to.is_none_or(|t| s.date() <= t))
+                    .cloned()
+                    .collect();
+                if snaps.is_empty() {
+                    return Err(ApiError::not_found(format!("no {src_name} snapshot between from and to")));
+                }
+                let frame = CorridorFrame::new(&reference, p.point(), CorridorParams::default())?;
+                let series = frame.series(&snaps);
+                let rows: Vec<serde_json::Value> = series
+                    .iter()
+                    .map(|c| json!({"date": c.date, "state": c.corridor.state, "width_m": c.corridor.width_m}))
+                    .collect();
+                let last = series.last().map(|c| &c.corridor);
+                Ok(Bytes::from(
+                    json!({
+                        "source": src_name, "place": place_json(p), "reference": reference.name,
+                        "params": CorridorParams::default(), "rows": rows, "last": last,
+                    })
+                    .to_string(),
+                ))
+            })
+            .await
+        })
+        .await?
+        .clone();
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(r)
 }

@@ -320,6 +320,14 @@ async fn place_search_and_timeline() {
     assert_eq!(series[DATES.len() - 1]["status"], "occupied");
     let changes = t["changes"].as_array().unwrap();
     assert_eq!(changes.last().unwrap()["to"], "occupied");
+    // The way out: wide open in July 2024 (the front ~40 km east), none once occupied.
+    let c = get_json(&format!("/api/places/{id}/corridor")).await;
+    let rows = c["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), DATES.len());
+    assert_eq!(rows[0]["state"], "rear");
+    assert!(rows[0]["width_m"].as_f64().unwrap() >= 2.0 * 25_000.0);
+    assert_eq!(rows[DATES.len() - 1]["state"], "occupied");
+    assert_eq!(rows[DATES.len() - 1]["width_m"].as_f64(), Some(0.0));
     let (status, _, body) = get("/api/places/99999999/timeline").await;
     assert_eq!(status, 404);
     assert!(error_message(&body).contains("/api/places?q="));
