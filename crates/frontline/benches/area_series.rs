@@ -56,11 +56,10 @@ fn frontline_series(files: &[PathBuf], region: &Path) -> Vec<Row> {
     let changes: Vec<(f64, f64)> = snaps
         .par_windows(2)
         .map(|w| {
-            let (a, b) = (w[0].class_or_empty(ControlClass::Occupied), w[1].class_or_empty(ControlClass::Occupied));
-            if a == b {
+            let (Some(a), Some(b)) = (w[0].layer(ControlClass::Occupied), w[1].layer(ControlClass::Occupied)) else {
                 return (0.0, 0.0);
-            }
-            let (g, l) = gained_lost(&a, &b);
+            };
+            let (g, l) = gained_lost(a, b);
             (g.geodesic_area_km2(), l.geodesic_area_km2())
         })
         .collect();

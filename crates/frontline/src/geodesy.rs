@@ -102,7 +102,10 @@ type EdgeMap = std::collections::HashMap<[u64; 4], (f64, f64), std::hash::BuildH
 /// keys are not attacker-chosen, and SipHash would cost as much as the
 /// lookups save.
 #[derive(Default)]
-struct EdgeHasher(u64);
+pub(crate) struct EdgeHasher(u64);
+
+/// A HashMap keyed by coordinate bit patterns, hashed with [`EdgeHasher`].
+pub(crate) type CoordMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<EdgeHasher>>;
 
 impl std::hash::Hasher for EdgeHasher {
     fn finish(&self) -> u64 {

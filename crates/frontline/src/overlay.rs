@@ -9,6 +9,7 @@
 //! from one day to the next, so the edge-term cache of the area sweep
 //! ([`crate::geodesy::EdgeAreaCache`]) finds them again.
 
+use crate::geodesy::CoordMap;
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay::ShapeType;
@@ -94,10 +95,91 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygo
     to_geo(overlay_for(&pa, &pb).overlay(OverlayRule::Intersect, FillRule::EvenOdd))
 }
 
-/// `(b − a, a − b)` of two valid geometries (the area gained and lost
-/// between two snapshots of a class), read from one overlay graph: building
-/// the graph is most of the cost, and both differences come out of it.
+/// `(b − a, a − b)` of two valid geometries whose exteriors run
+/// counter-clockwise and holes clockwise (as every stored layer does): the
+/// area gained and lost between two snapshots of a class.
+///
+/// As 1-chains, ∂b − ∂a is the boundary of the signed region [b] − [a]:
+/// +1 on b − a, −1 on a − b. Edges present in both boundaries with the same
+/// direction cancel, so only the edges that changed need to be overlaid:
+/// b's new edges as they are and a's old edges reversed form closed cycles,
+/// whose winding number is +1 exactly on the gained ground and −1 on the
+/// lost ground. On consecutive daily snapshots that is a few dozen edges
+/// instead of thousands. Exact whatever is shared: with nothing shared it
+/// overlays the two full boundaries.
 pub fn gained_lost(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+    type Key = [u64; 2];
+    let key = |c: Coord<f64>| -> Key { [c.x.to_bits(), c.y.to_bits()] };
+    let edges = |mp: &MultiPolygon<f64>| -> Vec<(Coord<f64>, Coord<f64>)> {
+        mp.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|r| r.0.windows(2).map(|w| (w[0], w[1])))
+            .filter(|(p, q)| p != q)
+            .collect()
+    };
+    let (ea, eb) = (edges(a), edges(b));
+    // Multisets of directed edges, so that a repeated edge cancels only once.
+    let mut count: CoordMap<(Key, Key), i32> =
+        CoordMap::with_capacity_and_hasher(ea.len() + eb.len(), Default::default());
+    for (p, q) in &eb {
+        *count.entry((key(*p), key(*q))).or_default() += 1;
+    }
+    for (p, q) in &ea {
+        *count.entry((key(*p), key(*q))).or_default() -= 1;
+    }
+    // Outgoing edges of the cycle set, by start point.
+    let mut out: CoordMap<Key, Vec<Coord<f64>>> = CoordMap::default();
+    let mut n_edges = 0usize;
+    for (p, q) in &eb {
+        let c = count.get_mut(&(key(*p), key(*q)));
+        if let Some(c) = c.filter(|c| **c > 0) {
+            *c -= 1;
+            out.entry(key(*p)).or_default().push(*q);
+            n_edges += 1;
+        }
+    }
+    for (p, q) in &ea {
+        let c = count.get_mut(&(key(*p), key(*q)));
+        if let Some(c) = c.filter(|c| **c < 0) {
+            *c += 1;
+            out.entry(key(*q)).or_default().push(*p); // reversed
+            n_edges += 1;
+        }
+    }
+    if n_edges == 0 {
+        return (MultiPolygon::new(vec![]), MultiPolygon::new(vec![]));
+    }
+    // Walk the cycles: in- and out-degree balance at every vertex, so a walk
+    // from any edge returns to its start.
+    let mut cycles: Paths = vec![];
+    let starts: Vec<Key> = out.keys().copied().collect();
+    for s in starts {
+        while let Some(first) = out.get_mut(&s).and_then(Vec::pop) {
+            let start = Coord { x: f64::from_bits(s[0]), y: f64::from_bits(s[1]) };
+            let mut path = vec![[start.x, start.y]];
+            let mut at = first;
+            let mut steps = 0;
+            while key(at) != s {
+                path.push([at.x, at.y]);
+                steps += 1;
+                match out.get_mut(&key(at)).and_then(Vec::pop) {
+                    Some(next) if steps <= n_edges => at = next,
+                    // Unbalanced: the inputs were not valid rings. Overlay
+                    // them whole instead of guessing.
+                    _ => return full_gained_lost(a, b),
+                }
+            }
+            cycles.push(path);
+        }
+    }
+    let mut overlay = overlay_for(&cycles, &vec![]);
+    let gained = to_geo(overlay.overlay(OverlayRule::Subject, FillRule::Positive));
+    let lost = to_geo(overlay.overlay(OverlayRule::Subject, FillRule::Negative));
+    (gained, lost)
+}
+
+/// `(b − a, a − b)` by a full overlay of both geometries (any orientation).
+pub fn full_gained_lost(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
     let (pa, pb) = (paths(a), paths(b));
     // Subject = b, clip = a: Difference = b − a (gained), InverseDifference = a − b (lost).
     let mut overlay = overlay_for(&pb, &pa);
@@ -191,8 +273,8 @@ mod tests {
         ]);
         let (g, l) = gained_lost(&a, &b);
         // b − a = [32,33]x[48,50], a − b = [30,31]x[48,50].
-        assert!((g.unsigned_area() - 2.0).abs() < 1e-9);
-        assert!((l.unsigned_area() - 2.0).abs() < 1e-9);
+        assert!((g.unsigned_area() - 2.0).abs() < 1e-7);
+        assert!((l.unsigned_area() - 2.0).abs() < 1e-7);
         assert!(g.0[0].exterior().0.iter().all(|c| c.x >= 32.0 - 1e-9));
         assert!(l.0[0].exterior().0.iter().all(|c| c.x <= 31.0 + 1e-9));
     }
@@ -226,6 +308,9 @@ mod tests {
         let a = union_nonzero(&a.0);
         let b = union_nonzero(&b.0);
         let (g, l) = gained_lost(&a, &b);
+        let (fg, fl) = full_gained_lost(&a, &b);
+        assert!((fg.unsigned_area() - g.unsigned_area()).abs() < 1e-12);
+        assert!((fl.unsigned_area() - l.unsigned_area()).abs() < 1e-12);
         // Within the grid's snapping (2^-26 degree on each vertex).
         assert!((g.unsigned_area() - 0.2 * 0.1).abs() < 1e-7, "{}", g.unsigned_area());
         assert!((l.unsigned_area() - 0.1 * 0.3).abs() < 1e-7, "{}", l.unsigned_area());

@@ -136,3 +136,27 @@ fn bad_files_name_file_and_feature() {
     assert!(e.contains("deepstatemap_data_20250102.geojson") && e.contains("feature #0") && e.contains("NaN"), "{e}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn changed_edge_overlay_equals_full_overlay_on_every_consecutive_pair() {
+    use frontline::overlay::{full_gained_lost, gained_lost};
+    let files = expand_path(&shared_data().join("deepstate/daily")).expect("folder");
+    let snaps: Vec<_> = files
+        .par_iter()
+        .map(|f| ingest_file(f, &Format::DeepStateDaily, &IngestContext::default()).expect("ingest").snapshot)
+        .collect();
+    let worst = snaps
+        .par_windows(2)
+        .map(|w| {
+            let (a, b) =
+                (w[0].layer(ControlClass::Occupied).expect("a"), w[1].layer(ControlClass::Occupied).expect("b"));
+            let (g, l) = gained_lost(a, b);
+            let (fg, fl) = full_gained_lost(a, b);
+            let dg = (g.geodesic_area_km2() - fg.geodesic_area_km2()).abs();
+            let dl = (l.geodesic_area_km2() - fl.geodesic_area_km2()).abs();
+            assert!(dg < 1e-6 && dl < 1e-6, "{}: gained {dg} km², lost {dl} km² apart", w[1].date());
+            dg.max(dl)
+        })
+        .reduce(|| 0.0, f64::max);
+    println!("largest difference between the two overlays: {worst:e} km²");
+}

@@ -213,3 +213,45 @@ fn coast_is_what_separates_the_front_from_the_sea() {
     println!("2026-01-01 with a 3 km coast band: {:.1} km", wide.length_km);
     assert!((wide.length_km - 1_221.8).abs() < 0.01 * 1_221.8, "{}", wide.length_km);
 }
+
+#[test]
+fn front_does_not_depend_on_where_rings_start() {
+    // The same map with every ring started at another vertex is the same
+    // map: its front must measure the same.
+    let (sea, land) = territories();
+    let snap = load(&data_dir().join("deepstate/daily/deepstatemap_data_20260101.geojson"));
+    let rotate = |s: &Snapshot, k: usize| -> Snapshot {
+        let mut s = s.clone();
+        for layer in &mut s.layers {
+            let ring = |l: &geo::LineString<f64>| {
+                let n = l.0.len() - 1;
+                let mut v: Vec<Coord<f64>> = (0..n).map(|i| l.0[(i + k) % n]).collect();
+                v.push(v[0]);
+                geo::LineString::new(v)
+            };
+            layer.geometry = geo::MultiPolygon::new(
+                layer
+                    .geometry
+                    .0
+                    .iter()
+                    .map(|p| geo::Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect()))
+                    .collect(),
+            );
+        }
+        s
+    };
+    let lengths: Vec<f64> = [0usize, 1, 5, 17, 100, 1000]
+        .iter()
+        .map(|&k| {
+            FrontExtractor::new(&sea, Some(&land), FrontOptions::default())
+                .unwrap()
+                .frontline(&rotate(&snap, k))
+                .length_km
+        })
+        .collect();
+    for l in &lengths {
+        assert!((l - lengths[0]).abs() < 1e-6, "{lengths:?}");
+    }
+    // benches/oracles/front_coast_band.py (GEOS): 1,720.79 km.
+    assert!((lengths[0] - 1_720.79).abs() < 0.005 * 1_720.79, "{}", lengths[0]);
+}

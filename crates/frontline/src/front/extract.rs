@@ -158,6 +158,15 @@ impl std::fmt::Debug for FrontExtractor {
     }
 }
 
+/// The piece being built along a ring, and where the ring's head piece went.
+struct Pieces {
+    current: Vec<Coord<f64>>,
+    /// `current` is the head piece (it started at the ring's first vertex).
+    head_open: bool,
+    /// Index in the output of the head piece, if it was kept.
+    head: Option<usize>,
+}
+
 impl FrontExtractor {
     /// Prepares extraction against a reference territory. `land`, when given,
     /// marks the coast: with a reference that includes the territorial sea,
@@ -248,11 +257,12 @@ impl FrontExtractor {
     }
 
     fn ring_pieces(&self, ring: &LineString<f64>, out: &mut Vec<LineString<f64>>) {
-        let first_out = out.len();
-        let mut current: Vec<Coord<f64>> = Vec::new();
-        let mut first_starts_at_origin = false;
-        let mut origin_seen = false;
-        for edge in ring.lines() {
+        // A ring's start is arbitrary: a piece that runs through it is built
+        // in two halves, the head (from the start) and the tail (to the end).
+        // The tail is joined onto the head only if the head was kept, so the
+        // result does not depend on where the ring starts.
+        let mut pieces = Pieces { current: Vec::new(), head_open: false, head: None };
+        for (k, edge) in ring.lines().enumerate() {
             let (a, b) = (edge.start, edge.end);
             let bands = self.edge_bands(a, b);
             let mut cursor = 0.0;
@@ -260,17 +270,15 @@ impl FrontExtractor {
             for &(s, e) in bands.iter().chain(std::iter::once(&(1.0, 1.0))) {
                 if s > cursor {
                     let (ka, kb) = (lerp(a, b, cursor), lerp(a, b, s));
-                    if cursor == 0.0 && !current.is_empty() {
-                        current.push(kb);
+                    if cursor == 0.0 && !pieces.current.is_empty() {
+                        pieces.current.push(kb);
                     } else {
-                        self.flush(&mut current, out);
-                        if !origin_seen && cursor == 0.0 {
-                            first_starts_at_origin = true;
-                        }
-                        current.extend([ka, kb]);
+                        self.flush_piece(&mut pieces, out);
+                        pieces.head_open = k == 0 && cursor == 0.0;
+                        pieces.current.extend([ka, kb]);
                     }
                     if s < 1.0 {
-                        self.flush(&mut current, out);
+                        self.flush_piece(&mut pieces, out);
                     } else {
                         kept_to_end = true;
                     }
@@ -278,21 +286,33 @@ impl FrontExtractor {
                 cursor = f64::max(cursor, e);
             }
             if !kept_to_end {
-                self.flush(&mut current, out);
+                self.flush_piece(&mut pieces, out);
             }
-            origin_seen = true;
         }
-        // A ring's start is arbitrary: a piece that runs through it was cut
-        // in two; join the tail to the head.
-        let tail_open = !current.is_empty();
-        self.flush(&mut current, out);
-        if tail_open && first_starts_at_origin && out.len() > first_out + 1 {
-            if let Some(tail) = out.pop() {
-                let head = &mut out[first_out].0;
-                let mut joined = tail.0;
-                joined.extend_from_slice(&head[1..]);
-                *head = joined;
+        if pieces.current.is_empty() {
+            return;
+        }
+        match (pieces.head_open, pieces.head) {
+            // The tail runs into the kept head: one piece through the start.
+            (false, Some(h)) => {
+                let mut joined = std::mem::take(&mut pieces.current);
+                joined.extend_from_slice(&out[h].0[1..]);
+                out[h] = LineString::new(joined);
             }
+            // Either the whole ring is one piece, or the head was not kept
+            // (or did not start at the ring's start): the tail stands alone.
+            _ => {
+                pieces.head_open = false;
+                self.flush_piece(&mut pieces, out);
+            }
+        }
+    }
+
+    fn flush_piece(&self, pieces: &mut Pieces, out: &mut Vec<LineString<f64>>) {
+        let kept = self.flush(&mut pieces.current, out);
+        if pieces.head_open {
+            pieces.head = kept.then(|| out.len() - 1);
+            pieces.head_open = false;
         }
     }
 
@@ -383,15 +403,20 @@ impl FrontExtractor {
 
     /// Ends the current piece: kept if it has length and lies inside the
     /// reference (and on land).
-    fn flush(&self, current: &mut Vec<Coord<f64>>, out: &mut Vec<LineString<f64>>) {
+    /// Ends the piece being built: kept (pushed to `out`) if it lies inside
+    /// the reference and on land. Returns whether it was kept.
+    fn flush(&self, current: &mut Vec<Coord<f64>>, out: &mut Vec<LineString<f64>>) -> bool {
+        let mut kept = false;
         if current.len() >= 2 {
             if let Some(probe) = current.windows(2).find(|w| w[0] != w[1]).map(|w| lerp(w[0], w[1], 0.5)) {
                 if self.inside(probe) {
                     out.push(LineString::new(std::mem::take(current)));
+                    kept = true;
                 }
             }
         }
         current.clear();
+        kept
     }
 
     fn inside(&self, c: Coord<f64>) -> bool {

@@ -71,6 +71,11 @@ pub fn union_polygons(polygons: Vec<Polygon<f64>>, counts: &mut RepairCounts) ->
     // holes stay holes, and both lobes of a self-crossing "bow tie" are kept,
     // as GEOS's make_valid does.
     let oriented: Vec<Polygon<f64>> = polygons.into_iter().map(|p| p.orient(Direction::Default)).collect();
+    // Most published layers are valid already: then the union would only
+    // re-snap every vertex, at several times the cost of parsing the file.
+    if valid_as_is(&oriented) {
+        return MultiPolygon::new(oriented);
+    }
     let parts_sq_deg: f64 = oriented.iter().map(|p| p.unsigned_area()).sum();
     let union = crate::overlay::union_nonzero(&oriented);
     let union_sq_deg = union.unsigned_area();
@@ -80,6 +85,148 @@ pub fn union_polygons(polygons: Vec<Polygon<f64>>, counts: &mut RepairCounts) ->
         counts.overlap_sq_deg += (parts_sq_deg - union_sq_deg).abs();
     }
     union
+}
+
+/// Whether oriented polygons already form a valid geometry: no two edges
+/// meet anywhere but at the vertex two consecutive edges of a ring share
+/// (no crossing, touching, overlapping or spike), every hole inside its
+/// exterior and outside its sibling holes, and no polygon inside another
+/// one's area. Conservative: anything it cannot rule valid goes to the
+/// union, which repairs it.
+pub fn valid_as_is(polygons: &[Polygon<f64>]) -> bool {
+    // (ring id, index in ring, ring length, start, end)
+    type Edge = (usize, usize, usize, Coord<f64>, Coord<f64>);
+    use geo::kernels::{Kernel, Orientation, RobustKernel};
+    use geo::{Contains, Coord};
+
+    // Every edge as (ring id, index in ring, ring length, a, b).
+    let rings: Vec<&LineString<f64>> =
+        polygons.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).collect();
+    let mut edges: Vec<Edge> = vec![];
+    for (r, ring) in rings.iter().enumerate() {
+        let n = ring.0.len().saturating_sub(1);
+        if n < 3 || ring.0.first() != ring.0.last() {
+            return false;
+        }
+        for i in 0..n {
+            edges.push((r, i, n, ring.0[i], ring.0[i + 1]));
+        }
+    }
+    let orient = |a, b, c| RobustKernel::orient2d(a, b, c);
+    let on_segment = |a: Coord<f64>, b: Coord<f64>, c: Coord<f64>| {
+        c.x >= a.x.min(b.x) && c.x <= a.x.max(b.x) && c.y >= a.y.min(b.y) && c.y <= a.y.max(b.y)
+    };
+    // Consecutive edges a->b->c: a spike (c back along a->b) is invalid.
+    for ring in &rings {
+        let n = ring.0.len() - 1;
+        for i in 0..n {
+            let (a, b, c) = (ring.0[i], ring.0[i + 1], ring.0[(i + 2) % n]);
+            if orient(a, b, c) == Orientation::Collinear && (c.x - b.x) * (a.x - b.x) + (c.y - b.y) * (a.y - b.y) > 0.0
+            {
+                return false;
+            }
+        }
+    }
+    // Candidate pairs from a uniform grid over the edges' bounding boxes.
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for e in &edges {
+        for c in [e.3, e.4] {
+            x0 = x0.min(c.x);
+            y0 = y0.min(c.y);
+            x1 = x1.max(c.x);
+            y1 = y1.max(c.y);
+        }
+    }
+    let side = ((edges.len() as f64).sqrt().ceil() as usize).clamp(1, 1024);
+    let (w, h) = (((x1 - x0) / side as f64).max(1e-12), ((y1 - y0) / side as f64).max(1e-12));
+    let cell = |v: f64, lo: f64, size: f64| (((v - lo) / size) as usize).min(side - 1);
+    // A flat bucket grid (counting sort): one allocation, not one per cell.
+    let span = |e: &Edge| {
+        (
+            cell(e.3.x.min(e.4.x), x0, w),
+            cell(e.3.x.max(e.4.x), x0, w),
+            cell(e.3.y.min(e.4.y), y0, h),
+            cell(e.3.y.max(e.4.y), y0, h),
+        )
+    };
+    let mut start = vec![0u32; side * side + 1];
+    for e in &edges {
+        let (cx0, cx1, cy0, cy1) = span(e);
+        if (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > 4096 {
+            return false; // a degenerate spread: let the union decide
+        }
+        for cy in cy0..=cy1 {
+            for cx in cx0..=cx1 {
+                start[cy * side + cx + 1] += 1;
+            }
+        }
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut fill = start.clone();
+    let mut slots = vec![0u32; start[side * side] as usize];
+    for (k, e) in edges.iter().enumerate() {
+        let (cx0, cx1, cy0, cy1) = span(e);
+        for cy in cy0..=cy1 {
+            for cx in cx0..=cx1 {
+                let c = cy * side + cx;
+                slots[fill[c] as usize] = k as u32;
+                fill[c] += 1;
+            }
+        }
+    }
+    for c in 0..side * side {
+        let bucket = &slots[start[c] as usize..start[c + 1] as usize];
+        for (i, &ki) in bucket.iter().enumerate() {
+            let (ri, ii, ni, a, b) = edges[ki as usize];
+            for &kj in &bucket[i + 1..] {
+                let (rj, ij, _, c, d) = edges[kj as usize];
+                // Disjoint boxes cannot meet (the common case in a bucket).
+                if a.x.max(b.x) < c.x.min(d.x)
+                    || c.x.max(d.x) < a.x.min(b.x)
+                    || a.y.max(b.y) < c.y.min(d.y)
+                    || c.y.max(d.y) < a.y.min(b.y)
+                {
+                    continue;
+                }
+                if ri == rj && (ij == (ii + 1) % ni || ii == (ij + 1) % ni) {
+                    continue; // consecutive edges share their vertex by design
+                }
+                let (o1, o2) = (orient(a, b, c), orient(a, b, d));
+                let (o3, o4) = (orient(c, d, a), orient(c, d, b));
+                let touches = (o1 == Orientation::Collinear && on_segment(a, b, c))
+                    || (o2 == Orientation::Collinear && on_segment(a, b, d))
+                    || (o3 == Orientation::Collinear && on_segment(c, d, a))
+                    || (o4 == Orientation::Collinear && on_segment(c, d, b));
+                if touches || (o1 != o2 && o3 != o4) {
+                    return false;
+                }
+            }
+        }
+    }
+    // No ring crosses another: nesting is decided by any one vertex.
+    for p in polygons {
+        let ext = Polygon::new(p.exterior().clone(), vec![]);
+        for (k, hole) in p.interiors().iter().enumerate() {
+            if !ext.contains(&hole.0[0]) {
+                return false;
+            }
+            for (j, other) in p.interiors().iter().enumerate() {
+                if j != k && Polygon::new(other.clone(), vec![]).contains(&hole.0[0]) {
+                    return false;
+                }
+            }
+        }
+    }
+    for (i, p) in polygons.iter().enumerate() {
+        for (j, q) in polygons.iter().enumerate() {
+            if i != j && q.contains(&p.exterior().0[0]) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -116,6 +263,40 @@ mod tests {
         let u = union_polygons(vec![cw], &mut c);
         assert!((u.unsigned_area() - 1.0).abs() < 1e-12);
         assert!(!c.any());
+    }
+
+    #[test]
+    fn validity_check_by_hand() {
+        let sq = |x: f64, y: f64, s: f64| {
+            polygon![(x: x, y: y), (x: x + s, y: y), (x: x + s, y: y + s), (x: x, y: y + s)].orient(Direction::Default)
+        };
+        assert!(valid_as_is(&[sq(0.0, 0.0, 1.0), sq(2.0, 0.0, 1.0)]));
+        // Overlapping, touching along an edge, touching at a corner, nested.
+        assert!(!valid_as_is(&[sq(0.0, 0.0, 1.0), sq(0.5, 0.5, 1.0)]));
+        assert!(!valid_as_is(&[sq(0.0, 0.0, 1.0), sq(1.0, 0.0, 1.0)]));
+        assert!(!valid_as_is(&[sq(0.0, 0.0, 1.0), sq(1.0, 1.0, 1.0)]));
+        assert!(!valid_as_is(&[sq(0.0, 0.0, 3.0), sq(1.0, 1.0, 1.0)]));
+        // A bow tie crosses itself.
+        assert!(!valid_as_is(&[polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0)]]));
+        // A hole inside its exterior is fine; a hole outside it is not.
+        let holed = |hx: f64| {
+            Polygon::new(
+                LineString::from(vec![(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0), (0.0, 0.0)]),
+                vec![LineString::from(vec![(hx, 1.0), (hx, 2.0), (hx + 1.0, 2.0), (hx + 1.0, 1.0), (hx, 1.0)])],
+            )
+            .orient(Direction::Default)
+        };
+        assert!(valid_as_is(&[holed(1.0)]));
+        assert!(!valid_as_is(&[holed(5.0)]));
+        // An island inside the hole of another polygon is valid.
+        let island = sq(1.25, 1.25, 0.5);
+        assert!(valid_as_is(&[holed(1.0), island]));
+        // A spike (the ring doubles back on itself).
+        let spike = Polygon::new(
+            LineString::from(vec![(0.0, 0.0), (2.0, 0.0), (3.0, 0.0), (2.5, 0.0), (2.0, 1.0), (0.0, 1.0), (0.0, 0.0)]),
+            vec![],
+        );
+        assert!(!valid_as_is(&[spike]));
     }
 
     #[test]
