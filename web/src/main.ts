@@ -66,6 +66,7 @@ const style: StyleSpecification = {
     { id: "countries", type: "fill", source: "countries", paint: { "fill-color": "#eeebe4", "fill-outline-color": "#b9b3a8" } },
     { id: "land", type: "fill", source: "land", paint: { "fill-color": "#fdfcf8" } },
     { id: "rivers", type: "line", source: "rivers", paint: { "line-color": "#9cc0de", "line-width": 1 } },
+    { id: "liberated", type: "fill", source: "snapshot", filter: ["==", ["get", "class"], "liberated"], paint: { "fill-color": "#2e7d32", "fill-opacity": 0.18 } },
     { id: "gray", type: "fill", source: "snapshot", filter: ["==", ["get", "class"], "gray"], paint: { "fill-color": "#7d7d7d", "fill-opacity": 0.5 } },
     { id: "occupied", type: "fill", source: "snapshot", filter: ["==", ["get", "class"], "occupied"], paint: { "fill-color": "#c62828", "fill-opacity": 0.45 } },
     { id: "occupied-edge", type: "line", source: "snapshot", filter: ["==", ["get", "class"], "occupied"], paint: { "line-color": "#8e0000", "line-width": 1 } },
