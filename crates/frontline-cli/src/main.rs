@@ -56,6 +56,8 @@ enum Command {
     Corridor(commands::corridor::Args),
     /// Friendly territory cut off from the main body, with the settlements inside.
     Pockets(commands::corridor::PocketsArgs),
+    /// Serve the HTTP API and the web map (read-only).
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Watch(a) => commands::places::watch(&ctx, a),
         Command::Corridor(a) => commands::corridor::corridor(&ctx, a),
         Command::Pockets(a) => commands::corridor::pockets_cmd(&ctx, a),
+        Command::Serve(a) => commands::serve::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

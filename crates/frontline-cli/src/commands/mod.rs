@@ -5,4 +5,5 @@ pub mod corridor;
 pub mod front;
 pub mod ingest;
 pub mod places;
+pub mod serve;
 pub mod snapshots;

@@ -1,0 +1,314 @@
+//! The JSON API's handlers. Every figure comes from the engine
+//! (`frontline::area`); the handlers only select, cache and serialise.
+
+use crate::error::{ApiError, ApiResult};
+use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
+use crate::query::{self, Query};
+use crate::state::{blocking, clip_text, reference_by_name, AppState};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use frontline::area::{area_row, change, period_pairs, Period, UKRAINE_OFFICIAL_KM2};
+use frontline::ControlClass;
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+/// The shared state as handlers see it.
+pub type AppRef = State<Arc<AppState>>;
+
+/// The most periods one change request may ask for (the whole daily
+/// history is about 770): beyond that the answer is too slow to wait for.
+pub const MAX_CHANGE_PERIODS: usize = 1000;
+
+fn json_body(content_type: &'static str, body: Bytes) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+/// `GET /api/status`: what is loaded, and anything the operator should know.
+pub async fn status(State(app): AppRef) -> Json<serde_json::Value> {
+    Json(json!({
+        "store": app.store_path().display().to_string(),
+        "sources": app.sources.iter().map(|s| json!({
+            "source": s.summary.source, "snapshots": s.snapshots.len(), "dates": s.dates.len(),
+        })).collect::<Vec<_>>(),
+        "basemap": app.basemap.keys().collect::<Vec<_>>(),
+        "features": crate::features(),
+        "warnings": app.warnings,
+        "read_only": true,
+    }))
+}
+
+/// `GET /api/sources`: every source with its snapshot count, span and classes.
+pub async fn sources(State(app): AppRef) -> Json<serde_json::Value> {
+    Json(json!(app.sources.iter().map(|s| &s.summary).collect::<Vec<_>>()))
+}
+
+/// `?source=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceQuery {
+    /// The source name.
+    pub source: Option<String>,
+}
+
+/// `GET /api/dates`: a source's distinct snapshot dates, oldest first.
+pub async fn dates(State(app): AppRef, Query(q): Query<SourceQuery>) -> ApiResult<Json<serde_json::Value>> {
+    let (_, s) = app.source(q.source.as_deref())?;
+    Ok(Json(json!({
+        "source": s.summary.source,
+        "classes": s.summary.classes,
+        "dates": s.dates,
+    })))
+}
+
+/// `?source=&zoom=&class=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotQuery {
+    source: Option<String>,
+    zoom: Option<String>,
+    class: Option<String>,
+}
+
+fn class_mask(spec: Option<&str>, available: &[ControlClass]) -> ApiResult<u8> {
+    let bit = |c: ControlClass| 1u8 << (c as u8);
+    match spec {
+        None | Some("all") => Ok(available.iter().fold(0, |m, c| m | bit(*c))),
+        Some(list) => {
+            let mut mask = 0;
+            for name in list.split(',') {
+                let c = ControlClass::parse(name).ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "class '{}': use occupied, gray, liberated, a comma-separated list of them, or all",
+                        clip_text(name)
+                    ))
+                })?;
+                mask |= bit(c);
+            }
+            Ok(mask)
+        }
+    }
+}
+
+/// `GET /api/snapshot/{date}`: the snapshot's classes as a GeoJSON
+/// FeatureCollection (one feature per class), simplified for `zoom`.
+pub async fn snapshot(
+    State(app): AppRef,
+    Path(date): Path<String>,
+    Query(q): Query<SnapshotQuery>,
+) -> ApiResult<Response> {
+    let date = query::date("date", &date)?;
+    let (si, source) = app.source(q.source.as_deref())?;
+    let zoom = match q.zoom.as_deref() {
+        Some(z) => query::int_in("zoom", z, 0, u32::from(crate::geojson_out::MAX_ZOOM))?,
+        None => 6,
+    };
+    // Every zoom past the last simplified one sends the same full geometry.
+    let zoom = u8::try_from(zoom).unwrap_or(0).min(crate::geojson_out::MAX_SIMPLIFIED_ZOOM + 1);
+    let mask = class_mask(q.class.as_deref(), &source.summary.classes)?;
+    let (k, _) = source.snapshot_on(date)?;
+    let key = (si, k, zoom, mask);
+    if let Some(body) = app.geo_cached(&key) {
+        return Ok(geojson_response(body));
+    }
+    let app2 = app.clone();
+    let body = blocking(move || {
+        let s = &app2.sources[si].snapshots[k];
+        let tolerance = tolerance_deg(zoom);
+        let features: Vec<String> = s
+            .layers
+            .iter()
+            .filter(|l| mask & (1u8 << (l.class as u8)) != 0)
+            .map(|l| {
+                let g = simplify_multipolygon(&l.geometry, tolerance);
+                let mut out = String::new();
+                push_feature(&mut out, &json!({"class": l.class}), |o| push_multipolygon(o, &g));
+                out
+            })
+            .collect();
+        let members = json!({
+            "source": s.source, "date": s.date(), "taken_at": s.taken_at, "zoom": zoom,
+            "tolerance_deg": tolerance,
+        });
+        Ok(Bytes::from(feature_collection(&features, &members)))
+    })
+    .await?;
+    app.geo_store(key, body.clone());
+    Ok(geojson_response(body))
+}
+
+fn geojson_response(body: Bytes) -> Response {
+    let mut r = json_body("application/geo+json", body);
+    // A snapshot never changes while the server runs.
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+/// `?source=&reference=&from=&to=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaQuery {
+    source: Option<String>,
+    reference: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<()> {
+    match (from, to) {
+        (Some(f), Some(t)) if f > t => Err(ApiError::bad_request(format!("from {f} is after to {t}"))),
+        _ => Ok(()),
+    }
+}
+
+/// `GET /api/area`: area held on every snapshot in `from..=to`, clipped to
+/// the reference territory (`frontline::area::area_row`).
+pub async fn area(State(app): AppRef, Query(q): Query<AreaQuery>) -> ApiResult<Json<serde_json::Value>> {
+    let (si, source) = app.source(q.source.as_deref())?;
+    let (ref_key, reference) = reference_by_name(q.reference.as_deref().unwrap_or("sea"))?;
+    let from = query::opt_date("from", q.from.as_deref())?;
+    let to = query::opt_date("to", q.to.as_deref())?;
+    check_range(from, to)?;
+    let rows = area_series(&app, si, ref_key, reference).await?;
+    let picked: Vec<_> =
+        rows.iter().filter(|r| from.is_none_or(|f| r.date >= f) && to.is_none_or(|t| r.date <= t)).collect();
+    let territory = app.reference(ref_key, reference_by_name(ref_key)?.1).await?;
+    Ok(Json(json!({
+        "source": source.summary.source,
+        "reference": territory.name,
+        "reference_km2": territory.area_km2(),
+        "country_km2": UKRAINE_OFFICIAL_KM2,
+        "rows": picked,
+    })))
+}
+
+/// A source's whole area series within a reference, computed once.
+async fn area_series(
+    app: &Arc<AppState>,
+    si: usize,
+    ref_key: &'static str,
+    reference: frontline::regions::Reference,
+) -> ApiResult<Arc<Vec<frontline::area::AreaRow>>> {
+    let cell = app.area_cell(si, ref_key)?;
+    let territory = app.reference(ref_key, reference).await?;
+    let app2 = app.clone();
+    cell.get_or_try_init(|| async move {
+        let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
+        let app3 = app2.clone();
+        blocking(move || {
+            let snaps = &app3.sources[si].snapshots;
+            Ok(Arc::new(snaps.par_iter().map(|s| area_row(s, &territory, UKRAINE_OFFICIAL_KM2)).collect()))
+        })
+        .await
+    })
+    .await
+    .cloned()
+}
+
+/// Starts computing the default area series in the background so the
+/// map's chart does not wait for it on first load.
+pub fn warm_up(app: Arc<AppState>) {
+    tokio::spawn(async move {
+        if let Ok((si, _)) = app.source(None) {
+            let _ = area_series(&app, si, "sea", frontline::regions::Reference::WithSea).await;
+        }
+    });
+}
+
+/// `?source=&every=&from=&to=&class=&reference=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeQuery {
+    source: Option<String>,
+    every: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    class: Option<String>,
+    reference: Option<String>,
+}
+
+/// `GET /api/change`: gained, lost and net area per period
+/// (`frontline::area::change` between the snapshots `period_pairs` picks).
+pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> ApiResult<Response> {
+    let (si, source) = app.source(q.source.as_deref())?;
+    let every_text = q.every.clone().unwrap_or_else(|| "month".to_string());
+    let every = Period::parse(&every_text).ok_or_else(|| {
+        ApiError::bad_request(format!("every '{}': use snapshot, day, week, month or year", clip_text(&every_text)))
+    })?;
+    let from = query::opt_date("from", q.from.as_deref())?;
+    let to = query::opt_date("to", q.to.as_deref())?;
+    check_range(from, to)?;
+    let (ref_key, reference) = reference_by_name(q.reference.as_deref().unwrap_or("sea"))?;
+    let classes: Vec<ControlClass> = match q.class.as_deref().unwrap_or("occupied") {
+        "all" => source.summary.classes.clone(),
+        c => {
+            let class = ControlClass::parse(c).ok_or_else(|| {
+                ApiError::bad_request(format!("class '{}': use occupied, gray, liberated or all", clip_text(c)))
+            })?;
+            if !source.summary.classes.contains(&class) {
+                return Err(ApiError::bad_request(format!("source {} has no {class} layer", source.summary.source)));
+            }
+            vec![class]
+        }
+    };
+    let dates: Vec<NaiveDate> = source.snapshots.iter().map(|s| s.date()).collect();
+    let pairs = period_pairs(&dates, every, from, to);
+    if pairs.len() * classes.len() > MAX_CHANGE_PERIODS {
+        return Err(ApiError::bad_request(format!(
+            "{} periods asked for; at most {MAX_CHANGE_PERIODS} per request: narrow from/to or use a longer step",
+            pairs.len() * classes.len()
+        )));
+    }
+    let key = format!("{si}|{every_text}|{from:?}|{to:?}|{classes:?}|{ref_key}");
+    let cell = app.change_cell(key)?;
+    let territory = app.reference(ref_key, reference).await?;
+    let app2 = app.clone();
+    let body = cell
+        .get_or_try_init(|| async move {
+            let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
+            let app3 = app2.clone();
+            blocking(move || {
+                let src = &app3.sources[si];
+                let jobs: Vec<(usize, ControlClass)> =
+                    (0..pairs.len()).flat_map(|i| classes.iter().map(move |c| (i, *c))).collect();
+                let rows: Vec<_> = jobs
+                    .par_iter()
+                    .filter_map(|(i, c)| {
+                        let p = &pairs[*i];
+                        change(&p.label, &src.snapshots[p.a], &src.snapshots[p.b], *c, &territory).map(|(r, _)| r)
+                    })
+                    .collect();
+                let body = json!({
+                    "source": src.summary.source, "reference": territory.name, "every": every_text, "rows": rows,
+                });
+                Ok(Bytes::from(body.to_string()))
+            })
+            .await
+        })
+        .await?
+        .clone();
+    Ok(json_body("application/json", body))
+}
+
+/// `GET /api/basemap/{layer}`: a base-map layer as GeoJSON.
+pub async fn basemap(State(app): AppRef, Path(layer): Path<String>) -> ApiResult<Response> {
+    match app.basemap.get(layer.as_str()) {
+        Some(body) => {
+            let mut r = json_body("application/geo+json", body.clone());
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+            Ok(r)
+        }
+        None => Err(ApiError::not_found(format!(
+            "no base layer '{}'; layers here: {}",
+            clip_text(&layer),
+            app.basemap.keys().copied().collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}

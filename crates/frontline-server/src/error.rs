@@ -1,0 +1,56 @@
+//! Every failure a client can see: a status and a sentence saying what was
+//! wrong and what to send instead, as JSON `{"error": ..., "status": ...}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// An HTTP error with a message meant for the person reading it.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The status returned.
+    pub status: StatusCode,
+    /// What was wrong, and what to do instead.
+    pub message: String,
+}
+
+impl ApiError {
+    /// 400: the request cannot be understood as sent.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError { status: StatusCode::BAD_REQUEST, message: message.into() }
+    }
+
+    /// 404: nothing at this address (unknown date, source, place, route).
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError { status: StatusCode::NOT_FOUND, message: message.into() }
+    }
+
+    /// 500: a fault of the server, not of the request.
+    pub fn internal(message: impl Into<String>) -> Self {
+        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, message: message.into() }
+    }
+
+    /// 503: the server cannot answer this now (busy, or a part not available).
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message: message.into() }
+    }
+}
+
+impl From<frontline::Error> for ApiError {
+    fn from(e: frontline::Error) -> Self {
+        match e {
+            frontline::Error::Request(m) => ApiError::not_found(m),
+            other => ApiError::internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.message, "status": self.status.as_u16() });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// The result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

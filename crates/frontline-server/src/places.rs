@@ -1,0 +1,347 @@
+//! Place search, a place's status timeline and the frontline of a date:
+//! renderers over `frontline::places` and `frontline::front`. The gazetteer,
+//! the status tables and the frontline extractor are built on first use
+//! (and warmed up at start), then kept.
+
+use crate::api::AppRef;
+use crate::error::{ApiError, ApiResult};
+use crate::geojson_out::{feature_collection, push_feature, push_multilinestring, simplify_lines, tolerance_deg};
+use crate::query::{self, Query};
+use crate::state::{blocking, clip_text, AppState};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use frontline::encircle::{CorridorFrame, CorridorParams};
+use frontline::front::{sector_lengths, FrontExtractor, FrontOptions, Sectors};
+use frontline::places::{names, stored, CaptureRule, Gazetteer, GazetteerSources, Place, StatusTable};
+use frontline::regions::{load_reference, Reference};
+use frontline::store::Store;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+/// The longest name a search accepts, characters.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// The most matches a search returns.
+pub const MAX_MATCHES: u32 = 50;
+
+/// The place search's thresholds for capture dates (measures.md: 50 % and 95 %).
+const THETAS: [f64; 2] = [0.5, 0.95];
+
+/// The gazetteer, built once.
+pub async fn gazetteer(app: &Arc<AppState>) -> ApiResult<Arc<Gazetteer>> {
+    let Some(data_dir) = app.data_dir.clone() else {
+        return Err(ApiError::unavailable("the shared data folder was not found at start: restart with --data DIR"));
+    };
+    let app2 = app.clone();
+    app.gazetteer
+        .get_or_try_init(|| async move {
+            let app = app2;
+            let store_path = app.store_path.clone();
+            blocking(move || {
+                // The CLI keeps a built gazetteer in the store; the server only
+                // reads it, and builds its own when the store has none.
+                let sources = GazetteerSources::shared(&data_dir);
+                let kept = Store::open_read_only(&store_path).and_then(|s| stored::gazetteer(&s, &sources, false));
+                match kept {
+                    Ok(g) => Ok(Arc::new(g)),
+                    Err(_) => Ok(Arc::new(Gazetteer::load(&sources)?.0)),
+                }
+            })
+            .await
+        })
+        .await
+        .cloned()
+}
+
+/// Every place's status over a source's history, computed once per source.
+pub async fn status_table(app: &Arc<AppState>, si: usize) -> ApiResult<Arc<StatusTable>> {
+    let g = gazetteer(app).await?;
+    let cell = app.status_cell(si)?;
+    let app2 = app.clone();
+    cell.get_or_try_init(|| async move {
+        let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
+        let app3 = app2.clone();
+        blocking(move || {
+            let source = &app3.sources[si].summary.source;
+            // From the store when the CLI already computed it for these snapshots.
+            match Store::open_read_only(&app3.store_path).and_then(|s| stored::status_table(&s, &g, source, false)) {
+                Ok(t) => Ok(Arc::new(t)),
+                Err(_) => Ok(Arc::new(StatusTable::compute(&g, &app3.sources[si].snapshots)?)),
+            }
+        })
+        .await
+    })
+    .await
+    .cloned()
+}
+
+/// `?q=&limit=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    q: Option<String>,
+    limit: Option<String>,
+}
+
+fn place_json(p: &Place) -> serde_json::Value {
+    json!({
+        "id": p.id, "name": p.name, "name_uk": p.name_uk, "oblast": p.oblast, "population": p.population,
+        "lon": p.lon, "lat": p.lat, "footprint": p.footprint.kind, "footprint_km2": p.footprint.area_m2 / 1e6,
+    })
+}
+
+/// `GET /api/places?q=NAME`: the places a name may mean (the engine's
+/// lookup: exact, transliteration, typos), then names starting with it,
+/// biggest first.
+pub async fn search(State(app): AppRef, Query(q): Query<SearchQuery>) -> ApiResult<Json<serde_json::Value>> {
+    let text = q.q.as_deref().map(str::trim).unwrap_or("");
+    if text.is_empty() {
+        return Err(ApiError::bad_request("give a name to search: ?q=Pokrovsk"));
+    }
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::bad_request(format!("q is longer than {MAX_QUERY_CHARS} characters")));
+    }
+    let limit = match q.limit.as_deref() {
+        Some(l) => query::int_in("limit", l, 1, MAX_MATCHES)?,
+        None => 10,
+    } as usize;
+    let g = gazetteer(&app).await?;
+    let text = text.to_string();
+    let matches = blocking(move || {
+        let mut out: Vec<serde_json::Value> = vec![];
+        let mut seen = std::collections::HashSet::new();
+        for m in g.lookup(&text) {
+            if let Some(p) = g.place(m.place) {
+                if seen.insert(p.id) {
+                    let mut v = place_json(p);
+                    v["matched_name"] = json!(m.matched_name);
+                    v["how"] = json!(m.how);
+                    out.push(v);
+                }
+            }
+        }
+        // Typing "Pokr" should already offer Pokrovsk: prefixes of the
+        // engine's normalised names, biggest places first.
+        let key = names::exact_key(&text);
+        if out.len() < limit && key.chars().count() >= 2 {
+            let mut prefixed: Vec<&Place> = g
+                .places()
+                .iter()
+                .filter(|p| !seen.contains(&p.id) && names::exact_key(&p.name).starts_with(&key))
+                .collect();
+            prefixed.sort_by_key(|p| std::cmp::Reverse(p.population));
+            for p in prefixed.into_iter().take(limit - out.len()) {
+                let mut v = place_json(p);
+                v["how"] = json!({"kind": "prefix"});
+                out.push(v);
+            }
+        }
+        out.truncate(limit);
+        Ok(out)
+    })
+    .await?;
+    Ok(Json(json!({ "query": q.q, "matches": matches })))
+}
+
+fn place_id(app: &Gazetteer, id: &str) -> ApiResult<usize> {
+    match id.parse::<usize>() {
+        Ok(i) if i < app.len() => Ok(i),
+        _ => Err(ApiError::not_found(format!(
+            "no place '{}': ids are 0..{} (find one with GET /api/places?q=NAME)",
+            clip_text(id),
+            app.len()
+        ))),
+    }
+}
+
+/// `GET /api/places/{id}/timeline`: a place's occupied and gray fraction,
+/// distance to hostile territory and status at every snapshot, its status
+/// changes, and its capture and retake dates at θ = 50 % and 95 %.
+pub async fn timeline(
+    State(app): AppRef,
+    Path(id): Path<String>,
+    Query(q): Query<crate::api::SourceQuery>,
+) -> ApiResult<Response> {
+    let (si, source) = app.source(q.source.as_deref())?;
+    let g = gazetteer(&app).await?;
+    let pid = place_id(&g, &id)?;
+    let table = status_table(&app, si).await?;
+    let p = g.place(pid).ok_or_else(|| ApiError::not_found(format!("no place {pid}")))?;
+    let captures: serde_json::Map<String, serde_json::Value> = THETAS
+        .iter()
+        .map(|&t| (format!("{}%", (t * 100.0).round()), json!(table.control_changes(pid, CaptureRule::at(t)))))
+        .collect();
+    let first_capture: serde_json::Map<String, serde_json::Value> = THETAS
+        .iter()
+        .map(|&t| {
+            (format!("θ={}%", (t * 100.0).round()), json!(table.first_capture(pid, CaptureRule::at(t)).map(|c| c.date)))
+        })
+        .collect();
+    let body = json!({
+        "source": source.summary.source,
+        "place": place_json(p),
+        "series": table.series(pid),
+        "changes": table.timeline(pid),
+        "captures": captures,
+        "capture": first_capture,
+    });
+    Ok(Json(body).into_response())
+}
+
+/// The frontline extractor with the CLI's defaults (reference with its
+/// sea, the land outline as coast, coast tolerance 3 km).
+async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
+    let Some(data_dir) = app.data_dir.clone() else {
+        return Err(ApiError::unavailable("the shared data folder was not found at start: restart with --data DIR"));
+    };
+    let reference = app.reference("sea", Reference::WithSea).await?;
+    app.front_extractor
+        .get_or_try_init(|| async move {
+            blocking(move || {
+                let land = load_reference(&Reference::Land, &data_dir)?;
+                let options = FrontOptions { coast_tolerance_m: 3000.0, ..FrontOptions::default() };
+                Ok(Arc::new(FrontExtractor::new(&reference, Some(&land), options)?))
+            })
+            .await
+        })
+        .await
+        .cloned()
+}
+
+/// `?source=&zoom=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontQuery {
+    source: Option<String>,
+    zoom: Option<String>,
+}
+
+/// `GET /api/front/{date}`: the frontline of a snapshot as a GeoJSON
+/// MultiLineString with its geodesic length and its length per sector
+/// (the engine's figures, on the full line; the line drawn is simplified).
+pub async fn front(State(app): AppRef, Path(date): Path<String>, Query(q): Query<FrontQuery>) -> ApiResult<Response> {
+    let date = query::date("date", &date)?;
+    let (si, source) = app.source(q.source.as_deref())?;
+    let zoom = match q.zoom.as_deref() {
+        Some(z) => query::int_in("zoom", z, 0, u32::from(crate::geojson_out::MAX_ZOOM))?,
+        None => 6,
+    };
+    let zoom = u8::try_from(zoom).unwrap_or(0).min(crate::geojson_out::MAX_SIMPLIFIED_ZOOM + 1);
+    let (k, _) = source.snapshot_on(date)?;
+    // Bit 7 of the class mask marks a frontline entry in the GeoJSON cache.
+    let key = (si, k, zoom, 0x80);
+    if let Some(body) = app.geo_cached(&key) {
+        return Ok(geojson(body));
+    }
+    let ex = extractor(&app).await?;
+    let app2 = app.clone();
+    let body = blocking(move || {
+        let s = &app2.sources[si].snapshots[k];
+        let front = ex.frontline(s);
+        let sectors = sector_lengths(&front.lines, &Sectors::default_towns());
+        let lines = simplify_lines(&front.lines, tolerance_deg(zoom));
+        let mut f = String::new();
+        push_feature(&mut f, &json!({"class": "front", "length_km": front.length_km}), |o| {
+            push_multilinestring(o, &lines)
+        });
+        let members = json!({
+            "source": s.source, "date": front.date, "length_km": front.length_km, "sectors": sectors,
+            "parameters": ex.options(), "reference": ex.reference_name(), "coast": ex.coast_name(), "zoom": zoom,
+        });
+        Ok(Bytes::from(feature_collection(&[f], &members)))
+    })
+    .await?;
+    app.geo_store(key, body.clone());
+    Ok(geojson(body))
+}
+
+fn geojson(body: Bytes) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    r
+}
+
+/// Builds the gazetteer and the default source's status table in the background.
+pub fn warm_up(app: Arc<AppState>) {
+    tokio::spawn(async move {
+        if let Ok((si, _)) = app.source(None) {
+            let _ = status_table(&app, si).await;
+        }
+    });
+}
+
+/// `?source=&from=&to=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorridorQuery {
+    source: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /api/places/{id}/corridor`: the width of the way out of a place to
+/// the rear at every snapshot in from..to (`frontline::encircle`, default
+/// parameters: 250 m cells, 60 km window, 5 km seed, 25 km rear), and the
+/// neck, pincer and widest path of the last date.
+pub async fn corridor(
+    State(app): AppRef,
+    Path(id): Path<String>,
+    Query(q): Query<CorridorQuery>,
+) -> ApiResult<Response> {
+    let (si, source) = app.source(q.source.as_deref())?;
+    let from = query::opt_date("from", q.from.as_deref())?;
+    let to = query::opt_date("to", q.to.as_deref())?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(ApiError::bad_request(format!("from {f} is after to {t}")));
+        }
+    }
+    let g = gazetteer(&app).await?;
+    let pid = place_id(&g, &id)?;
+    let key = format!("corridor|{si}|{pid}|{from:?}|{to:?}");
+    let cell = app.change_cell(key)?;
+    let reference = app.reference("sea", Reference::WithSea).await?;
+    let app2 = app.clone();
+    let src_name = source.summary.source.clone();
+    let body = cell
+        .get_or_try_init(|| async move {
+            let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
+            let app3 = app2.clone();
+            blocking(move || {
+                let p = g.place(pid).ok_or_else(|| ApiError::not_found(format!("no place {pid}")))?;
+                let snaps: Vec<frontline::Snapshot> = app3.sources[si]
+                    .snapshots
+                    .iter()
+                    .filter(|s| from.is_none_or(|f| s.date() >= f) && to.is_none_or(|t| s.date() <= t))
+                    .cloned()
+                    .collect();
+                if snaps.is_empty() {
+                    return Err(ApiError::not_found(format!("no {src_name} snapshot between from and to")));
+                }
+                let frame = CorridorFrame::new(&reference, p.point(), CorridorParams::default())?;
+                let series = frame.series(&snaps);
+                let rows: Vec<serde_json::Value> = series
+                    .iter()
+                    .map(|c| json!({"date": c.date, "state": c.corridor.state, "width_m": c.corridor.width_m}))
+                    .collect();
+                let last = series.last().map(|c| &c.corridor);
+                Ok(Bytes::from(
+                    json!({
+                        "source": src_name, "place": place_json(p), "reference": reference.name,
+                        "params": CorridorParams::default(), "rows": rows, "last": last,
+                    })
+                    .to_string(),
+                ))
+            })
+            .await
+        })
+        .await?
+        .clone();
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(r)
+}

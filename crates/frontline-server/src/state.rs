@@ -1,0 +1,277 @@
+//! What the server holds: every snapshot of every source, decoded once at
+//! start (a rusqlite connection cannot be shared between threads, and the
+//! whole daily history decodes in about 0.1 s), the base map, and caches of
+//! what requests derive from them (simplified GeoJSON per zoom, area and
+//! change series). Nothing is ever written to the store.
+
+use crate::basemap;
+use crate::error::{ApiError, ApiResult};
+use axum::body::Bytes;
+use chrono::NaiveDate;
+use frontline::area::AreaRow;
+use frontline::front::FrontExtractor;
+use frontline::places::{Gazetteer, StatusTable};
+use frontline::regions::{load_reference, Reference, Territory};
+use frontline::store::{SourceSummary, Store};
+use frontline::{Snapshot, SourceId};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{OnceCell, Semaphore};
+
+/// What `frontline serve` was asked to serve.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The snapshot store, opened read-only.
+    pub db: PathBuf,
+    /// The shared data folder (holding `boundaries/` and `context/`), if found.
+    pub data_dir: Option<PathBuf>,
+}
+
+/// One source with its snapshots in memory.
+pub struct SourceData {
+    /// Name, span and classes.
+    pub summary: SourceSummary,
+    /// Every snapshot, oldest first.
+    pub snapshots: Vec<Snapshot>,
+    /// The distinct snapshot dates, ascending.
+    pub dates: Vec<NaiveDate>,
+    /// For each date, the index in `snapshots` of the last snapshot that day.
+    pub date_snapshot: Vec<usize>,
+}
+
+impl SourceData {
+    /// The snapshot dated `date` exactly, or a 404 naming the nearest dates.
+    pub fn snapshot_on(&self, date: NaiveDate) -> ApiResult<(usize, &Snapshot)> {
+        match self.dates.binary_search(&date) {
+            Ok(i) => {
+                let k = self.date_snapshot[i];
+                Ok((k, &self.snapshots[k]))
+            }
+            Err(i) => {
+                let before = i.checked_sub(1).map(|j| self.dates[j].to_string());
+                let after = self.dates.get(i).map(NaiveDate::to_string);
+                let nearest = match (before, after) {
+                    (Some(b), Some(a)) => format!("the nearest are {b} and {a}"),
+                    (Some(b), None) => format!("the last is {b}"),
+                    (None, Some(a)) => format!("the first is {a}"),
+                    (None, None) => "it has none".to_string(),
+                };
+                Err(ApiError::not_found(format!(
+                    "no {} snapshot on {date}: {nearest} (GET /api/dates?source={} lists every date)",
+                    self.summary.source, self.summary.source
+                )))
+            }
+        }
+    }
+}
+
+/// The largest part of memory the GeoJSON cache may hold, bytes.
+const GEO_CACHE_BUDGET_BYTES: usize = 512 << 20;
+
+#[derive(Default)]
+struct GeoCache {
+    entries: HashMap<GeoKey, Bytes>,
+    bytes: usize,
+}
+
+/// A source's area series within one reference, computed once.
+pub type AreaCell = Arc<OnceCell<Arc<Vec<AreaRow>>>>;
+
+/// (source, snapshot, zoom, class mask).
+pub type GeoKey = (usize, usize, u8, u8);
+
+/// Everything the handlers share.
+pub struct AppState {
+    /// The store the snapshots came from.
+    pub store_path: PathBuf,
+    /// The shared data folder, if found.
+    pub data_dir: Option<PathBuf>,
+    /// Every source in the store, by name order.
+    pub sources: Vec<SourceData>,
+    /// Base-map layers as GeoJSON text.
+    pub basemap: BTreeMap<&'static str, Bytes>,
+    /// Things the operator should know (a base layer missing, ...).
+    pub warnings: Vec<String>,
+    references: Mutex<HashMap<&'static str, Arc<OnceCell<Arc<Territory>>>>>,
+    geo_cache: Mutex<GeoCache>,
+    area_cache: Mutex<HashMap<(usize, &'static str), AreaCell>>,
+    change_cache: Mutex<HashMap<String, Arc<OnceCell<Bytes>>>>,
+    status_tables: Mutex<HashMap<usize, Arc<OnceCell<Arc<StatusTable>>>>>,
+    /// The gazetteer, built on first use.
+    pub gazetteer: OnceCell<Arc<Gazetteer>>,
+    /// The frontline extractor, built on first use.
+    pub front_extractor: OnceCell<Arc<FrontExtractor>>,
+    /// Bounds the number of costly computations (change series, area series)
+    /// running at once, so that a burst of them cannot starve the map.
+    pub heavy: Semaphore,
+}
+
+/// The reference territories a client may name (never a file path: a
+/// request must not make the server read files of its choosing).
+pub fn reference_by_name(name: &str) -> ApiResult<(&'static str, Reference)> {
+    match name {
+        "sea" | "with-sea" | "ukraine-with-sea" => Ok(("sea", Reference::WithSea)),
+        "land" | "ukraine-land" => Ok(("land", Reference::Land)),
+        other => Err(ApiError::bad_request(format!(
+            "reference '{}': use sea (Ukraine with its territorial sea, the default) or land",
+            clip_text(other)
+        ))),
+    }
+}
+
+/// Shortens text echoed back in an error message.
+pub fn clip_text(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    }
+}
+
+impl AppState {
+    /// Opens the store read-only and loads every source and the base map.
+    pub fn load(config: &ServerConfig) -> frontline::Result<AppState> {
+        let store = Store::open_read_only(&config.db)?;
+        let mut sources = vec![];
+        for summary in store.sources()? {
+            let snapshots = store.load_range(&summary.source, None, None)?;
+            let mut dates: Vec<NaiveDate> = vec![];
+            let mut date_snapshot = vec![];
+            for (i, s) in snapshots.iter().enumerate() {
+                if dates.last() == Some(&s.date()) {
+                    if let Some(last) = date_snapshot.last_mut() {
+                        *last = i;
+                    }
+                } else {
+                    dates.push(s.date());
+                    date_snapshot.push(i);
+                }
+            }
+            sources.push(SourceData { summary, snapshots, dates, date_snapshot });
+        }
+        let mut warnings = vec![];
+        let basemap = match &config.data_dir {
+            Some(d) => {
+                let (layers, problems) = basemap::load(d);
+                warnings.extend(problems);
+                layers.into_iter().map(|(k, v)| (k, Bytes::from(v))).collect()
+            }
+            None => {
+                warnings.push("shared data folder not found: no base map and no area series (pass --data DIR)".into());
+                BTreeMap::new()
+            }
+        };
+        Ok(AppState {
+            store_path: config.db.clone(),
+            data_dir: config.data_dir.clone(),
+            sources,
+            basemap,
+            warnings,
+            references: Mutex::default(),
+            geo_cache: Mutex::default(),
+            area_cache: Mutex::default(),
+            change_cache: Mutex::default(),
+            status_tables: Mutex::default(),
+            gazetteer: OnceCell::new(),
+            front_extractor: OnceCell::new(),
+            heavy: Semaphore::new(1),
+        })
+    }
+
+    /// The source named, else the only one, else the DeepState daily export.
+    pub fn source(&self, name: Option<&str>) -> ApiResult<(usize, &SourceData)> {
+        let list = || self.sources.iter().map(|s| s.summary.source.as_str()).collect::<Vec<_>>().join(", ");
+        if let Some(n) = name {
+            return self
+                .sources
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.summary.source.as_str() == n)
+                .ok_or_else(|| ApiError::not_found(format!("no source '{}'; sources here: {}", clip_text(n), list())));
+        }
+        match self.sources.as_slice() {
+            [] => Err(ApiError::not_found(format!(
+                "the store {} holds no snapshots; run `frontline ingest PATH...` and restart the server",
+                self.store_path.display()
+            ))),
+            [only] => Ok((0, only)),
+            many => many
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.summary.source.as_str() == SourceId::DEEPSTATE_DAILY)
+                .ok_or_else(|| ApiError::bad_request(format!("several sources: pick one with ?source= ({})", list()))),
+        }
+    }
+
+    /// A reference territory, loaded on first use and kept.
+    pub async fn reference(&self, key: &'static str, reference: Reference) -> ApiResult<Arc<Territory>> {
+        let Some(data_dir) = self.data_dir.clone() else {
+            return Err(ApiError::unavailable(
+                "the shared data folder was not found at start: restart with --data DIR to measure areas",
+            ));
+        };
+        let cell = {
+            let mut map = self.references.lock().map_err(|_| ApiError::internal("reference cache poisoned"))?;
+            map.entry(key).or_default().clone()
+        };
+        cell.get_or_try_init(|| async move {
+            blocking(move || load_reference(&reference, &data_dir).map(Arc::new).map_err(ApiError::from)).await
+        })
+        .await
+        .cloned()
+    }
+
+    /// A cached GeoJSON body, if present.
+    pub fn geo_cached(&self, key: &GeoKey) -> Option<Bytes> {
+        self.geo_cache.lock().ok()?.entries.get(key).cloned()
+    }
+
+    /// Keeps a GeoJSON body; when the budget is spent the cache starts over
+    /// (simple, and a refill costs milliseconds per snapshot).
+    pub fn geo_store(&self, key: GeoKey, body: Bytes) {
+        if let Ok(mut c) = self.geo_cache.lock() {
+            if c.bytes + body.len() > GEO_CACHE_BUDGET_BYTES {
+                c.entries.clear();
+                c.bytes = 0;
+            }
+            c.bytes += body.len();
+            if let Some(old) = c.entries.insert(key, body) {
+                c.bytes -= old.len();
+            }
+        }
+    }
+
+    /// The cell holding a source's area series within a reference.
+    pub fn area_cell(&self, source: usize, reference: &'static str) -> ApiResult<AreaCell> {
+        let mut map = self.area_cache.lock().map_err(|_| ApiError::internal("area cache poisoned"))?;
+        Ok(map.entry((source, reference)).or_default().clone())
+    }
+
+    /// The cell holding a change table's JSON body.
+    pub fn change_cell(&self, key: String) -> ApiResult<Arc<OnceCell<Bytes>>> {
+        let mut map = self.change_cache.lock().map_err(|_| ApiError::internal("change cache poisoned"))?;
+        // Distinct queries are few in practice; a flood of them must not grow memory without end.
+        if map.len() > 256 {
+            map.clear();
+        }
+        Ok(map.entry(key).or_default().clone())
+    }
+
+    /// The cell holding a source's settlement status table.
+    pub fn status_cell(&self, source: usize) -> ApiResult<Arc<OnceCell<Arc<StatusTable>>>> {
+        let mut map = self.status_tables.lock().map_err(|_| ApiError::internal("status cache poisoned"))?;
+        Ok(map.entry(source).or_default().clone())
+    }
+
+    /// The store's path, for messages.
+    pub fn store_path(&self) -> &Path {
+        &self.store_path
+    }
+}
+
+/// Runs CPU-bound work off the async threads.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal(format!("computation failed: {e}")))?
+}

@@ -1,0 +1,358 @@
+//! The API against a real server on loopback, over a store built from a few
+//! real DeepState daily files. Expected figures are DeepState's published
+//! ones or facts about the files, never the server's own output.
+
+use frontline::ingest::{ingest_file, Format, IngestContext};
+use frontline::regions::{load_reference, Reference};
+use frontline::store::{content_hash, Store};
+use frontline_server::{AppState, ServerConfig};
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// Dates of the daily files ingested: DeepState's published figures are
+/// for 2026-01-01 and the year 2025 (gain 4,336 km²; the daily export has
+/// no 2025-01-01 file); Pokrovsk was held on 2024-07-08 and is occupied in
+/// the last file.
+const DATES: [&str; 9] = [
+    "2024-07-08",
+    "2024-12-31",
+    "2025-01-02",
+    "2025-06-01",
+    "2025-12-01",
+    "2026-01-01",
+    "2026-03-01",
+    "2026-06-01",
+    "2026-08-22",
+];
+
+/// Pokrovsk's centre (GeoNames).
+const POKROVSK: (f64, f64) = (37.17585, 48.28198);
+
+fn shared_data() -> PathBuf {
+    let shared = match std::env::var_os("FRONTLINE_SHARED") {
+        Some(s) => PathBuf::from(s),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+    };
+    let data = shared.join("data");
+    assert!(data.is_dir(), "shared data not found at {} (set FRONTLINE_SHARED)", data.display());
+    data
+}
+
+/// One server for every test, on its own thread and runtime.
+fn server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        let data = shared_data();
+        let dir = std::env::temp_dir().join(format!("frontline-server-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("test.db");
+        let _ = std::fs::remove_file(&db);
+        let territory = Some(Arc::new(load_reference(&Reference::WithSea, &data).unwrap()));
+        let ctx = IngestContext { territory };
+        let mut store = Store::open(&db).unwrap();
+        for d in DATES {
+            let path = data.join(format!("deepstate/daily/deepstatemap_data_{}.geojson", d.replace('-', "")));
+            let bytes = std::fs::read(&path).unwrap();
+            let fi = ingest_file(&path, &Format::DeepStateDaily, &ctx).unwrap();
+            store.put(&fi, &content_hash(&bytes)).unwrap();
+        }
+        drop(store);
+        let state = Arc::new(AppState::load(&ServerConfig { db, data_dir: Some(data) }).unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                frontline_server::serve(listener, state, std::future::pending()).await.unwrap();
+            });
+        });
+        rx.recv().unwrap()
+    })
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap()
+}
+
+async fn get(path: &str) -> (u16, String, String) {
+    let url = format!("http://{}{path}", server());
+    let r = client().get(&url).send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
+    let status = r.status().as_u16();
+    let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, ct, r.text().await.unwrap())
+}
+
+async fn get_json(path: &str) -> Value {
+    let (status, _, body) = get(path).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Sends raw bytes (paths a normal client would clean up) and returns the
+/// status and body; a server that closes the connection gives status 0.
+fn raw(request: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(server()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let _ = s.write_all(request);
+    let mut out = vec![];
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).to_string();
+    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+fn error_message(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("error body is not JSON: {body}"));
+    v["error"].as_str().unwrap().to_string()
+}
+
+/// Even-odd ray casting over every ring of a GeoJSON MultiPolygon.
+fn inside(geometry: &Value, (x, y): (f64, f64)) -> bool {
+    let mut odd = false;
+    for polygon in geometry["coordinates"].as_array().unwrap() {
+        for ring in polygon.as_array().unwrap() {
+            let pts: Vec<(f64, f64)> =
+                ring.as_array().unwrap().iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect();
+            for w in pts.windows(2) {
+                let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+                if (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
+                    odd = !odd;
+                }
+            }
+        }
+    }
+    odd
+}
+
+fn vertices(geometry: &Value) -> Vec<(f64, f64)> {
+    geometry["coordinates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p.as_array().unwrap().iter())
+        .flat_map(|r| r.as_array().unwrap().iter())
+        .map(|c| (c[0].as_f64().unwrap(), c[1].as_f64().unwrap()))
+        .collect()
+}
+
+#[tokio::test]
+async fn sources_and_dates_list_what_was_ingested() {
+    let s = get_json("/api/sources").await;
+    assert_eq!(s[0]["source"], "deepstate-daily");
+    assert_eq!(s[0]["snapshots"], DATES.len());
+    let d = get_json("/api/dates").await;
+    let dates: Vec<&str> = d["dates"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(dates, DATES);
+    assert_eq!(d["classes"], serde_json::json!(["occupied"]));
+}
+
+#[tokio::test]
+async fn snapshot_geojson_follows_the_map_and_the_zoom() {
+    let (status, ct, body) = get("/api/snapshot/2024-07-08?zoom=13").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(ct, "application/geo+json");
+    let early: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(early["type"], "FeatureCollection");
+    assert_eq!(early["date"], "2024-07-08");
+    let late = get_json("/api/snapshot/2026-08-22?zoom=13").await;
+    let (g_early, g_late) = (&early["features"][0]["geometry"], &late["features"][0]["geometry"]);
+    assert_eq!(early["features"][0]["properties"]["class"], "occupied");
+    // Pokrovsk was held in July 2024 and occupied by 2026; Donetsk city
+    // (37.80, 48.00) was occupied throughout; Kyiv never.
+    assert!(!inside(g_early, POKROVSK));
+    assert!(inside(g_late, POKROVSK));
+    assert!(inside(g_early, (37.80, 48.00)) && inside(g_late, (37.80, 48.00)));
+    assert!(!inside(g_late, (30.52, 50.45)));
+    // Douglas-Peucker keeps a subset of the original vertices, fewer at low zoom.
+    let full = vertices(g_late);
+    let coarse_doc = get_json("/api/snapshot/2026-08-22?zoom=4").await;
+    let coarse = vertices(&coarse_doc["features"][0]["geometry"]);
+    assert!(coarse.len() * 5 < full.len(), "{} vs {}", coarse.len(), full.len());
+    let key = |p: &(f64, f64)| (format!("{:.5}", p.0), format!("{:.5}", p.1));
+    let full_set: std::collections::HashSet<_> = full.iter().map(key).collect();
+    assert!(coarse.iter().all(|p| full_set.contains(&key(p))));
+    // class filter: a daily export has no gray layer.
+    let gray = get_json("/api/snapshot/2026-08-22?class=gray").await;
+    assert_eq!(gray["features"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn area_and_change_match_deepstates_published_figures() {
+    let a = get_json("/api/area?from=2026-01-01&to=2026-01-01").await;
+    let rows = a["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    // DeepState: 116,165 km² occupied on 1 January 2026 (measures.md: within 0.1 %).
+    let km2 = rows[0]["occupied_km2"].as_f64().unwrap();
+    assert!((km2 - 116_165.0).abs() < 0.001 * 116_165.0, "{km2}");
+    assert_eq!(a["reference"], "ukraine-with-sea");
+    let c = get_json("/api/change?every=year&from=2025-01-01&to=2026-01-01").await;
+    let row = &c["rows"][0];
+    assert_eq!(row["period"], "2025");
+    // The last snapshots at or before each boundary (there is no 2025-01-01 file).
+    assert_eq!((row["from"].as_str(), row["to"].as_str()), (Some("2024-12-31"), Some("2026-01-01")));
+    // DeepState: a 4,336 km² gain in 2025 (within 1 %).
+    let net = row["net_km2"].as_f64().unwrap();
+    assert!((net - 4_336.0).abs() < 0.01 * 4_336.0, "{net}");
+}
+
+#[tokio::test]
+async fn bad_requests_get_a_clear_4xx() {
+    let cases: [(&str, u16, &str); 14] = [
+        ("/api/snapshot/2025-01-01", 404, "nearest are 2024-12-31 and 2025-01-02"),
+        ("/api/snapshot/1999-01-01", 404, "the first is 2024-07-08"),
+        ("/api/snapshot/2025-13-01", 400, "YYYY-MM-DD"),
+        ("/api/snapshot/yesterday", 400, "YYYY-MM-DD"),
+        ("/api/snapshot/2025-01-02?zoom=99", 400, "zoom"),
+        ("/api/snapshot/2025-01-02?zoom=-1", 400, "zoom"),
+        ("/api/snapshot/2025-01-02?colour=red", 400, "unknown field `colour`"),
+        ("/api/snapshot/2025-01-02?class=blue", 400, "class 'blue'"),
+        ("/api/snapshot/2025-01-02?source=nope", 404, "no source 'nope'"),
+        ("/api/area?reference=/etc/passwd", 400, "use sea"),
+        ("/api/area?from=2026-01-01&to=2025-01-01", 400, "after"),
+        ("/api/change?every=fortnight", 400, "every 'fortnight'"),
+        ("/api/places?q=", 400, "give a name"),
+        ("/api/nothing/here", 404, "no API route"),
+    ];
+    for (path, want, text) in cases {
+        let (status, ct, body) = get(path).await;
+        assert_eq!(status, want, "{path}: {body}");
+        assert!(ct.starts_with("application/json"), "{path}: {ct}");
+        let msg = error_message(&body);
+        assert!(msg.contains(text), "{path}: '{msg}' lacks '{text}'");
+    }
+    // A huge query: refused before parsing, with a message.
+    let (status, _, body) = get(&format!("/api/dates?source={}", "x".repeat(20_000))).await;
+    assert_eq!(status, 414, "{body}");
+    assert!(error_message(&body).contains("at most 2048"));
+    // Larger than hyper's header buffer: still a 4xx or a closed connection, never a 5xx or a hang.
+    let mut req = b"GET /api/dates?q=".to_vec();
+    req.extend(std::iter::repeat_n(b'y', 2_000_000));
+    req.extend(b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let (status, _) = raw(&req);
+    assert!(status == 0 || (400..500).contains(&status), "{status}");
+    // Only GET: the server is read-only.
+    let r = client().post(format!("http://{}/api/dates", server())).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    assert!(error_message(&r.text().await.unwrap()).contains("read-only"));
+    // A garbled request line.
+    let (status, _) = raw(b"NONSENSE\r\n\r\n");
+    assert!(status == 0 || (400..500).contains(&status), "{status}");
+}
+
+#[tokio::test]
+async fn static_files_cannot_be_read_outside_the_asset_set() {
+    for path in [
+        "/../Cargo.toml",
+        "/../../Cargo.toml",
+        "/%2e%2e/%2e%2e/Cargo.toml",
+        "/..%2f..%2fCargo.toml",
+        "/main.js/../../../Cargo.toml",
+        "//etc/passwd",
+        "/..\\..\\Cargo.toml",
+        "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/api/basemap/..%2f..%2fboundaries%2fukraine_land_osm.geojson",
+        "/api/basemap/../../README.md",
+        "/build.rs",
+        "/src/lib.rs",
+    ] {
+        let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        let (status, text) = raw(req.as_bytes());
+        assert!((400..500).contains(&status), "{path}: {status}");
+        assert!(!text.contains("[workspace]") && !text.contains("root:x:0") && !text.contains("fn main"), "{path}");
+        assert!(!text.contains("\"FeatureCollection\""), "{path}");
+    }
+    // The page itself: the map when built, else a clear 503.
+    let (status, ct, body) = get("/").await;
+    if frontline_server::assets::built() {
+        assert_eq!(status, 200);
+        assert!(ct.starts_with("text/html") && body.contains("main.js"));
+    } else {
+        assert_eq!(status, 503);
+        assert!(body.contains("web assets not built: run") || body.contains("npm ci &amp;&amp; npm run build"));
+    }
+}
+
+#[tokio::test]
+async fn every_documented_route_exists() {
+    let doc = get_json("/api/openapi.json").await;
+    let paths = doc["paths"].as_object().unwrap();
+    // Every route of `router()` is documented: keep this count in step with it.
+    assert_eq!(paths.len(), 12, "{:?}", paths.keys().collect::<Vec<_>>());
+    for (path, item) in paths {
+        let op = &item["get"];
+        let mut url = path.clone();
+        let mut query = vec![];
+        for p in op["parameters"].as_array().unwrap() {
+            let (name, example) = (p["name"].as_str().unwrap(), p["example"].as_str().unwrap());
+            match p["in"].as_str().unwrap() {
+                "path" => url = url.replace(&format!("{{{name}}}"), example),
+                _ if p["required"].as_bool() == Some(true) => query.push(format!("{name}={example}")),
+                _ => {}
+            }
+        }
+        if !query.is_empty() {
+            url = format!("{url}?{}", query.join("&"));
+        }
+        let (status, _, body) = get(&url).await;
+        assert_eq!(status, 200, "{url} (documented) answered {status}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn place_search_and_timeline() {
+    let r = get_json("/api/places?q=Pokrovsk").await;
+    let first = &r["matches"][0];
+    assert_eq!(first["name"], "Pokrovsk");
+    assert_eq!(first["oblast"], "Donetsk Oblast");
+    assert!((first["lon"].as_f64().unwrap() - POKROVSK.0).abs() < 0.05);
+    // The Ukrainian spelling finds the same place.
+    let uk = get_json("/api/places?q=%D0%9F%D0%BE%D0%BA%D1%80%D0%BE%D0%B2%D1%81%D1%8C%D0%BA").await;
+    assert_eq!(uk["matches"][0]["id"], first["id"]);
+    let id = first["id"].as_u64().unwrap();
+    let t = get_json(&format!("/api/places/{id}/timeline")).await;
+    let series = t["series"].as_array().unwrap();
+    assert_eq!(series.len(), DATES.len());
+    assert_eq!(series[0]["status"], "held");
+    assert_eq!(series[DATES.len() - 1]["status"], "occupied");
+    let changes = t["changes"].as_array().unwrap();
+    assert_eq!(changes.last().unwrap()["to"], "occupied");
+    // The way out: wide open in July 2024 (the front ~40 km east), none once occupied.
+    let c = get_json(&format!("/api/places/{id}/corridor")).await;
+    let rows = c["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), DATES.len());
+    assert_eq!(rows[0]["state"], "rear");
+    assert!(rows[0]["width_m"].as_f64().unwrap() >= 2.0 * 25_000.0);
+    assert_eq!(rows[DATES.len() - 1]["state"], "occupied");
+    assert_eq!(rows[DATES.len() - 1]["width_m"].as_f64(), Some(0.0));
+    let (status, _, body) = get("/api/places/99999999/timeline").await;
+    assert_eq!(status, 404);
+    assert!(error_message(&body).contains("/api/places?q="));
+}
+
+#[tokio::test]
+async fn front_line_is_a_long_line() {
+    let f = get_json("/api/front/2026-01-01").await;
+    // The line from Kharkiv to Kherson: over 1,000 km on any published map.
+    let km = f["length_km"].as_f64().unwrap();
+    assert!((1000.0..1600.0).contains(&km), "{km}");
+    assert_eq!(f["features"][0]["geometry"]["type"], "MultiLineString");
+}
+
+#[tokio::test]
+async fn sixty_four_concurrent_requests_all_succeed() {
+    let c = client();
+    let mut tasks = vec![];
+    for i in 0..64 {
+        let c = c.clone();
+        let url = format!("http://{}/api/snapshot/{}?zoom={}", server(), DATES[i % DATES.len()], 3 + i % 8);
+        tasks.push(tokio::spawn(async move { c.get(&url).send().await.map(|r| r.status().as_u16()) }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap(), 200);
+    }
+}
