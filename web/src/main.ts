@@ -213,7 +213,9 @@ function scheduleChange() {
       const r = await getJSON<{ rows: { gained_km2: number; lost_km2: number }[] }>(`/api/change?every=snapshot&from=${a}&to=${b}${s}`);
       if (state.index !== i) return;
       const row = r.rows[0];
-      $("change").textContent = row ? `+${fmt(row.gained_km2)} / −${fmt(row.lost_km2)} km²` : "–";
+      // A sign on a zero reads as a change: only signed when there is one.
+      const signed = (v: number, sign: string) => (v > 0 ? sign : "") + fmt(v);
+      $("change").textContent = row ? `${signed(row.gained_km2, "+")} / ${signed(row.lost_km2, "−")} km²` : "–";
     } catch { $("change").textContent = "–"; }
   }, 400);
 }
