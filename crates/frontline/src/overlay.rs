@@ -217,6 +217,13 @@ type Cut = fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>;
 
 fn crop_ring(ring: &LineString<f64>, r: Rect<f64>) -> Option<LineString<f64>> {
     let (lo, hi) = (r.min(), r.max());
+    let bb = ring.bounding_rect()?;
+    if bb.max().x < lo.x || bb.min().x > hi.x || bb.max().y < lo.y || bb.min().y > hi.y {
+        return None;
+    }
+    if bb.min().x >= lo.x && bb.max().x <= hi.x && bb.min().y >= lo.y && bb.max().y <= hi.y {
+        return Some(ring.clone());
+    }
     let mut pts: Vec<Coord<f64>> = ring.0.clone();
     // Each pass keeps one side of one edge of the rectangle.
     let sides: [(Inside, Cut, f64); 4] = [

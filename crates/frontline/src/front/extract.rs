@@ -16,7 +16,7 @@ use crate::model::{ControlClass, Snapshot};
 use crate::regions::Territory;
 use chrono::NaiveDate;
 use geo::indexed::IntervalTreeMultiPolygon;
-use geo::{BooleanOps, BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPolygon, Polygon, Rect};
+use geo::{BooleanOps, BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPolygon, Rect};
 use rstar::primitives::Line as RLine;
 use rstar::{RTree, AABB};
 use serde::{Deserialize, Serialize, Serializer};
@@ -447,7 +447,7 @@ impl FrontExtractor {
         }
         let i = iy as usize * self.tiles_x + ix as usize;
         self.tiles[i].get_or_init(|| {
-            crop_to_rect(
+            crate::overlay::crop_to_rect(
                 &self.reference,
                 Rect::new(Coord { x: x0, y: y0 }, Coord { x: x0 + 2.0 * TILE_DEG, y: y0 + 2.0 * TILE_DEG }),
             )
@@ -473,7 +473,7 @@ impl FrontExtractor {
                     Coord { x: bbox.min().x - margin, y: bbox.min().y - margin },
                     Coord { x: bbox.max().x + margin, y: bbox.max().y + margin },
                 );
-                let cropped = crop_to_rect(self.tile_for(&crop_box), crop_box);
+                let cropped = crate::overlay::crop_to_rect(self.tile_for(&crop_box), crop_box);
                 out.extend(p.intersection(&cropped));
             } else if p.exterior().0.first().is_some_and(|c| geo::Contains::contains(&self.inside_reference, c)) {
                 out.push(p.clone());
@@ -493,92 +493,13 @@ fn lerp(a: Coord<f64>, b: Coord<f64>, t: f64) -> Coord<f64> {
     }
 }
 
-/// Sutherland-Hodgman clip of every ring to a rectangle. Concave rings
-/// leave zero-width spurs along the rectangle's sides; they come in
-/// back-and-forth pairs, which the even-odd overlay that follows ignores.
-fn crop_to_rect(mp: &MultiPolygon<f64>, rect: Rect<f64>) -> MultiPolygon<f64> {
-    let (min, max) = (rect.min(), rect.max());
-    let mut polys = Vec::new();
-    for p in &mp.0 {
-        let Some(pb) = p.bounding_rect() else {
-            continue;
-        };
-        if pb.max().x < min.x || pb.min().x > max.x || pb.max().y < min.y || pb.min().y > max.y {
-            continue;
-        }
-        let ext = clip_ring(p.exterior(), min, max);
-        if ext.len() < 3 {
-            continue;
-        }
-        let holes = p
-            .interiors()
-            .iter()
-            .map(|r| clip_ring(r, min, max))
-            .filter(|r| r.len() >= 3)
-            .map(LineString::new)
-            .collect();
-        polys.push(Polygon::new(LineString::new(ext), holes));
-    }
-    MultiPolygon::new(polys)
-}
-
-fn clip_ring(ring: &LineString<f64>, min: Coord<f64>, max: Coord<f64>) -> Vec<Coord<f64>> {
-    let mut pts: Vec<Coord<f64>> = ring.0.clone();
-    if pts.len() >= 2 && pts.first() == pts.last() {
-        pts.pop();
-    }
-    // Each side: (is inside, intersection with the side's line).
-    type Side = (fn(Coord<f64>, f64) -> bool, fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>, f64);
-    let sides: [Side; 4] = [
-        (|c, v| c.x >= v, |a, b, v| at_x(a, b, v), min.x),
-        (|c, v| c.x <= v, |a, b, v| at_x(a, b, v), max.x),
-        (|c, v| c.y >= v, |a, b, v| at_y(a, b, v), min.y),
-        (|c, v| c.y <= v, |a, b, v| at_y(a, b, v), max.y),
-    ];
-    for (inside, cross, v) in sides {
-        if pts.is_empty() {
-            break;
-        }
-        let mut next = Vec::with_capacity(pts.len());
-        let n = pts.len();
-        for i in 0..n {
-            let cur = pts[i];
-            let prev = pts[(i + n - 1) % n];
-            match (inside(cur, v), inside(prev, v)) {
-                (true, true) => next.push(cur),
-                (true, false) => {
-                    next.push(cross(prev, cur, v));
-                    next.push(cur);
-                }
-                (false, true) => next.push(cross(prev, cur, v)),
-                (false, false) => {}
-            }
-        }
-        pts = next;
-    }
-    if let Some(&first) = pts.first() {
-        pts.push(first);
-    }
-    pts
-}
-
-fn at_x(a: Coord<f64>, b: Coord<f64>, x: f64) -> Coord<f64> {
-    let t = (x - a.x) / (b.x - a.x);
-    Coord { x, y: a.y + t * (b.y - a.y) }
-}
-
-fn at_y(a: Coord<f64>, b: Coord<f64>, y: f64) -> Coord<f64> {
-    let t = (y - a.y) / (b.y - a.y);
-    Coord { x: a.x + t * (b.x - a.x), y }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::front::local::{point_segment_distance, LocalPlane};
     use crate::geodesy::multiline_length_m;
-    use geo::polygon;
+    use geo::{polygon, Polygon};
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
         MultiPolygon::new(vec![polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)]])

@@ -129,13 +129,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
     // (key, fill, key's class, colour's verdict) -> polygons: one warning line each.
     let mut disagreements: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
     for f in features {
-        report.repairs.unclosed_rings += f.unclosed_rings;
-        if f.null_geometry {
-            report.skip("feature without geometry");
-        }
-        for _ in 0..f.non_areal_parts {
-            report.skip("point or line (not territory)");
-        }
+        report.note_feature(&f);
         if f.polygons.is_empty() {
             continue;
         }

@@ -127,13 +127,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
     let mut classified = Classified::default();
 
     for f in &features {
-        report.repairs.unclosed_rings += f.unclosed_rings;
-        if f.null_geometry {
-            report.skip("feature without geometry");
-        }
-        for _ in 0..f.non_areal_parts {
-            report.skip("point or line (not territory)");
-        }
+        report.note_feature(f);
     }
 
     // Which of the three shapes this file has, from its name and content.

@@ -164,13 +164,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], mapping: &Mapping, ctx: &IngestC
     let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
     for f in features {
-        report.repairs.unclosed_rings += f.unclosed_rings;
-        if f.null_geometry {
-            report.skip("feature without geometry");
-        }
-        for _ in 0..f.non_areal_parts {
-            report.skip("point or line (not territory)");
-        }
+        report.note_feature(&f);
         if f.polygons.is_empty() {
             continue;
         }

@@ -147,6 +147,18 @@ impl FileReport {
     pub fn skip(&mut self, reason: impl Into<String>) {
         *self.skipped.entry(reason.into()).or_default() += 1;
     }
+
+    /// Records what every format counts the same way for a feature: rings
+    /// closed on reading, a missing geometry, points and lines (not territory).
+    pub fn note_feature(&mut self, f: &reader::RawFeature) {
+        self.repairs.unclosed_rings += f.unclosed_rings;
+        if f.null_geometry {
+            self.skip("feature without geometry");
+        }
+        if f.non_areal_parts > 0 {
+            *self.skipped.entry("point or line (not territory)".into()).or_default() += f.non_areal_parts;
+        }
+    }
 }
 
 /// Reads one file in the given format.

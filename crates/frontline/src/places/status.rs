@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 use crate::geodesy::{self, GeodesicAreaM2};
 use crate::model::{ControlClass, Snapshot};
 use chrono::NaiveDate;
-use geo::{BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+use geo::{BooleanOps, BoundingRect, Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 use rstar::{Envelope, PointDistance, RTree, RTreeObject, AABB};
 use serde::{Deserialize, Serialize};
@@ -626,7 +626,7 @@ impl Hostile<'_> {
             Coord { x: t.bbox.min().x - margin, y: t.bbox.min().y - margin },
             Coord { x: t.bbox.max().x + margin, y: t.bbox.max().y + margin },
         );
-        let local = clip_to_rect(self.geometry, &clip);
+        let local = crate::overlay::crop_to_rect(self.geometry, clip);
         if local.0.is_empty() {
             return 0.0;
         }
@@ -724,87 +724,6 @@ fn ray_parity(tree: &RTree<Seg2>, p: Coord<f64>, alive: impl Fn(&Seg2) -> bool) 
         }
     }
     inside
-}
-
-/// The polygons of `mp` clipped to a rectangle, ring by ring
-/// (Sutherland–Hodgman). Rings that wrap around the rectangle leave
-/// zero-width slivers along its sides; they enclose no area and lie
-/// outside anything strictly inside the rectangle.
-fn clip_to_rect(mp: &MultiPolygon<f64>, r: &Rect<f64>) -> MultiPolygon<f64> {
-    let mut out = vec![];
-    for p in &mp.0 {
-        let Some(ext) = clip_ring(p.exterior(), r) else {
-            continue;
-        };
-        let holes = p.interiors().iter().filter_map(|h| clip_ring(h, r)).collect();
-        out.push(Polygon::new(ext, holes));
-    }
-    MultiPolygon::new(out)
-}
-
-fn clip_ring(ring: &LineString<f64>, r: &Rect<f64>) -> Option<LineString<f64>> {
-    let bb = ring.bounding_rect()?;
-    if bb.max().x < r.min().x || bb.min().x > r.max().x || bb.max().y < r.min().y || bb.min().y > r.max().y {
-        return None;
-    }
-    let inside_all =
-        bb.min().x >= r.min().x && bb.max().x <= r.max().x && bb.min().y >= r.min().y && bb.max().y <= r.max().y;
-    if inside_all {
-        return Some(ring.clone());
-    }
-    let mut pts: Vec<Coord<f64>> = ring.0.clone();
-    if pts.len() >= 2 && pts.first() == pts.last() {
-        pts.pop();
-    }
-    for side in 0..4 {
-        if pts.is_empty() {
-            return None;
-        }
-        let (bound, is_x, keep_above) = match side {
-            0 => (r.min().x, true, true),
-            1 => (r.max().x, true, false),
-            2 => (r.min().y, false, true),
-            _ => (r.max().y, false, false),
-        };
-        let inside = |c: &Coord<f64>| {
-            let v = if is_x { c.x } else { c.y };
-            if keep_above {
-                v >= bound
-            } else {
-                v <= bound
-            }
-        };
-        let cut = |a: &Coord<f64>, b: &Coord<f64>| {
-            if is_x {
-                let t = (bound - a.x) / (b.x - a.x);
-                Coord { x: bound, y: a.y + t * (b.y - a.y) }
-            } else {
-                let t = (bound - a.y) / (b.y - a.y);
-                Coord { x: a.x + t * (b.x - a.x), y: bound }
-            }
-        };
-        let mut next = Vec::with_capacity(pts.len());
-        let n = pts.len();
-        for i in 0..n {
-            let cur = &pts[i];
-            let prev = &pts[(i + n - 1) % n];
-            match (inside(prev), inside(cur)) {
-                (true, true) => next.push(*cur),
-                (true, false) => next.push(cut(prev, cur)),
-                (false, true) => {
-                    next.push(cut(prev, cur));
-                    next.push(*cur);
-                }
-                (false, false) => {}
-            }
-        }
-        pts = next;
-    }
-    if pts.len() < 3 {
-        return None;
-    }
-    pts.push(pts[0]);
-    Some(LineString::new(pts))
 }
 
 /// One value per (snapshot, settlement), snapshot-major.
@@ -931,7 +850,7 @@ fn sweep_chunk(targets: &[Target], layers: &[&MultiPolygon<f64>], with_distance:
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use geo::polygon;
+    use geo::{polygon, Polygon};
 
     use crate::model::SourceId;
     use crate::places::gazetteer::{geodesic_disc, Footprint, FootprintKind, Place};
@@ -1200,7 +1119,7 @@ mod tests {
         // the part inside is 3/4 of the rectangle (the L misses the top-right quarter).
         let l = polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 2.0), (x: 0.0, y: 2.0)];
         let r = Rect::new(Coord { x: 0.5, y: 0.5 }, Coord { x: 1.5, y: 1.5 });
-        let clipped = clip_to_rect(&MultiPolygon::new(vec![l]), &r);
+        let clipped = crate::overlay::crop_to_rect(&MultiPolygon::new(vec![l]), r);
         let area = geo::Area::unsigned_area(&clipped);
         assert!((area - 0.75).abs() < 1e-12, "{area}");
     }
