@@ -137,21 +137,22 @@ pub fn valid_as_is(polygons: &[Polygon<f64>]) -> bool {
             y1 = y1.max(c.y);
         }
     }
-    let side = ((edges.len() as f64).sqrt().ceil() as usize).clamp(1, 1024);
+    // Edges follow curves, so most cells are empty: a grid twice as fine
+    // as one cell per edge keeps the buckets small.
+    let side = ((2.0 * (edges.len() as f64).sqrt()).ceil() as usize).clamp(1, 2048);
+    // Each edge's box, once.
+    let ebox: Vec<[f64; 4]> =
+        edges.iter().map(|e| [e.3.x.min(e.4.x), e.3.x.max(e.4.x), e.3.y.min(e.4.y), e.3.y.max(e.4.y)]).collect();
     let (w, h) = (((x1 - x0) / side as f64).max(1e-12), ((y1 - y0) / side as f64).max(1e-12));
-    let cell = |v: f64, lo: f64, size: f64| (((v - lo) / size) as usize).min(side - 1);
+    let (inv_w, inv_h) = (1.0 / w, 1.0 / h);
+    let cell = |v: f64, lo: f64, inv: f64| (((v - lo) * inv) as usize).min(side - 1);
     // A flat bucket grid (counting sort): one allocation, not one per cell.
-    let span = |e: &Edge| {
-        (
-            cell(e.3.x.min(e.4.x), x0, w),
-            cell(e.3.x.max(e.4.x), x0, w),
-            cell(e.3.y.min(e.4.y), y0, h),
-            cell(e.3.y.max(e.4.y), y0, h),
-        )
-    };
+    let spans: Vec<[usize; 4]> = ebox
+        .iter()
+        .map(|b| [cell(b[0], x0, inv_w), cell(b[1], x0, inv_w), cell(b[2], y0, inv_h), cell(b[3], y0, inv_h)])
+        .collect();
     let mut start = vec![0u32; side * side + 1];
-    for e in &edges {
-        let (cx0, cx1, cy0, cy1) = span(e);
+    for &[cx0, cx1, cy0, cy1] in &spans {
         if (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > 4096 {
             return false; // a degenerate spread: let the union decide
         }
@@ -166,8 +167,7 @@ pub fn valid_as_is(polygons: &[Polygon<f64>]) -> bool {
     }
     let mut fill = start.clone();
     let mut slots = vec![0u32; start[side * side] as usize];
-    for (k, e) in edges.iter().enumerate() {
-        let (cx0, cx1, cy0, cy1) = span(e);
+    for (k, &[cx0, cx1, cy0, cy1]) in spans.iter().enumerate() {
         for cy in cy0..=cy1 {
             for cx in cx0..=cx1 {
                 let c = cy * side + cx;
@@ -177,19 +177,21 @@ pub fn valid_as_is(polygons: &[Polygon<f64>]) -> bool {
         }
     }
     for c in 0..side * side {
-        let bucket = &slots[start[c] as usize..start[c + 1] as usize];
+        let (lo, hi) = (start[c] as usize, start[c + 1] as usize);
+        if hi - lo < 2 {
+            continue;
+        }
+        let bucket = &slots[lo..hi];
         for (i, &ki) in bucket.iter().enumerate() {
             let (ri, ii, ni, a, b) = edges[ki as usize];
+            let bi = &ebox[ki as usize];
             for &kj in &bucket[i + 1..] {
-                let (rj, ij, _, c, d) = edges[kj as usize];
+                let bj = &ebox[kj as usize];
                 // Disjoint boxes cannot meet (the common case in a bucket).
-                if a.x.max(b.x) < c.x.min(d.x)
-                    || c.x.max(d.x) < a.x.min(b.x)
-                    || a.y.max(b.y) < c.y.min(d.y)
-                    || c.y.max(d.y) < a.y.min(b.y)
-                {
+                if bi[1] < bj[0] || bj[1] < bi[0] || bi[3] < bj[2] || bj[3] < bi[2] {
                     continue;
                 }
+                let (rj, ij, _, c, d) = edges[kj as usize];
                 if ri == rj && (ij == (ii + 1) % ni || ii == (ij + 1) % ni) {
                     continue; // consecutive edges share their vertex by design
                 }
@@ -206,27 +208,47 @@ pub fn valid_as_is(polygons: &[Polygon<f64>]) -> bool {
         }
     }
     // No ring crosses another: nesting is decided by any one vertex.
+    let boxes: Vec<Option<geo::Rect<f64>>> = rings.iter().map(|r| geo::BoundingRect::bounding_rect(*r)).collect();
+    let in_ring = |pt: Coord<f64>, r: usize| boxes[r].is_some_and(|b| b.contains(&pt)) && point_in_ring(pt, rings[r]);
+    // Ring ids: polygon k's exterior is first[k], its holes follow.
+    let mut first = Vec::with_capacity(polygons.len());
+    let mut at = 0;
     for p in polygons {
-        let ext = Polygon::new(p.exterior().clone(), vec![]);
-        for (k, hole) in p.interiors().iter().enumerate() {
-            if !ext.contains(&hole.0[0]) {
+        first.push(at);
+        at += 1 + p.interiors().len();
+    }
+    for (k, p) in polygons.iter().enumerate() {
+        let holes = first[k] + 1..first[k] + 1 + p.interiors().len();
+        for h in holes.clone() {
+            let v = rings[h].0[0];
+            if !in_ring(v, first[k]) || holes.clone().any(|o| o != h && in_ring(v, o)) {
                 return false;
-            }
-            for (j, other) in p.interiors().iter().enumerate() {
-                if j != k && Polygon::new(other.clone(), vec![]).contains(&hole.0[0]) {
-                    return false;
-                }
             }
         }
     }
     for (i, p) in polygons.iter().enumerate() {
+        let v = p.exterior().0[0];
         for (j, q) in polygons.iter().enumerate() {
-            if i != j && q.contains(&p.exterior().0[0]) {
+            let q_holes = first[j] + 1..first[j] + 1 + q.interiors().len();
+            if i != j && in_ring(v, first[j]) && !q_holes.clone().any(|h| in_ring(v, h)) {
                 return false;
             }
         }
     }
     true
+}
+
+/// Even-odd crossing test of a point against one closed ring (the point is
+/// never on the ring here: rings that touch were rejected before).
+fn point_in_ring(pt: geo::Coord<f64>, ring: &LineString<f64>) -> bool {
+    let mut inside = false;
+    for w in ring.0.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if (a.y > pt.y) != (b.y > pt.y) && pt.x < a.x + (pt.y - a.y) / (b.y - a.y) * (b.x - a.x) {
+            inside = !inside;
+        }
+    }
+    inside
 }
 
 #[cfg(test)]
