@@ -117,9 +117,32 @@ fn csv_cell(s: &str) -> String {
     }
 }
 
-/// A number with a fixed number of decimals ("" when absent).
+/// A number with a fixed number of decimals ("" when absent). A value that
+/// rounds to zero prints as zero, never "-0.000" (a person reads a sign as
+/// a change).
 pub fn num(x: Option<f64>, decimals: usize) -> String {
-    x.map(|v| format!("{v:.decimals$}")).unwrap_or_default()
+    x.map(|v| {
+        let s = format!("{v:.decimals$}");
+        match s.strip_prefix('-') {
+            Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+            _ => s,
+        }
+    })
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn no_negative_zero() {
+        assert_eq!(num(Some(-0.0000001), 3), "0.000");
+        assert_eq!(num(Some(-0.0), 1), "0.0");
+        assert_eq!(num(Some(-0.25), 1), "-0.2");
+        assert_eq!(num(Some(12.3456), 2), "12.35");
+        assert_eq!(num(None, 2), "");
+    }
 }
 
 /// A MultiPolygon as a GeoJSON geometry object (RFC 7946: exteriors
