@@ -45,6 +45,19 @@ impl Context {
         Ok(Store::open_read_only(&self.db)?)
     }
 
+    /// The store, writable when possible so that derived results (the
+    /// gazetteer, status tables) are kept for next time; read-only when it
+    /// cannot be written. Never creates a store that does not exist.
+    pub fn store_for_cache(&self) -> Result<(Store, bool)> {
+        if !self.db.exists() {
+            return Ok((self.store()?, false));
+        }
+        match Store::open(&self.db) {
+            Ok(s) => Ok((s, true)),
+            Err(_) => Ok((self.store()?, false)),
+        }
+    }
+
     pub fn reference(&self, name: &str) -> Result<Territory> {
         let reference = Reference::parse(name);
         let data = match &reference {

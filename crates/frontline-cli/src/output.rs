@@ -131,6 +131,15 @@ pub fn num(x: Option<f64>, decimals: usize) -> String {
     .unwrap_or_default()
 }
 
+/// A MultiPolygon as a GeoJSON geometry object (RFC 7946: exteriors
+/// counter-clockwise, as the engine stores them).
+pub fn multipolygon_geojson(mp: &geo::MultiPolygon<f64>) -> serde_json::Value {
+    let ring = |r: &geo::LineString<f64>| r.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>();
+    let polys: Vec<Vec<Vec<[f64; 2]>>> =
+        mp.0.iter().map(|p| std::iter::once(p.exterior()).chain(p.interiors()).map(ring).collect()).collect();
+    serde_json::json!({"type": "MultiPolygon", "coordinates": polys})
+}
+
 #[cfg(test)]
 mod tests {
     use super::num;
@@ -143,13 +152,4 @@ mod tests {
         assert_eq!(num(Some(12.3456), 2), "12.35");
         assert_eq!(num(None, 2), "");
     }
-}
-
-/// A MultiPolygon as a GeoJSON geometry object (RFC 7946: exteriors
-/// counter-clockwise, as the engine stores them).
-pub fn multipolygon_geojson(mp: &geo::MultiPolygon<f64>) -> serde_json::Value {
-    let ring = |r: &geo::LineString<f64>| r.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>();
-    let polys: Vec<Vec<Vec<[f64; 2]>>> =
-        mp.0.iter().map(|p| std::iter::once(p.exterior()).chain(p.interiors()).map(ring).collect()).collect();
-    serde_json::json!({"type": "MultiPolygon", "coordinates": polys})
 }

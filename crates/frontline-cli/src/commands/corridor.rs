@@ -112,10 +112,7 @@ fn state_name(s: CorridorState) -> &'static str {
 }
 
 pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
-    let (store, writable) = match Store::open(&ctx.db) {
-        Ok(s) if ctx.db.exists() => (s, true),
-        _ => (ctx.store()?, false),
-    };
+    let (store, writable) = ctx.store_for_cache()?;
     let source = pick_source(&store, args.source.as_deref())?;
     let (label, point) = place_point(ctx, &store, writable, &args)?;
     let (snaps, notes) = if args.from.is_some() || args.to.is_some() {
@@ -266,10 +263,7 @@ struct PocketRow {
 }
 
 pub fn pockets_cmd(ctx: &Context, args: PocketsArgs) -> Result<ExitCode> {
-    let (store, writable) = match Store::open(&ctx.db) {
-        Ok(s) if ctx.db.exists() => (s, true),
-        _ => (ctx.store()?, false),
-    };
+    let (store, writable) = ctx.store_for_cache()?;
     let source = pick_source(&store, args.source.as_deref())?;
     let (snaps, notes) = super::area::select(&store, &source, args.on, None, None)?;
     let snap = snaps.first().ok_or_else(|| anyhow!("no snapshot"))?;

@@ -5,21 +5,8 @@ use crate::output::{num, OutputFormat, Table};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use frontline::places::{stored, CaptureRule, Direction, Gazetteer, GazetteerSources, Match, Status, StatusTable};
-use frontline::store::Store;
 use frontline::SourceId;
 use std::process::ExitCode;
-
-/// Opens the store read-write when possible (to keep the gazetteer and the
-/// status table for next time), else read-only.
-fn open(ctx: &Context) -> Result<(Store, bool)> {
-    if !ctx.db.exists() {
-        return Ok((ctx.store()?, false));
-    }
-    match Store::open(&ctx.db) {
-        Ok(s) => Ok((s, true)),
-        Err(_) => Ok((ctx.store()?, false)),
-    }
-}
 
 struct Loaded {
     source: SourceId,
@@ -28,7 +15,7 @@ struct Loaded {
 }
 
 fn load(ctx: &Context, source: Option<&str>) -> Result<Loaded> {
-    let (store, writable) = open(ctx)?;
+    let (store, writable) = ctx.store_for_cache()?;
     let source = pick_source(&store, source)?;
     let gazetteer = stored::gazetteer(&store, &GazetteerSources::shared(&ctx.data_dir()?), writable)?;
     let table = stored::status_table(&store, &gazetteer, &source, writable)?;
