@@ -56,7 +56,10 @@ pub struct EdgeAreaCache {
 impl EdgeAreaCache {
     /// Starts a new snapshot: edges not seen in this one or the last are forgotten.
     pub fn next_generation(&mut self) {
-        self.previous = std::mem::take(&mut self.current);
+        // Swap and clear rather than allocate: the maps keep their capacity,
+        // so a sweep does not rehash thousands of entries per snapshot.
+        std::mem::swap(&mut self.previous, &mut self.current);
+        self.current.clear();
     }
 
     fn edge(&mut self, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {

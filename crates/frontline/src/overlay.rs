@@ -108,42 +108,64 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygo
 /// instead of thousands. Exact whatever is shared: with nothing shared it
 /// overlays the two full boundaries.
 pub fn gained_lost(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
-    type Key = [u64; 2];
-    let key = |c: Coord<f64>| -> Key { [c.x.to_bits(), c.y.to_bits()] };
-    let edges = |mp: &MultiPolygon<f64>| -> Vec<(Coord<f64>, Coord<f64>)> {
-        mp.0.iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|r| r.0.windows(2).map(|w| (w[0], w[1])))
-            .filter(|(p, q)| p != q)
-            .collect()
+    // Number the vertices of a ∪ b once (consecutive snapshots share almost
+    // all of them); edges are then pairs of numbers, compared without hashing.
+    let mut ids: CoordMap<[u64; 2], u32> = CoordMap::with_capacity_and_hasher(ring_count(a) + 64, Default::default());
+    let mut coords: Vec<Coord<f64>> = Vec::with_capacity(ids.capacity());
+    let mut edges_of = |mp: &MultiPolygon<f64>| -> Vec<(u32, u32)> {
+        let mut out = Vec::with_capacity(ring_count(mp));
+        for ring in mp.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())) {
+            let mut prev: Option<u32> = None;
+            for c in &ring.0 {
+                let id = *ids.entry([c.x.to_bits(), c.y.to_bits()]).or_insert_with(|| {
+                    coords.push(*c);
+                    (coords.len() - 1) as u32
+                });
+                if let Some(p) = prev.filter(|p| *p != id) {
+                    out.push((p, id));
+                }
+                prev = Some(id);
+            }
+        }
+        out
     };
-    let (ea, eb) = (edges(a), edges(b));
-    // Multisets of directed edges, so that a repeated edge cancels only once.
-    let mut count: CoordMap<(Key, Key), i32> =
-        CoordMap::with_capacity_and_hasher(ea.len() + eb.len(), Default::default());
-    for (p, q) in &eb {
-        *count.entry((key(*p), key(*q))).or_default() += 1;
+    let (ea, eb) = (edges_of(a), edges_of(b));
+    let n = coords.len();
+    // a's edges by start vertex (compressed rows), each usable once, so that
+    // a repeated edge cancels only once.
+    let mut first = vec![0u32; n + 1];
+    for &(p, _) in &ea {
+        first[p as usize + 1] += 1;
     }
-    for (p, q) in &ea {
-        *count.entry((key(*p), key(*q))).or_default() -= 1;
+    for i in 0..n {
+        first[i + 1] += first[i];
     }
-    // Outgoing edges of the cycle set, by start point.
-    let mut out: CoordMap<Key, Vec<Coord<f64>>> = CoordMap::default();
+    let mut fill = first.clone();
+    let mut a_to = vec![0u32; ea.len()];
+    for &(p, q) in &ea {
+        a_to[fill[p as usize] as usize] = q;
+        fill[p as usize] += 1;
+    }
+    let mut a_used = vec![false; ea.len()];
+    // Outgoing edges of the cycle set: b's new edges, and a's old ones reversed.
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut n_edges = 0usize;
-    for (p, q) in &eb {
-        let c = count.get_mut(&(key(*p), key(*q)));
-        if let Some(c) = c.filter(|c| **c > 0) {
-            *c -= 1;
-            out.entry(key(*p)).or_default().push(*q);
-            n_edges += 1;
+    for &(p, q) in &eb {
+        let row = first[p as usize] as usize..first[p as usize + 1] as usize;
+        match row.clone().find(|&k| a_to[k] == q && !a_used[k]) {
+            Some(k) => a_used[k] = true,
+            None => {
+                out[p as usize].push(q);
+                n_edges += 1;
+            }
         }
     }
-    for (p, q) in &ea {
-        let c = count.get_mut(&(key(*p), key(*q)));
-        if let Some(c) = c.filter(|c| **c < 0) {
-            *c += 1;
-            out.entry(key(*q)).or_default().push(*p); // reversed
-            n_edges += 1;
+    for p in 0..n {
+        for k in first[p] as usize..first[p + 1] as usize {
+            if !a_used[k] {
+                out[a_to[k] as usize].push(p as u32);
+                n_edges += 1;
+            }
         }
     }
     if n_edges == 0 {
@@ -152,18 +174,16 @@ pub fn gained_lost(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygo
     // Walk the cycles: in- and out-degree balance at every vertex, so a walk
     // from any edge returns to its start.
     let mut cycles: Paths = vec![];
-    let starts: Vec<Key> = out.keys().copied().collect();
-    for s in starts {
-        while let Some(first) = out.get_mut(&s).and_then(Vec::pop) {
-            let start = Coord { x: f64::from_bits(s[0]), y: f64::from_bits(s[1]) };
-            let mut path = vec![[start.x, start.y]];
-            let mut at = first;
+    for s in 0..n {
+        while let Some(first_step) = out[s].pop() {
+            let mut path = vec![[coords[s].x, coords[s].y]];
+            let mut at = first_step as usize;
             let mut steps = 0;
-            while key(at) != s {
-                path.push([at.x, at.y]);
+            while at != s {
+                path.push([coords[at].x, coords[at].y]);
                 steps += 1;
-                match out.get_mut(&key(at)).and_then(Vec::pop) {
-                    Some(next) if steps <= n_edges => at = next,
+                match out[at].pop() {
+                    Some(next) if steps <= n_edges => at = next as usize,
                     // Unbalanced: the inputs were not valid rings. Overlay
                     // them whole instead of guessing.
                     _ => return full_gained_lost(a, b),
@@ -176,6 +196,10 @@ pub fn gained_lost(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygo
     let gained = to_geo(overlay.overlay(OverlayRule::Subject, FillRule::Positive));
     let lost = to_geo(overlay.overlay(OverlayRule::Subject, FillRule::Negative));
     (gained, lost)
+}
+
+fn ring_count(mp: &MultiPolygon<f64>) -> usize {
+    mp.0.iter().map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()).sum()
 }
 
 /// `(b − a, a − b)` by a full overlay of both geometries (any orientation).
