@@ -106,12 +106,7 @@ pub async fn snapshot(
 ) -> ApiResult<Response> {
     let date = query::date("date", &date)?;
     let (si, source) = app.source(q.source.as_deref())?;
-    let zoom = match q.zoom.as_deref() {
-        Some(z) => query::int_in("zoom", z, 0, u32::from(crate::geojson_out::MAX_ZOOM))?,
-        None => 6,
-    };
-    // Every zoom past the last simplified one sends the same full geometry.
-    let zoom = u8::try_from(zoom).unwrap_or(0).min(crate::geojson_out::MAX_SIMPLIFIED_ZOOM + 1);
+    let zoom = query::zoom(q.zoom.as_deref())?;
     let mask = class_mask(q.class.as_deref(), &source.summary.classes)?;
     let (k, _) = source.snapshot_on(date)?;
     let key = (si, k, zoom, mask);

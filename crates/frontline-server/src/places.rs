@@ -14,7 +14,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use frontline::encircle::{CorridorFrame, CorridorParams};
-use frontline::front::{sector_lengths, FrontExtractor, FrontOptions, Sectors};
+use frontline::front::{sector_lengths, FrontExtractor, FrontOptions, Sectors, REPORTING_COAST_TOLERANCE_M};
 use frontline::places::{names, stored, CaptureRule, Gazetteer, GazetteerSources, Place, StatusTable};
 use frontline::regions::{load_reference, Reference};
 use frontline::store::Store;
@@ -203,7 +203,8 @@ async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
         .get_or_try_init(|| async move {
             blocking(move || {
                 let land = load_reference(&Reference::Land, &data_dir)?;
-                let options = FrontOptions { coast_tolerance_m: 3000.0, ..FrontOptions::default() };
+                let options =
+                    FrontOptions { coast_tolerance_m: REPORTING_COAST_TOLERANCE_M, ..FrontOptions::default() };
                 Ok(Arc::new(FrontExtractor::new(&reference, Some(&land), options)?))
             })
             .await
@@ -226,11 +227,7 @@ pub struct FrontQuery {
 pub async fn front(State(app): AppRef, Path(date): Path<String>, Query(q): Query<FrontQuery>) -> ApiResult<Response> {
     let date = query::date("date", &date)?;
     let (si, source) = app.source(q.source.as_deref())?;
-    let zoom = match q.zoom.as_deref() {
-        Some(z) => query::int_in("zoom", z, 0, u32::from(crate::geojson_out::MAX_ZOOM))?,
-        None => 6,
-    };
-    let zoom = u8::try_from(zoom).unwrap_or(0).min(crate::geojson_out::MAX_SIMPLIFIED_ZOOM + 1);
+    let zoom = query::zoom(q.zoom.as_deref())?;
     let (k, _) = source.snapshot_on(date)?;
     // Bit 7 of the class mask marks a frontline entry in the GeoJSON cache.
     let key = (si, k, zoom, 0x80);

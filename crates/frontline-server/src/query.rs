@@ -39,6 +39,16 @@ pub fn opt_date(what: &str, s: Option<&str>) -> Result<Option<NaiveDate>, ApiErr
     s.map(|s| date(what, s)).transpose()
 }
 
+/// The `zoom` parameter (default 6), capped at the first zoom that sends
+/// the full geometry: every zoom past the last simplified one is the same.
+pub fn zoom(z: Option<&str>) -> Result<u8, ApiError> {
+    let zoom = match z {
+        Some(z) => int_in("zoom", z, 0, u32::from(crate::geojson_out::MAX_ZOOM))?,
+        None => 6,
+    };
+    Ok(u8::try_from(zoom).unwrap_or(0).min(crate::geojson_out::MAX_SIMPLIFIED_ZOOM + 1))
+}
+
 /// Parses a whole number in `lo..=hi`.
 pub fn int_in(what: &str, s: &str, lo: u32, hi: u32) -> Result<u32, ApiError> {
     match s.parse::<u32>() {

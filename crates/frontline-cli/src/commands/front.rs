@@ -30,7 +30,7 @@ pub struct FrontArgs {
     /// Default 3000, not measures.md's 500: DeepState draws the coast up to
     /// ~3 km off OSM's, and at 500 m about 500 km of shoreline would count
     /// as front (ARCHITECTURE.md, "Deviations").
-    #[arg(long, default_value_t = 3000.0)]
+    #[arg(long, default_value_t = frontline::front::REPORTING_COAST_TOLERANCE_M)]
     coast_tolerance_m: f64,
     /// Sectors: a GeoJSON file of named sector polygons (property `name`);
     /// default: the nearest of the built-in direction towns.

@@ -67,6 +67,12 @@ pub struct FrontOptions {
     pub max_edge_m: f64,
 }
 
+/// The coast tolerance the CLI and the server use by default, instead of
+/// measures.md's 500 m: DeepState draws the coast up to a few km off OSM's
+/// land outline, and at 500 m about 500 km of shoreline counts as front
+/// (ARCHITECTURE.md, "Deviations from measures.md").
+pub const REPORTING_COAST_TOLERANCE_M: f64 = 3_000.0;
+
 impl Default for FrontOptions {
     fn default() -> Self {
         FrontOptions {

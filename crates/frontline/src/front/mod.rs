@@ -10,5 +10,5 @@ pub use change::{
     advance_samples, front_change, front_change_with, sample_points, sector_lengths, Advance, FrontChange,
     SectorChange, SectorLength, SAMPLE_SPACING_M,
 };
-pub use extract::{FrontExtractor, FrontOptions, Frontline, Hostile};
+pub use extract::{FrontExtractor, FrontOptions, Frontline, Hostile, REPORTING_COAST_TOLERANCE_M};
 pub use sectors::{DirectionTown, Sectors, DIRECTION_TOWNS, UNASSIGNED};
