@@ -83,7 +83,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 /// The source to use: the one named, else the only one in the store, else
-/// the DeepState daily export if present.
+/// the DeepState daily export if present, else the joined DeepState full map.
 pub fn pick_source(store: &Store, named: Option<&str>) -> Result<SourceId> {
     let sources = store.sources()?;
     if let Some(n) = named {
@@ -99,15 +99,15 @@ pub fn pick_source(store: &Store, named: Option<&str>) -> Result<SourceId> {
     match sources.as_slice() {
         [] => bail!("{} holds no snapshots; run `frontline ingest PATH...` first", store.path().display()),
         [only] => Ok(only.source.clone()),
-        many => {
-            many.iter().find(|s| s.source.as_str() == SourceId::DEEPSTATE_DAILY).map(|s| s.source.clone()).ok_or_else(
-                || {
-                    anyhow!(
-                        "several sources in the store; pick one with --source ({})",
-                        many.iter().map(|s| s.source.as_str()).collect::<Vec<_>>().join(", ")
-                    )
-                },
-            )
-        }
+        many => [SourceId::DEEPSTATE_DAILY, SourceId::DEEPSTATE]
+            .iter()
+            .find_map(|want| many.iter().find(|s| s.source.as_str() == *want))
+            .map(|s| s.source.clone())
+            .ok_or_else(|| {
+                anyhow!(
+                    "several sources in the store; pick one with --source ({})",
+                    many.iter().map(|s| format!("{}: {}", s.source, s.source.label())).collect::<Vec<_>>().join("; ")
+                )
+            }),
     }
 }

@@ -108,7 +108,8 @@ pub struct RegionRow {
     pub region: String,
     /// ISO 3166-2 code, where known.
     pub iso: Option<String>,
-    /// The region's own geodesic area, km² (the share's denominator).
+    /// The share's denominator, km²: the region's official area or its
+    /// outline's geodesic area (see [`crate::regions::ShareConvention`]).
     pub region_km2: f64,
     /// Occupied area inside the region, km².
     pub occupied_km2: f64,
@@ -118,27 +119,34 @@ pub struct RegionRow {
     pub gray_km2: Option<f64>,
     /// Gray share of the region, per cent.
     pub gray_pct: Option<f64>,
+    /// Whether a share was capped at 100 % (the layer covers more than the
+    /// region's official area, which counts no sea).
+    pub capped: bool,
 }
 
-/// Shares of every region (measures.md: area(class ∩ region) / area(region)).
+/// Shares of every region: area(class ∩ region) / the region's share
+/// denominator, at most 100 % (see [`crate::regions::ShareConvention`]).
 pub fn region_rows(snapshot: &Snapshot, regions: &[Region]) -> Vec<RegionRow> {
     let occupied = snapshot.class_or_empty(ControlClass::Occupied);
     let gray = snapshot.layer(ControlClass::Gray);
     regions
         .par_iter()
         .map(|r| {
-            let region_km2 = r.territory.area_m2 / M2_PER_KM2;
+            let region_km2 = r.share_denominator_km2;
             let occupied_km2 = area_within_km2(&occupied, &r.territory);
             let gray_km2 = gray.map(|g| area_within_km2(g, &r.territory));
+            let capped = occupied_km2 > region_km2 || gray_km2.is_some_and(|g| g > region_km2);
+            let pct = |km2: f64| 100.0 * km2.min(region_km2) / region_km2;
             RegionRow {
                 date: snapshot.date(),
                 region: r.name.clone(),
                 iso: r.iso.clone(),
                 region_km2,
                 occupied_km2,
-                occupied_pct: 100.0 * occupied_km2 / region_km2,
+                occupied_pct: pct(occupied_km2),
                 gray_km2,
-                gray_pct: gray_km2.map(|g| 100.0 * g / region_km2),
+                gray_pct: gray_km2.map(pct),
+                capped,
             }
         })
         .collect()

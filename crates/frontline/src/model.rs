@@ -56,6 +56,11 @@ impl SourceId {
     pub const DEEPSTATE_DAILY: &'static str = "deepstate-daily";
     /// DeepState's full snapshots with every layer (DanielRose2310/deepstatemaps-history).
     pub const DEEPSTATE_RAW: &'static str = "deepstate-raw";
+    /// DeepState's full maps as downloaded daily since 2025-06-29 (SmartFinn/wararchive-website).
+    pub const DEEPSTATE_ARCHIVE: &'static str = "deepstate-archive";
+    /// DeepState's full map as one series: the raw history, continued by the
+    /// archive. Not stored: the store composes it from its two members.
+    pub const DEEPSTATE: &'static str = "deepstate";
     /// ISW's assessed control (full precision 2022-23 layers and the simplified series).
     pub const ISW: &'static str = "isw";
 
@@ -67,6 +72,25 @@ impl SourceId {
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// What a person reads for this source: the publisher and what the
+    /// series holds. Unknown (user-mapped) sources are shown by their id.
+    pub fn label(&self) -> String {
+        match self.as_str() {
+            Self::DEEPSTATE_DAILY => "DeepState daily export (occupied only)".into(),
+            Self::DEEPSTATE_RAW => "DeepState full map, history 2022-2025 (with gray zone)".into(),
+            Self::DEEPSTATE_ARCHIVE => "DeepState full map, daily downloads since June 2025 (with gray zone)".into(),
+            Self::DEEPSTATE => "DeepState full map (with gray zone): history and daily downloads joined".into(),
+            Self::ISW => "ISW assessed control".into(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The stored sources a composite source is made of, highest priority
+    /// first; `None` for a source that is stored as itself.
+    pub fn members(&self) -> Option<[&'static str; 2]> {
+        (self.as_str() == Self::DEEPSTATE).then_some([Self::DEEPSTATE_RAW, Self::DEEPSTATE_ARCHIVE])
     }
 }
 

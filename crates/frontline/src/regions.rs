@@ -146,6 +146,194 @@ pub struct Region {
     pub iso: Option<String>,
     /// Its geometry and area.
     pub territory: Territory,
+    /// The denominator of the region's shares, km²: its official area under
+    /// [`ShareConvention::Official`], else its outline's geodesic area.
+    pub share_denominator_km2: f64,
+}
+
+/// How a region's share is computed (measures.md, "Share", and
+/// ARCHITECTURE.md, "Deviations"). Every report prints [`ShareConvention::describe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShareConvention {
+    /// The convention behind DeepState's published regional shares, found
+    /// by measurement: the class within the region's outline *including its
+    /// territorial sea* (geoBoundaries ADM1, the outlines whose union is the
+    /// default reference territory) over the region's *official* area
+    /// (State Statistics Service, `boundaries/official_areas.csv`), capped at
+    /// 100 %: the map's layers cover coastal water the official (land) area
+    /// does not count, so a coastal region held whole (Crimea) would
+    /// otherwise exceed 100 %. Oblasts only (official areas are known for
+    /// ADM1 units only).
+    #[default]
+    Official,
+    /// The class within the region's own outline over that outline's
+    /// geodesic area (measures.md's definition): the only choice for raions,
+    /// hromadas and user files.
+    Outline,
+}
+
+impl ShareConvention {
+    /// The names the CLI and the API accept.
+    pub const NAMES: [&'static str; 2] = ["official", "outline"];
+
+    /// Parses `official` or `outline`.
+    pub fn parse(s: &str) -> Option<ShareConvention> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "official" | "official-area" | "published" => Some(ShareConvention::Official),
+            "outline" | "measured" | "outline-area" => Some(ShareConvention::Outline),
+            _ => None,
+        }
+    }
+
+    /// The name reports print.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareConvention::Official => "official",
+            ShareConvention::Outline => "outline",
+        }
+    }
+
+    /// One sentence a reader understands, for every report's title.
+    pub fn describe(self, outlines: &str) -> String {
+        match self {
+            ShareConvention::Official => format!(
+                "share = area within the region incl. its territorial sea ({outlines}) ÷ the region's official area \
+                 (State Statistics Service), at most 100 % (DeepState's convention)"
+            ),
+            ShareConvention::Outline => {
+                format!("share = area within the region's outline ({outlines}) ÷ the outline's own measured area")
+            }
+        }
+    }
+}
+
+/// The official areas of Ukraine's ADM1 units, km², by ISO 3166-2 code,
+/// read from a `iso3166_2,name,area_km2` CSV (`boundaries/official_areas.csv`).
+pub fn load_official_areas(path: &Path) -> Result<std::collections::BTreeMap<String, f64>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let mut out = std::collections::BTreeMap::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split(',').collect();
+        let (Some(iso), Some(area)) = (cols.first(), cols.last()) else {
+            continue;
+        };
+        let area_km2: f64 = area.trim().parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0).ok_or_else(|| {
+            Error::file(path, format!("line {}: area {:?} is not a positive number of km²", i + 1, area.trim()))
+        })?;
+        out.insert(iso.trim().to_string(), area_km2);
+    }
+    Ok(out)
+}
+
+/// The regions a breakdown uses, with the convention their shares follow.
+#[derive(Debug, Clone)]
+pub struct RegionSet {
+    /// The regions, in file order.
+    pub regions: Vec<Region>,
+    /// How their shares are computed.
+    pub convention: ShareConvention,
+    /// Where the outlines come from, in words ("geoBoundaries ADM1 with territorial sea").
+    pub outlines: String,
+}
+
+impl RegionSet {
+    /// One sentence for every report's title.
+    pub fn describe(&self) -> String {
+        self.convention.describe(&self.outlines)
+    }
+}
+
+/// Loads the regions of a level (or a user file) under a share convention.
+///
+/// `Official` needs oblasts: it reads the geoBoundaries ADM1 outlines with
+/// territorial sea and the official areas, and fails for raions, hromadas
+/// and files (their official areas are unknown); `Outline` reads the OSM
+/// land outlines (or the file) and divides by their measured area.
+pub fn load_region_set(choice: &RegionChoice, convention: ShareConvention, data_dir: &Path) -> Result<RegionSet> {
+    match (convention, choice) {
+        (ShareConvention::Official, RegionChoice::Level(RegionLevel::Oblast)) => {
+            let path = data_dir.join("boundaries/adm1_geoboundaries_with_sea.geojson.gz");
+            let areas_path = data_dir.join("boundaries/official_areas.csv");
+            let official = load_official_areas(&areas_path)?;
+            let mut regions = load_regions(&path)?;
+            for r in &mut regions {
+                let area = r.iso.as_ref().and_then(|iso| official.get(iso)).ok_or_else(|| {
+                    Error::file(
+                        &areas_path,
+                        format!(
+                            "no official area for {} ({}); add it, or use the outline convention",
+                            r.name,
+                            r.iso.as_deref().unwrap_or("no ISO code")
+                        ),
+                    )
+                })?;
+                r.share_denominator_km2 = *area;
+            }
+            Ok(RegionSet { regions, convention, outlines: "geoBoundaries ADM1 with territorial sea".into() })
+        }
+        (ShareConvention::Official, other) => Err(Error::Request(format!(
+            "official areas are known for oblasts only, not for {}; use the outline convention \
+             (share of the outline's own measured area)",
+            other.describe()
+        ))),
+        (ShareConvention::Outline, choice) => {
+            let path = choice.path(data_dir);
+            Ok(RegionSet { regions: load_regions(&path)?, convention, outlines: choice.describe() })
+        }
+    }
+}
+
+/// What a breakdown is by: a built-in level or a user's file of regions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionChoice {
+    /// A level frontline ships outlines for.
+    Level(RegionLevel),
+    /// A GeoJSON file of regions (one per feature).
+    File(PathBuf),
+}
+
+impl RegionChoice {
+    /// Parses `oblast`, `raion`, `hromada` (singular or plural) or a path.
+    pub fn parse(s: &str) -> RegionChoice {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "oblast" | "oblasts" => RegionChoice::Level(RegionLevel::Oblast),
+            "raion" | "raions" => RegionChoice::Level(RegionLevel::Raion),
+            "hromada" | "hromadas" => RegionChoice::Level(RegionLevel::Hromada),
+            _ => RegionChoice::File(PathBuf::from(s)),
+        }
+    }
+
+    /// The outline file.
+    pub fn path(&self, data_dir: &Path) -> PathBuf {
+        match self {
+            RegionChoice::Level(l) => l.path(data_dir),
+            RegionChoice::File(p) => p.clone(),
+        }
+    }
+
+    /// The outlines in words.
+    pub fn describe(&self) -> String {
+        match self {
+            RegionChoice::Level(RegionLevel::Oblast) => "OpenStreetMap oblast outlines, land only".into(),
+            RegionChoice::Level(RegionLevel::Raion) => "OpenStreetMap raion outlines".into(),
+            RegionChoice::Level(RegionLevel::Hromada) => "OpenStreetMap hromada outlines".into(),
+            RegionChoice::File(p) => p.display().to_string(),
+        }
+    }
+
+    /// The convention used when the user names none: `Official` for
+    /// oblasts (it reproduces DeepState's published shares), `Outline`
+    /// elsewhere.
+    pub fn default_convention(&self) -> ShareConvention {
+        match self {
+            RegionChoice::Level(RegionLevel::Oblast) => ShareConvention::Official,
+            _ => ShareConvention::Outline,
+        }
+    }
 }
 
 /// Boundary levels frontline ships files for.
@@ -155,6 +343,8 @@ pub enum RegionLevel {
     Oblast,
     /// ADM2: raions (2020).
     Raion,
+    /// ADM3: hromadas (municipalities).
+    Hromada,
 }
 
 impl RegionLevel {
@@ -163,6 +353,7 @@ impl RegionLevel {
         match self {
             RegionLevel::Oblast => data_dir.join("boundaries/oblasts_osm.geojson.gz"),
             RegionLevel::Raion => data_dir.join("boundaries/raions_osm.geojson.gz"),
+            RegionLevel::Hromada => data_dir.join("boundaries/hromadas_osm.geojson.gz"),
         }
     }
 }
@@ -186,7 +377,8 @@ pub fn load_regions(path: &Path) -> Result<Vec<Region>> {
             continue;
         }
         let geometry = clean::union_polygons(polygons, &mut counts);
-        out.push(Region { territory: Territory::new(name.clone(), geometry), name, iso });
+        let territory = Territory::new(name.clone(), geometry);
+        out.push(Region { share_denominator_km2: territory.area_km2(), territory, name, iso });
     }
     if out.is_empty() {
         return Err(Error::file(path, "no region polygons in this boundary file"));

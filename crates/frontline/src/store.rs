@@ -245,6 +245,69 @@ impl Store {
                 classes,
             });
         }
+        // The composite DeepState series is listed once its second member
+        // (the archive) is stored: before that it would only repeat the raw history.
+        let composite = SourceId::new(SourceId::DEEPSTATE);
+        if out.iter().any(|s| s.source.as_str() == SourceId::DEEPSTATE_ARCHIVE) {
+            let times = self.composite_times(&composite)?;
+            if let (Some(first), Some(last)) = (times.first(), times.last()) {
+                let mut classes: Vec<ControlClass> = out
+                    .iter()
+                    .filter(|s| composite.members().is_some_and(|m| m.contains(&s.source.as_str())))
+                    .flat_map(|s| s.classes.iter().copied())
+                    .collect();
+                classes.sort();
+                classes.dedup();
+                out.push(SourceSummary {
+                    source: composite.clone(),
+                    snapshots: times.len(),
+                    first: self.instant(first.0)?,
+                    last: self.instant(last.0)?,
+                    classes,
+                });
+                out.sort_by(|a, b| a.source.cmp(&b.source));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The stored instants of one stored source, oldest first (empty when absent).
+    fn stored_times(&self, source: &str) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT taken_at FROM layers WHERE source=?1 ORDER BY taken_at")
+            .map_err(|e| store_err(&self.path, e))?;
+        let rows = stmt.query_map([source], |r| r.get::<_, i64>(0)).map_err(|e| store_err(&self.path, e))?;
+        rows.collect::<std::result::Result<Vec<i64>, _>>().map_err(|e| store_err(&self.path, e))
+    }
+
+    /// The snapshots a composite source is made of, as (instant, member),
+    /// oldest first: for each UTC calendar day, the maps of the
+    /// highest-priority member that has one that day. For `deepstate` the
+    /// raw history wins over the archive on the days both have, because a
+    /// raw file's time is DeepState's own publication time, while an archive
+    /// file's is the time a job downloaded the map (the same map can be
+    /// downloaded the morning after it was published: the archive's
+    /// 2025-08-04 file is raw's 2025-08-03 evening map).
+    fn composite_times(&self, source: &SourceId) -> Result<Vec<(i64, &'static str)>> {
+        let Some(members) = source.members() else {
+            return Ok(vec![]);
+        };
+        let mut taken: std::collections::BTreeSet<NaiveDate> = Default::default();
+        let mut out: Vec<(i64, &'static str)> = vec![];
+        for member in members {
+            let times = self.stored_times(member)?;
+            let mut days_here = std::collections::BTreeSet::new();
+            for ts in times {
+                let day = self.instant(ts)?.date_naive();
+                if !taken.contains(&day) {
+                    days_here.insert(day);
+                    out.push((ts, member));
+                }
+            }
+            taken.extend(days_here);
+        }
+        out.sort();
         Ok(out)
     }
 
@@ -255,14 +318,13 @@ impl Store {
 
     /// The instants of a source's snapshots, oldest first.
     pub fn snapshot_times(&self, source: &SourceId) -> Result<Vec<DateTime<Utc>>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT taken_at FROM layers WHERE source=?1 ORDER BY taken_at")
-            .map_err(|e| store_err(&self.path, e))?;
-        let rows = stmt.query_map([source.as_str()], |r| r.get::<_, i64>(0)).map_err(|e| store_err(&self.path, e))?;
+        let stamps: Vec<i64> = match source.members() {
+            Some(_) => self.composite_times(source)?.into_iter().map(|(ts, _)| ts).collect(),
+            None => self.stored_times(source.as_str())?,
+        };
         let mut out = vec![];
-        for ts in rows {
-            out.push(self.instant(ts.map_err(|e| store_err(&self.path, e))?)?);
+        for ts in stamps {
+            out.push(self.instant(ts)?);
         }
         if out.is_empty() {
             let known: Vec<String> = self.sources()?.into_iter().map(|s| s.source.0).collect();
@@ -283,6 +345,20 @@ impl Store {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<Snapshot>> {
+        if source.members().is_some() {
+            let chosen: std::collections::BTreeSet<(i64, &str)> = self.composite_times(source)?.into_iter().collect();
+            let mut out = vec![];
+            for member in source.members().into_iter().flatten() {
+                for mut snap in self.load_range(&SourceId::new(member), from, to)? {
+                    if chosen.contains(&(snap.taken_at.timestamp(), member)) {
+                        snap.source = source.clone();
+                        out.push(snap);
+                    }
+                }
+            }
+            out.sort_by_key(|s| s.taken_at);
+            return Ok(out);
+        }
         let lo = from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc().timestamp()).unwrap_or(i64::MIN);
         let hi = to.and_then(|d| d.and_hms_opt(23, 59, 59)).map(|d| d.and_utc().timestamp()).unwrap_or(i64::MAX);
         let mut stmt = self
@@ -335,6 +411,13 @@ impl Store {
     /// content hashes): derived results keyed by it are stale as soon as a
     /// snapshot is added or replaced.
     pub fn source_fingerprint(&self, source: &SourceId) -> Result<[u8; 32]> {
+        if let Some(members) = source.members() {
+            let mut h = Sha256::new();
+            for m in members {
+                h.update(self.source_fingerprint(&SourceId::new(m))?);
+            }
+            return Ok(h.finalize().into());
+        }
         let mut stmt = self
             .conn
             .prepare("SELECT taken_at, class, content_hash FROM layers WHERE source=?1 ORDER BY taken_at, class")

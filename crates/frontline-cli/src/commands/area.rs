@@ -5,7 +5,7 @@ use crate::output::{num, Table};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use frontline::area::{area_row, region_rows, UKRAINE_OFFICIAL_KM2};
-use frontline::regions::{load_regions, RegionLevel};
+use frontline::regions::{load_region_set, RegionChoice, RegionSet, ShareConvention};
 use frontline::store::Store;
 use frontline::{Snapshot, SourceId};
 use rayon::prelude::*;
@@ -26,9 +26,14 @@ pub struct Args {
     /// Last date of a range.
     #[arg(long, value_parser = parse_date)]
     to: Option<NaiveDate>,
-    /// Break down by region: oblast, raion, or a GeoJSON file of regions.
+    /// Break down by region: oblast, raion, hromada, or a GeoJSON file of regions.
     #[arg(long)]
     by: Option<String>,
+    /// How a region's share is computed: official (area within the region incl. its territorial sea ÷ its
+    /// official area, at most 100 %: DeepState's convention, the default for oblasts) or outline (area
+    /// within the region's outline ÷ the outline's measured area: the default, and only choice, elsewhere).
+    #[arg(long, requires = "by")]
+    shares: Option<String>,
     /// Reference territory: sea (Ukraine with its territorial sea, default), land, or a polygon file.
     #[arg(long, default_value = "sea")]
     reference: String,
@@ -78,12 +83,20 @@ pub fn select(
     Ok((snaps.into_iter().filter(|s| s.taken_at == chosen).collect(), notes))
 }
 
-pub fn region_path(ctx: &Context, by: &str) -> Result<PathBuf> {
-    Ok(match by {
-        "oblast" | "oblasts" => RegionLevel::Oblast.path(&ctx.data_dir()?),
-        "raion" | "raions" => RegionLevel::Raion.path(&ctx.data_dir()?),
-        file => PathBuf::from(file),
-    })
+/// The regions of a breakdown under the convention named (default: the
+/// level's own, see [`RegionChoice::default_convention`]).
+pub fn region_set(ctx: &Context, by: &str, shares: Option<&str>) -> Result<RegionSet> {
+    let choice = RegionChoice::parse(by);
+    let convention = match shares {
+        None => choice.default_convention(),
+        Some(s) => ShareConvention::parse(s)
+            .ok_or_else(|| anyhow::anyhow!("--shares {s:?}: use one of {}", ShareConvention::NAMES.join(", ")))?,
+    };
+    let data = match &choice {
+        RegionChoice::File(_) if convention == ShareConvention::Outline => PathBuf::new(),
+        _ => ctx.data_dir()?,
+    };
+    Ok(load_region_set(&choice, convention, &data)?)
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
@@ -95,10 +108,20 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let (snaps, notes) = select(&store, &source, args.on, args.from, args.to)?;
     let reference = ctx.reference(&args.reference)?;
     if let Some(by) = &args.by {
-        let regions = load_regions(&region_path(ctx, by)?)?;
-        let rows: Vec<_> = snaps.iter().flat_map(|s| region_rows(s, &regions)).collect();
+        let set = region_set(ctx, by, args.shares.as_deref())?;
+        let rows: Vec<_> = snaps.iter().flat_map(|s| region_rows(s, &set.regions)).collect();
         let mut t = Table::new(
-            vec!["date", "region", "iso", "region_km2", "occupied_km2", "occupied_pct", "gray_km2", "gray_pct"],
+            vec![
+                "date",
+                "region",
+                "iso",
+                "region_km2",
+                "occupied_km2",
+                "occupied_pct",
+                "gray_km2",
+                "gray_pct",
+                "convention",
+            ],
             &rows,
             |r| {
                 vec![
@@ -110,10 +133,18 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                     num(Some(r.occupied_pct), 2),
                     num(r.gray_km2, 3),
                     num(r.gray_pct, 2),
+                    format!("{}{}", set.convention.as_str(), if r.capped { " (capped at 100 %)" } else { "" }),
                 ]
             },
         )
-        .title(format!("{source}: share of each region ({by}); denominator = the region's own geodesic area"));
+        .title(format!("{source}: share of each region ({by}); {}", set.describe()));
+        if rows.iter().any(|r| r.capped) {
+            t = t.note(
+                "capped at 100 %: the map's layer covers the region's coastal water as well, which its official \
+                 (land) area does not count"
+                    .to_string(),
+            );
+        }
         for n in notes {
             t = t.note(n);
         }

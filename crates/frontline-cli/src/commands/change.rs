@@ -5,7 +5,6 @@ use crate::output::{multipolygon_geojson, num, Table};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::NaiveDate;
 use frontline::area::{change, period_pairs, Period};
-use frontline::regions::load_regions;
 use frontline::ControlClass;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -103,7 +102,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     }
 
     if let Some(by) = &args.by {
-        let regions = load_regions(&super::area::region_path(ctx, by)?)?;
+        let set = super::area::region_set(ctx, by, None)?;
+        let regions = &set.regions;
         let rows: Vec<RegionChange> = results
             .par_iter()
             .flat_map(|(row, geom)| {
@@ -137,7 +137,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 num(Some(r.net_km2), 3),
             ]
         })
-        .title(format!("{source}: change per region ({by}), within {}", reference.name))
+        .title(format!("{source}: change per region ({by}: {}), within {}", set.outlines, reference.name))
         .print(ctx.format)?;
         return Ok(ExitCode::SUCCESS);
     }

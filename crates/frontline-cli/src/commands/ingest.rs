@@ -190,6 +190,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                     repairs.unclosed_rings, repairs.duplicate_vertices, repairs.degenerate_rings, repairs.overlaps_resolved
                 );
             }
+            if repairs.seams_closed > 0 {
+                println!(
+                    "seams closed: {} gap(s) under {} m wide between layers of one class, {:.3} km² in all",
+                    repairs.seams_closed,
+                    frontline::ingest::clean::SEAM_MAX_WIDTH_M,
+                    repairs.seam_area_m2 / 1e6
+                );
+            }
             for (k, v) in &skipped {
                 println!("skipped: {v} × {k}");
             }

@@ -42,7 +42,13 @@ impl Hostile {
         match self {
             Hostile::Occupied => occupied,
             Hostile::OccupiedOrContested => match snapshot.layer(ControlClass::Gray) {
-                Some(gray) if !gray.0.is_empty() => occupied.union(gray),
+                // The gray zone is drawn against the occupied layer: close
+                // the seams between them as ingest does within a class.
+                Some(gray) if !gray.0.is_empty() => crate::ingest::clean::close_seams(
+                    occupied.union(gray),
+                    crate::ingest::clean::SEAM_MAX_WIDTH_M,
+                    &mut Default::default(),
+                ),
                 _ => occupied,
             },
         }

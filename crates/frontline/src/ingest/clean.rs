@@ -19,6 +19,13 @@ pub struct RepairCounts {
     pub overlaps_resolved: usize,
     /// Planar area (square degrees) the union removed: a size, for the report only.
     pub overlap_sq_deg: f64,
+    /// Seams closed: holes narrower than [`SEAM_MAX_WIDTH_M`] left between
+    /// two layers of one class drawn edge to edge (see [`close_seams`]).
+    #[serde(default)]
+    pub seams_closed: usize,
+    /// The geodesic area those seams had, m² (what closing them added).
+    #[serde(default)]
+    pub seam_area_m2: f64,
 }
 
 impl RepairCounts {
@@ -29,11 +36,18 @@ impl RepairCounts {
         self.degenerate_rings += o.degenerate_rings;
         self.overlaps_resolved += o.overlaps_resolved;
         self.overlap_sq_deg += o.overlap_sq_deg;
+        self.seams_closed += o.seams_closed;
+        self.seam_area_m2 += o.seam_area_m2;
     }
 
     /// Whether anything was repaired.
     pub fn any(&self) -> bool {
-        self.unclosed_rings + self.duplicate_vertices + self.degenerate_rings + self.overlaps_resolved > 0
+        self.unclosed_rings
+            + self.duplicate_vertices
+            + self.degenerate_rings
+            + self.overlaps_resolved
+            + self.seams_closed
+            > 0
     }
 }
 
@@ -85,6 +99,64 @@ pub fn union_polygons(polygons: Vec<Polygon<f64>>, counts: &mut RepairCounts) ->
         counts.overlap_sq_deg += (parts_sq_deg - union_sq_deg).abs();
     }
     union
+}
+
+/// The widest hole, as mean width (2 × area ÷ perimeter, metres), that
+/// [`close_seams`] treats as a seam between layers rather than ground.
+///
+/// DeepState draws ORDLO, Crimea and the 2022+ occupied area as separate
+/// layers whose shared edges do not quite meet: on the raw 2025-08-03 map
+/// their union has 53 holes, every one under 1.3 m wide (most under 0.3 m)
+/// and up to 22 km long; together 264 km of "front" through occupied
+/// Donbas. A real enclave of held ground is hundreds of metres wide at the
+/// least. 5 m closes every seam seen in the raw and archive maps with a
+/// margin, and nothing a map could mean as territory.
+pub const SEAM_MAX_WIDTH_M: f64 = 5.0;
+
+/// Fills the holes of a valid union that are seams, not ground: those whose
+/// mean width (2 × geodesic area ÷ geodesic perimeter, the width of a thin
+/// strip) is under `max_width_m`. Counts each one and the area it adds, so
+/// no area changes by more than the seams' own. A hole with another part
+/// of the geometry inside its bounding box is kept (filling it would make
+/// that part overlap), so the result stays valid.
+pub fn close_seams(mp: MultiPolygon<f64>, max_width_m: f64, counts: &mut RepairCounts) -> MultiPolygon<f64> {
+    use geo::BoundingRect;
+    if !mp.0.iter().any(|p| !p.interiors().is_empty()) {
+        return mp;
+    }
+    let firsts: Vec<geo::Coord<f64>> = mp.0.iter().filter_map(|p| p.exterior().0.first().copied()).collect();
+    let polygons =
+        mp.0.into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if p.interiors().is_empty() {
+                    return p;
+                }
+                let (exterior, holes) = p.into_inner();
+                let kept = holes
+                    .into_iter()
+                    .filter(|h| {
+                        let (area_m2, perimeter_m) = crate::geodesy::ring_area_perimeter_m(h);
+                        let area_m2 = area_m2.abs();
+                        let thin = perimeter_m > 0.0 && 2.0 * area_m2 / perimeter_m < max_width_m;
+                        let encloses_a_part = h.bounding_rect().is_some_and(|r| {
+                            firsts.iter().enumerate().any(|(j, c)| {
+                                j != i && c.x >= r.min().x && c.x <= r.max().x && c.y >= r.min().y && c.y <= r.max().y
+                            })
+                        });
+                        if thin && !encloses_a_part {
+                            counts.seams_closed += 1;
+                            counts.seam_area_m2 += area_m2;
+                            false
+                        } else {
+                            true
+                        }
+                    })
+                    .collect();
+                Polygon::new(exterior, kept)
+            })
+            .collect();
+    MultiPolygon::new(polygons)
 }
 
 /// Whether oriented polygons already form a valid geometry: no two edges
@@ -328,5 +400,36 @@ mod tests {
         assert!(clean_polygon(sliver, &mut c).is_none());
         assert_eq!(c.degenerate_rings, 1);
         assert_eq!(c.duplicate_vertices, 1);
+    }
+}
+
+#[cfg(test)]
+mod seam_tests {
+    use super::*;
+    use geo::polygon;
+
+    #[test]
+    fn thin_holes_close_and_wide_ones_stay() {
+        // A 1° × 1° square at 48° N with two holes: a slit 1e-5° (≈ 0.74 m)
+        // wide and 0.5° long, and a 0.1° × 0.1° enclave (≈ 7.4 × 11 km).
+        let slit = LineString::from(vec![(30.2, 48.2), (30.2, 48.7), (30.20001, 48.7), (30.20001, 48.2), (30.2, 48.2)]);
+        let enclave = LineString::from(vec![(30.6, 48.4), (30.6, 48.5), (30.7, 48.5), (30.7, 48.4), (30.6, 48.4)]);
+        let square = polygon![(x: 30.0, y: 48.0), (x: 31.0, y: 48.0), (x: 31.0, y: 49.0), (x: 30.0, y: 49.0)];
+        let holed = Polygon::new(square.exterior().clone(), vec![slit.clone(), enclave.clone()]);
+        let mut counts = RepairCounts::default();
+        let out = close_seams(MultiPolygon::new(vec![holed]), SEAM_MAX_WIDTH_M, &mut counts);
+        assert_eq!(out.0[0].interiors(), &[enclave][..]);
+        assert_eq!(counts.seams_closed, 1);
+        // The slit's area by hand: 1e-5° of longitude at 48.45° N is
+        // 0.739 m (111,320 m × cos 48.45° ≈ 73,880 m per degree), times
+        // 0.5° of latitude (≈ 55,590 m): ≈ 41,100 m².
+        assert!((counts.seam_area_m2 - 41_100.0).abs() < 400.0, "{}", counts.seam_area_m2);
+        // An island inside a thin hole's box keeps the hole.
+        let island = polygon![(x: 30.200002, y: 48.3), (x: 30.200008, y: 48.3), (x: 30.200008, y: 48.31)];
+        let holed = Polygon::new(square.exterior().clone(), vec![slit]);
+        let mut counts = RepairCounts::default();
+        let out = close_seams(MultiPolygon::new(vec![holed, island]), SEAM_MAX_WIDTH_M, &mut counts);
+        assert_eq!(out.0[0].interiors().len(), 1);
+        assert_eq!(counts.seams_closed, 0);
     }
 }

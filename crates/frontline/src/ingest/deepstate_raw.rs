@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The classes a raw snapshot publishes.
-const CLASSES: [ControlClass; 3] = ControlClass::ALL;
+pub(super) const CLASSES: [ControlClass; 3] = ControlClass::ALL;
 
 /// What one polygon's key or colour says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +123,17 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
     let taken_at = taken_at_from_name(name).ok_or_else(|| {
         Error::file(path, "not a DeepState raw snapshot name (expected <10-digit unix timestamp>.geojson.gz)")
     })?;
+    let (classified, report) = classify_features(path, bytes, taken_at)?;
+    assemble(path, SourceId::new(SourceId::DEEPSTATE_RAW), taken_at, &CLASSES, classified, report, ctx)
+}
+
+/// Parses a full DeepState map (raw history or archive: the same feature
+/// format) and sorts its polygons into classes by key, else colour.
+pub(super) fn classify_features(
+    path: &Path,
+    bytes: &[u8],
+    taken_at: DateTime<Utc>,
+) -> Result<(Classified, FileReport)> {
     let features = reader::parse_features(path, bytes)?;
     let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
@@ -162,7 +173,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
             "{n} polygon(s) keyed {key} ({class}) are drawn in {fill} ({by_fill}): classified by the key"
         ));
     }
-    assemble(path, SourceId::new(SourceId::DEEPSTATE_RAW), taken_at, &CLASSES, classified, report, ctx)
+    Ok((classified, report))
 }
 
 #[cfg(test)]

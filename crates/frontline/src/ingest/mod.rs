@@ -6,6 +6,7 @@
 //! [`FileReport`] that says what was read, repaired and skipped.
 
 pub mod clean;
+pub mod deepstate_archive;
 pub mod deepstate_daily;
 pub mod deepstate_raw;
 pub mod isw;
@@ -32,6 +33,9 @@ pub enum Format {
     DeepStateDaily,
     /// DeepState's full snapshots with every layer, `<unix-timestamp>.geojson.gz`.
     DeepStateRaw,
+    /// DeepState's full maps downloaded daily since 2025-06-29,
+    /// `deepstate_<YYYYMMDD>T<HHMMSS>Z_<hash>.geojson.gz`.
+    DeepStateArchive,
     /// ISW's control maps: the 2022 layer files, the 2023 layered files and
     /// the simplified series (see [`isw`]).
     Isw,
@@ -41,7 +45,7 @@ pub enum Format {
 
 impl Format {
     /// The names [`Format::parse`] accepts, for help texts and errors.
-    pub const NAMES: [&'static str; 3] = ["deepstate-daily", "deepstate-raw", "isw"];
+    pub const NAMES: [&'static str; 4] = ["deepstate-daily", "deepstate-raw", "deepstate-archive", "isw"];
 
     /// Recognises a file's format from its name, as published.
     ///
@@ -54,6 +58,9 @@ impl Format {
         }
         if deepstate_raw::taken_at_from_name(name).is_some() {
             return Some(Format::DeepStateRaw);
+        }
+        if deepstate_archive::taken_at_from_name(name).is_some() {
+            return Some(Format::DeepStateArchive);
         }
         if isw::is_isw_2022_name(name) {
             return Some(Format::Isw);
@@ -73,6 +80,7 @@ impl Format {
         match name.trim().to_ascii_lowercase().as_str() {
             "deepstate-daily" => Some(Format::DeepStateDaily),
             "deepstate-raw" => Some(Format::DeepStateRaw),
+            "deepstate-archive" => Some(Format::DeepStateArchive),
             "isw" => Some(Format::Isw),
             _ => None,
         }
@@ -83,6 +91,7 @@ impl Format {
         match self {
             Format::DeepStateDaily => SourceId::new(SourceId::DEEPSTATE_DAILY),
             Format::DeepStateRaw => SourceId::new(SourceId::DEEPSTATE_RAW),
+            Format::DeepStateArchive => SourceId::new(SourceId::DEEPSTATE_ARCHIVE),
             Format::Isw => SourceId::new(SourceId::ISW),
             Format::Mapped(m) => m.source.clone(),
         }
@@ -172,6 +181,7 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], format: &Format, ctx: &IngestCont
     match format {
         Format::DeepStateDaily => deepstate_daily::ingest(path, bytes, ctx),
         Format::DeepStateRaw => deepstate_raw::ingest(path, bytes, ctx),
+        Format::DeepStateArchive => deepstate_archive::ingest(path, bytes, ctx),
         Format::Isw => isw::ingest(path, bytes, ctx),
         Format::Mapped(m) => mapped::ingest(path, bytes, m, ctx),
     }
@@ -245,6 +255,9 @@ pub fn assemble(
         }
         report.polygons.insert(class, kept.len());
         let union = clean::union_polygons(kept, &mut report.repairs);
+        // Layers of one class drawn edge to edge (DeepState's ORDLO, Crimea
+        // and occupied) leave sub-metre seams that are not ground.
+        let union = clean::close_seams(union, clean::SEAM_MAX_WIDTH_M, &mut report.repairs);
         snapshot.set_layer(class, union);
     }
     if let Some((class, polys)) = classified.by_class.into_iter().next() {
@@ -265,6 +278,7 @@ mod format_tests {
         let d = |p: &str| Format::detect(Path::new(p));
         assert_eq!(d("a/deepstatemap_data_20260101.geojson"), Some(Format::DeepStateDaily));
         assert_eq!(d("raw/1754251105.geojson.gz"), Some(Format::DeepStateRaw));
+        assert_eq!(d("archive/deepstate_20250629T094236Z_e3d9e719.geojson.gz"), Some(Format::DeepStateArchive));
         assert_eq!(d("x/20220401_RussianAssessedCoTinUkraine.geojson.gz"), Some(Format::Isw));
         assert_eq!(d("data/isw/full_2023/20230503.geojson.gz"), Some(Format::Isw));
         assert_eq!(d("data/ISW/control/2202-02-02.geojson"), Some(Format::Isw));
