@@ -556,4 +556,48 @@ mod tests {
         assert_eq!(decode_multipolygon(&bytes[..bytes.len() - 1]), None);
         assert_eq!(decode_multipolygon(&[255, 255, 255, 255]), None);
     }
+
+    fn put(store: &mut Store, source: &str, at: &str, size: f64) {
+        let taken_at = DateTime::parse_from_rfc3339(at).expect("time").with_timezone(&Utc);
+        let mut snapshot = Snapshot { source: SourceId::new(source), taken_at, layers: vec![] };
+        let square = polygon![(x: 30.0, y: 48.0), (x: 30.0 + size, y: 48.0), (x: 30.0 + size, y: 48.0 + size)];
+        snapshot.set_layer(ControlClass::Occupied, MultiPolygon::new(vec![square]));
+        let ingest = FileIngest { path: PathBuf::from(at), snapshot, report: FileReport::default() };
+        store.put(&ingest, &content_hash(at.as_bytes())).expect("put");
+    }
+
+    #[test]
+    fn the_deepstate_series_joins_raw_and_archive_by_day_raw_first() {
+        let dir = std::env::temp_dir().join(format!("frontline-composite-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let path = dir.join("s.db");
+        let _ = std::fs::remove_file(&path);
+        let mut store = Store::open(&path).expect("store");
+        put(&mut store, SourceId::DEEPSTATE_RAW, "2025-08-02T20:00:00Z", 0.1);
+        put(&mut store, SourceId::DEEPSTATE_RAW, "2025-08-03T19:58:25Z", 0.2);
+        // The archive's download of the same day loses to raw's publication...
+        put(&mut store, SourceId::DEEPSTATE_ARCHIVE, "2025-08-03T09:30:00Z", 0.3);
+        // ... and the next morning's download (raw has nothing that day) is used.
+        put(&mut store, SourceId::DEEPSTATE_ARCHIVE, "2025-08-04T09:38:27Z", 0.4);
+        let deepstate = SourceId::new(SourceId::DEEPSTATE);
+        let times: Vec<String> =
+            store.snapshot_times(&deepstate).expect("times").iter().map(|t| t.to_rfc3339()).collect();
+        assert_eq!(times, ["2025-08-02T20:00:00+00:00", "2025-08-03T19:58:25+00:00", "2025-08-04T09:38:27+00:00"]);
+        let snaps = store.load_range(&deepstate, None, None).expect("load");
+        assert_eq!(snaps.len(), 3);
+        assert!(snaps.iter().all(|s| s.source == deepstate));
+        let sizes: Vec<f64> = snaps
+            .iter()
+            .map(|s| s.layer(ControlClass::Occupied).expect("occupied").0[0].exterior().0[1].x - 30.0)
+            .collect();
+        assert!((sizes[0] - 0.1).abs() < 1e-9 && (sizes[1] - 0.2).abs() < 1e-9 && (sizes[2] - 0.4).abs() < 1e-9);
+        let listed: Vec<(String, usize)> =
+            store.sources().expect("sources").into_iter().map(|s| (s.source.0, s.snapshots)).collect();
+        assert_eq!(listed, [("deepstate".into(), 3), ("deepstate-archive".into(), 2), ("deepstate-raw".into(), 2)]);
+        // A new archive map changes the joined series' fingerprint.
+        let before = store.source_fingerprint(&deepstate).expect("fingerprint");
+        put(&mut store, SourceId::DEEPSTATE_ARCHIVE, "2025-08-05T09:30:00Z", 0.5);
+        assert_ne!(before, store.source_fingerprint(&deepstate).expect("fingerprint"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

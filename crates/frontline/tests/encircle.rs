@@ -76,3 +76,63 @@ fn pokrovsk_corridor_narrows_from_summer_2025_to_winter() {
     // several km to a few tens of km wide.
     assert!(summer.iter().all(|&w| (3_000.0..=40_000.0).contains(&w)), "{summer:?}");
 }
+
+#[test]
+fn drawing_noise_is_counted_not_listed_as_pockets() {
+    use frontline::encircle::{pockets, SLIVER_MAX_KM2};
+    use frontline::places::{Gazetteer, GazetteerSources};
+    let data = data_dir();
+    let reference = load_reference(&Reference::WithSea, &data).unwrap();
+    let snap = ingest_file(
+        &data.join("deepstate/daily/deepstatemap_data_20260101.geojson"),
+        &Format::DeepStateDaily,
+        &IngestContext::default(),
+    )
+    .unwrap()
+    .snapshot;
+    let mut parts = pockets(&reference, &[snap.layer(frontline::ControlClass::Occupied).unwrap()]);
+    // shapely + pyproj (benches/oracles/pockets_2026.py): main body
+    // 523,881.1 km², 501 other parts, the largest 1.706 km², 23.36 km² in all.
+    assert!((parts.main_body_area_km2 - 523_881.1).abs() < 0.1, "{}", parts.main_body_area_km2);
+    assert!((500..=501).contains(&parts.pockets.len()), "{}", parts.pockets.len());
+    assert!((parts.pockets[0].area_km2 - 1.706).abs() < 0.001);
+    let gazetteer = Gazetteer::load(&GazetteerSources::shared(&data)).unwrap().0;
+    let settlements: Vec<geo::Coord<f64>> = gazetteer.places().iter().map(|p| p.point()).collect();
+    let total_km2: f64 = parts.pockets.iter().map(|p| p.area_km2).sum();
+    parts.set_aside_slivers(&settlements, SLIVER_MAX_KM2);
+    // None of them holds a settlement and all are under 5 km²: no pocket is left.
+    assert!(parts.pockets.is_empty(), "{:?}", parts.pockets.iter().map(|p| p.area_km2).collect::<Vec<_>>());
+    assert!((500..=501).contains(&parts.slivers));
+    assert!((parts.sliver_area_km2 - 23.36).abs() < 0.01 && (parts.sliver_area_km2 - total_km2).abs() < 1e-9);
+}
+
+#[test]
+fn a_small_pocket_with_a_town_stays_a_pocket() {
+    use frontline::encircle::{pockets, SLIVER_MAX_KM2};
+    use frontline::regions::Territory;
+    use geo::{polygon, MultiPolygon};
+    // A 1° square country; hostile ground rings two small squares off
+    // (0.01° ≈ 1.1 × 0.74 km ≈ 0.82 km² each at 48.5° N): one with a town
+    // in it, one without.
+    let country = Territory::new(
+        "square",
+        MultiPolygon::new(vec![
+            polygon![(x: 30.0, y: 48.0), (x: 31.0, y: 48.0), (x: 31.0, y: 49.0), (x: 30.0, y: 49.0)],
+        ]),
+    );
+    let ring = |x: f64| {
+        polygon!(
+            exterior: [(x: x - 0.01, y: 48.49), (x: x + 0.02, y: 48.49), (x: x + 0.02, y: 48.52), (x: x - 0.01, y: 48.52)],
+            interiors: [[(x: x, y: 48.5), (x: x + 0.01, y: 48.5), (x: x + 0.01, y: 48.51), (x: x, y: 48.51)]],
+        )
+    };
+    let hostile = MultiPolygon::new(vec![ring(30.3), ring(30.6)]);
+    let mut parts = pockets(&country, &[&hostile]);
+    assert_eq!(parts.pockets.len(), 2);
+    parts.set_aside_slivers(&[coord! { x: 30.305, y: 48.505 }], SLIVER_MAX_KM2);
+    assert_eq!(parts.pockets.len(), 1);
+    assert!(parts.pockets[0].contains(coord! { x: 30.305, y: 48.505 }));
+    assert_eq!(parts.slivers, 1);
+    // 0.01° × 0.01° at 48.505° N: 1,112 m × 738 m ≈ 0.821 km² (hand calculation).
+    assert!((parts.sliver_area_km2 - 0.821).abs() < 0.005, "{}", parts.sliver_area_km2);
+}

@@ -115,7 +115,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 "date",
                 "region",
                 "iso",
-                "region_km2",
+                "region_area_km2",
                 "occupied_km2",
                 "occupied_pct",
                 "gray_km2",

@@ -242,9 +242,12 @@ pub struct PocketsArgs {
     /// Count the gray zone as hostile too.
     #[arg(long)]
     with_gray: bool,
-    /// Leave out pockets smaller than this (km²): slivers where the map's
-    /// outline and the reference border disagree.
-    #[arg(long, default_value_t = 1.0)]
+    /// Parts of friendly ground smaller than this (km²) with no settlement in them are drawing noise
+    /// (where the map's outline and the boundary file disagree), counted but not listed as pockets.
+    #[arg(long, default_value_t = frontline::encircle::SLIVER_MAX_KM2)]
+    noise_km2: f64,
+    /// Also leave out pockets smaller than this (km²), settlements or not.
+    #[arg(long, default_value_t = 0.0)]
     min_km2: f64,
     /// Reference territory: sea (default), land, or a polygon file.
     #[arg(long, default_value = "sea")]
@@ -268,8 +271,10 @@ pub fn pockets_cmd(ctx: &Context, args: PocketsArgs) -> Result<ExitCode> {
     let (snaps, notes) = super::area::select(&store, &source, args.on, None, None)?;
     let snap = snaps.first().ok_or_else(|| anyhow!("no snapshot"))?;
     let reference = ctx.reference(&args.reference)?;
-    let parts = pockets(&reference, &hostile_layers(snap, args.with_gray));
+    let mut parts = pockets(&reference, &hostile_layers(snap, args.with_gray));
     let gazetteer = stored::gazetteer(&store, &GazetteerSources::shared(&ctx.data_dir()?), writable)?;
+    let settlements: Vec<geo::Coord<f64>> = gazetteer.places().iter().map(|p| p.point()).collect();
+    parts.set_aside_slivers(&settlements, args.noise_km2);
     let kept: Vec<&frontline::encircle::Pocket> = parts.pockets.iter().filter(|p| p.area_km2 >= args.min_km2).collect();
     let rows: Vec<PocketRow> = kept
         .iter()
@@ -302,6 +307,19 @@ pub fn pockets_cmd(ctx: &Context, args: PocketsArgs) -> Result<ExitCode> {
         .with_context(|| format!("writing {}", path.display()))?;
     }
     let small = parts.pockets.len() - kept.len();
+    if ctx.format == crate::output::OutputFormat::Json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "source": source.as_str(), "date": snap.date(), "reference": reference.name,
+                "gray_counted_hostile": args.with_gray, "main_body_km2": parts.main_body_area_km2,
+                "pockets": rows, "slivers": parts.slivers, "sliver_area_km2": parts.sliver_area_km2,
+                "sliver_rule": format!("parts under {} km² with no settlement", args.noise_km2),
+                "pockets_under_min_km2": small,
+            }))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut t = Table::new(vec!["area_km2", "lon", "lat", "settlements"], &rows, |r| {
         vec![num(Some(r.area_km2), 2), num(Some(r.lon), 4), num(Some(r.lat), 4), r.settlements.join(", ")]
     })
@@ -313,8 +331,15 @@ pub fn pockets_cmd(ctx: &Context, args: PocketsArgs) -> Result<ExitCode> {
         reference.name,
         if args.with_gray { ", gray counted hostile" } else { "" }
     ));
+    if parts.slivers > 0 {
+        t = t.note(format!(
+            "{} sliver(s) of drawing noise not listed ({:.2} km² in all): parts under {} km² with no settlement, \
+             where the map's outline and the boundary file disagree (--noise-km2)",
+            parts.slivers, parts.sliver_area_km2, args.noise_km2
+        ));
+    }
     if small > 0 {
-        t = t.note(format!("{small} sliver(s) under {} km² left out (--min-km2)", args.min_km2));
+        t = t.note(format!("{small} pocket(s) under {} km² left out (--min-km2)", args.min_km2));
     }
     for n in notes {
         t = t.note(n);

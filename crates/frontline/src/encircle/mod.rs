@@ -60,7 +60,7 @@ mod raster;
 mod widest;
 
 pub use aeqd::Aeqd;
-pub use pockets::{pockets, FriendlyParts, Pocket};
+pub use pockets::{pockets, FriendlyParts, Pocket, SLIVER_MAX_KM2};
 
 use crate::error::{Error, Result};
 use crate::geodesy::distance_m;
