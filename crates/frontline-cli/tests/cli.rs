@@ -350,3 +350,74 @@ fn corridor_series_chart_and_gray_bound() {
     assert!(!o.status.success());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn deepstate_full_map_series_regional_shares_and_pockets() {
+    let dir = tmpdir("full");
+    let db = dir.join("t.db");
+    let raw = shared_data().join("deepstate/raw/1754251105.geojson.gz");
+    let archive = shared_data().join("deepstate/archive");
+    let files = [
+        raw,
+        archive.join("deepstate_20250804T093827Z_35751014.geojson.gz"),
+        archive.join("deepstate_20260101T093147Z_67494454.geojson.gz"),
+        daily("20260101"),
+    ];
+    let args: Vec<&str> = std::iter::once("ingest").chain(files.iter().map(|p| p.to_str().expect("utf8"))).collect();
+    let o = frontline(&db, &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(out.contains("4 file(s) written") && out.contains("seams closed:"), "{out}");
+    assert!(out.contains("transnistria"), "Transnistria is dropped and said so: {out}");
+    let o = frontline(&db, &args);
+    assert!(stdout(&o).contains("0 file(s) written") && stdout(&o).contains("4 already stored"), "{}", stdout(&o));
+
+    // One series, raw then archive, with a label a reader understands.
+    let o = frontline(&db, &["sources", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let joined = v.as_array().expect("rows").iter().find(|r| r["source"] == "deepstate").expect("joined source");
+    assert_eq!(joined["snapshots"], 3);
+    assert!(joined["label"].as_str().expect("label").contains("with gray zone"));
+    // The gray zone on 2025-08-03 (raw) and 2025-08-04 (archive, the same
+    // map): the data README's independent figure, 1,014 km².
+    let o = frontline(
+        &db,
+        &["area", "--source", "deepstate", "--from", "2025-08-01", "--to", "2025-08-05", "--format", "json"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let rows = v.as_array().expect("rows");
+    assert_eq!(rows.len(), 2);
+    for r in rows {
+        let gray = r["gray_km2"].as_f64().expect("gray");
+        assert!((gray - 1014.0).abs() < 10.14, "{r}");
+    }
+
+    // Regional shares: DeepState's published 78.1 % for Donetsk on
+    // 2026-01-01 under the default convention; the outline convention differs
+    // and the output names each.
+    let share = |convention: &str| {
+        let o = frontline(
+            &db,
+            &["area", "--on", "2026-01-01", "--by", "oblast", "--shares", convention, "--format", "csv"],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let out = stdout(&o);
+        let row = out.lines().find(|l| l.contains("UA-14")).expect("Donetsk row").to_string();
+        let cells: Vec<&str> = row.split(',').collect();
+        assert!(cells.last().expect("convention").starts_with(convention), "{row}");
+        cells[5].parse::<f64>().expect("share")
+    };
+    assert!((share("official") - 78.1).abs() < 0.15);
+    assert!((share("outline") - 77.48).abs() < 0.01);
+    let o = frontline(&db, &["area", "--on", "2026-01-01", "--by", "raion", "--shares", "official"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("outline"));
+
+    // Pockets on 2026-01-01: no pocket, hundreds of slivers counted apart.
+    let o = frontline(&db, &["pockets", "--source", "deepstate-daily", "--on", "2026-01-01", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["pockets"].as_array().expect("pockets").len(), 0, "{v}");
+    assert!(v["slivers"].as_u64().expect("slivers") >= 500, "{v}");
+}

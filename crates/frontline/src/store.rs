@@ -45,6 +45,8 @@ pub enum PutOutcome {
 pub struct SourceSummary {
     /// The source.
     pub source: SourceId,
+    /// What it is, in words ([`SourceId::label`]).
+    pub label: String,
     /// How many snapshots it has.
     pub snapshots: usize,
     /// The first snapshot's instant.
@@ -237,8 +239,10 @@ impl Store {
             let (source, n, first, last, classes) = row.map_err(|e| store_err(&self.path, e))?;
             let mut classes: Vec<ControlClass> = classes.split(',').filter_map(ControlClass::parse).collect();
             classes.sort();
+            let source = SourceId::new(source);
             out.push(SourceSummary {
-                source: SourceId::new(source),
+                label: source.label(),
+                source,
                 snapshots: usize::try_from(n).unwrap_or(0),
                 first: self.instant(first)?,
                 last: self.instant(last)?,
@@ -259,6 +263,7 @@ impl Store {
                 classes.sort();
                 classes.dedup();
                 out.push(SourceSummary {
+                    label: composite.label(),
                     source: composite.clone(),
                     snapshots: times.len(),
                     first: self.instant(first.0)?,

@@ -143,25 +143,40 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     }
 
     let rows: Vec<_> = results.into_iter().map(|(r, _)| r).collect();
-    let total_gained: f64 = rows.iter().filter(|r| r.class == ControlClass::Occupied).map(|r| r.gained_km2).sum();
-    let total_net: f64 = rows.iter().filter(|r| r.class == ControlClass::Occupied).map(|r| r.net_km2).sum();
-    Table::new(vec!["period", "class", "from", "to", "days", "gained_km2", "lost_km2", "net_km2"], &rows, |r| {
-        vec![
-            r.period.clone(),
-            r.class.to_string(),
-            r.from.to_string(),
-            r.to.to_string(),
-            r.days.to_string(),
-            num(Some(r.gained_km2), 3),
-            num(Some(r.lost_km2), 3),
-            num(Some(r.net_km2), 3),
-        ]
-    })
-    .title(format!(
-        "{source}: change every {} within {} (from/to = the snapshots actually compared)",
-        args.every, reference.name
-    ))
-    .note(format!("occupied: {total_gained:.3} km² gained, {total_net:.3} km² net over the periods shown"))
-    .print(ctx.format)?;
+    // One total line per class shown (the gray zone's too, with --class gray or all).
+    let mut totals: Vec<String> = vec![];
+    for class in frontline::ControlClass::ALL {
+        let of_class: Vec<_> = rows.iter().filter(|r| r.class == class).collect();
+        if !of_class.is_empty() {
+            let gained: f64 = of_class.iter().map(|r| r.gained_km2).sum();
+            let net: f64 = of_class.iter().map(|r| r.net_km2).sum();
+            totals.push(format!(
+                "{class}: {} km² gained, {} km² net over the periods shown",
+                num(Some(gained), 3),
+                num(Some(net), 3)
+            ));
+        }
+    }
+    let mut t =
+        Table::new(vec!["period", "class", "from", "to", "days", "gained_km2", "lost_km2", "net_km2"], &rows, |r| {
+            vec![
+                r.period.clone(),
+                r.class.to_string(),
+                r.from.to_string(),
+                r.to.to_string(),
+                r.days.to_string(),
+                num(Some(r.gained_km2), 3),
+                num(Some(r.lost_km2), 3),
+                num(Some(r.net_km2), 3),
+            ]
+        })
+        .title(format!(
+            "{source}: change every {} within {} (from/to = the snapshots actually compared)",
+            args.every, reference.name
+        ));
+    for line in totals {
+        t = t.note(line);
+    }
+    t.print(ctx.format)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,9 +9,10 @@ use std::process::ExitCode;
 pub fn sources(ctx: &Context) -> Result<ExitCode> {
     let store = ctx.store()?;
     let sources = store.sources()?;
-    let t = Table::new(vec!["source", "snapshots", "first", "last", "classes"], &sources, |s| {
+    let t = Table::new(vec!["source", "what it is", "snapshots", "first", "last", "classes"], &sources, |s| {
         vec![
             s.source.to_string(),
+            s.label.clone(),
             s.snapshots.to_string(),
             s.first.format("%Y-%m-%d %H:%M").to_string(),
             s.last.format("%Y-%m-%d %H:%M").to_string(),
