@@ -4,8 +4,10 @@
 use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
 use crate::ingest::{clean, reader};
+use geo::indexed::IntervalTreeMultiPolygon;
 use geo::{BoundingRect, Contains, Coord, InteriorPoint, Intersects, MultiPolygon, Polygon, Rect};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// The built-in reference territories (measures.md, "Reference territory").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +61,19 @@ pub struct Territory {
     /// Its geodesic area.
     pub area_m2: f64,
     bbox: Option<Rect<f64>>,
+    /// Built on the first point test and shared by clones: ingest asks
+    /// "inside Ukraine?" for every polygon of every file, and a plain
+    /// `contains` walks all of the reference's edges each time.
+    point_index: Arc<PointIndex>,
+}
+
+#[derive(Default)]
+struct PointIndex(OnceLock<IntervalTreeMultiPolygon<f64>>);
+
+impl std::fmt::Debug for PointIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "PointIndex(built)" } else { "PointIndex(not built)" })
+    }
 }
 
 impl Territory {
@@ -66,7 +81,7 @@ impl Territory {
     pub fn new(name: impl Into<String>, geometry: MultiPolygon<f64>) -> Self {
         let area_m2 = geometry.geodesic_area_m2();
         let bbox = geometry.bounding_rect();
-        Territory { name: name.into(), geometry, area_m2, bbox }
+        Territory { name: name.into(), geometry, area_m2, bbox, point_index: Arc::default() }
     }
 
     /// Area in km².
@@ -85,9 +100,21 @@ impl Territory {
             return true;
         }
         match p.interior_point() {
-            Some(ip) => !self.geometry.contains(&ip),
+            Some(ip) => !self.contains_point(ip.0),
             None => true,
         }
+    }
+
+    /// Whether a lon/lat point lies inside (not on the boundary), by an
+    /// interval tree over the territory's edges built once. The tree counts
+    /// winding numbers, so rings are oriented first (holes against their
+    /// exterior) whatever the territory was built from.
+    pub fn contains_point(&self, c: Coord<f64>) -> bool {
+        use geo::orient::{Direction, Orient};
+        self.point_index
+            .0
+            .get_or_init(|| IntervalTreeMultiPolygon::new(&self.geometry.orient(Direction::Default)))
+            .contains(&c)
     }
 
     /// The part of `mp` inside this territory.
@@ -408,5 +435,25 @@ mod tests {
         assert!((got / square.geodesic_area_m2() - 0.75).abs() < 0.01);
         let far = MultiPolygon::new(vec![polygon![(x: 40.0, y: 40.0), (x: 41.0, y: 40.0), (x: 41.0, y: 41.0)]]);
         assert!(t.clip(&far).0.is_empty());
+    }
+
+    #[test]
+    fn indexed_point_test_agrees_with_contains() {
+        // An L with a hole, and a grid of points (some on edges and vertices):
+        // the interval tree must answer as geo's plain `contains`.
+        let l_shape = polygon!(
+            exterior: [(x: 30.0, y: 48.0), (x: 34.0, y: 48.0), (x: 34.0, y: 49.0), (x: 31.0, y: 49.0), (x: 31.0, y: 52.0), (x: 30.0, y: 52.0)],
+            interiors: [[(x: 30.25, y: 50.0), (x: 30.75, y: 50.0), (x: 30.75, y: 51.0), (x: 30.25, y: 51.0)]],
+        );
+        let t = Territory::new("L", MultiPolygon::new(vec![l_shape]));
+        let mut inside = 0;
+        for i in 0..=80 {
+            for j in 0..=80 {
+                let c = Coord { x: 29.5 + i as f64 * 0.0625, y: 47.5 + j as f64 * 0.0625 };
+                assert_eq!(t.contains_point(c), t.geometry.contains(&c), "{c:?}");
+                inside += usize::from(t.contains_point(c));
+            }
+        }
+        assert!(inside > 1000, "{inside}");
     }
 }

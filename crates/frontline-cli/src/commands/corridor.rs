@@ -151,7 +151,7 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
         ..CorridorParams::default()
     };
     if args.with_gray && !snaps.iter().any(|s| s.layer(frontline::ControlClass::Gray).is_some()) {
-        bail!("--with-gray: source {source} has no gray zone (try --source deepstate-raw)");
+        bail!("--with-gray: source {source} has no gray zone (try --source deepstate, the DeepState full map)");
     }
     let frame = CorridorFrame::new(&reference, point, params)?;
     let series: Vec<CorridorPoint> = frame.series(&snaps);

@@ -17,7 +17,7 @@ pub struct FrontArgs {
     /// Source (default: the only one, or deepstate-daily).
     #[arg(long)]
     source: Option<String>,
-    /// Count the gray zone as hostile too (occupied ∪ gray).
+    /// Count the gray zone as hostile too (occupied and gray zone).
     #[arg(long)]
     with_gray: bool,
     /// Reference territory: sea (default), land, or a polygon file.
@@ -73,7 +73,7 @@ fn describe(s: &Setup) -> String {
         s.extractor.coast_name().unwrap_or("(reference boundary)"),
         match o.hostile {
             Hostile::Occupied => "occupied",
-            Hostile::OccupiedOrContested => "occupied ∪ gray",
+            Hostile::OccupiedOrContested => "occupied and gray zone",
         },
         o.border_tolerance_m,
         o.coast_tolerance_m

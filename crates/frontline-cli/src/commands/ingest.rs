@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Read every file as this format instead of recognising it by name
-    /// (deepstate-daily, deepstate-raw, isw).
+    /// (deepstate-daily, deepstate-raw, deepstate-archive, isw).
     #[arg(long = "as", value_name = "FORMAT", conflicts_with = "map")]
     as_format: Option<String>,
     /// Any other GeoJSON: map a property's values to classes, e.g.
