@@ -72,7 +72,7 @@ pub async fn status_table(app: &Arc<AppState>, si: usize) -> ApiResult<Arc<Statu
             // From the store when the CLI already computed it for these snapshots.
             let kept = app3.data_dir.as_ref().map(|d| GazetteerSources::shared(d)).map(|sources| {
                 Store::open_read_only(&app3.store_path)
-                    .and_then(|s| stored::status_table(&s, &g, &sources, source, false))
+                    .and_then(|s| stored::status_table(&s, &mut (*g).clone(), &sources, source, false))
             });
             match kept.unwrap_or_else(|| Err(frontline::Error::Request("no data folder".into()))) {
                 Ok(t) => Ok(Arc::new(t)),

@@ -18,14 +18,16 @@ struct Loaded {
     table: StatusTable,
 }
 
-fn load(ctx: &Context, source: Option<&str>, timings: &mut Timings) -> Result<Loaded> {
+/// The gazetteer (with footprint geometries only when `geometries`) and the
+/// source's status table.
+fn load(ctx: &Context, source: Option<&str>, geometries: bool, timings: &mut Timings) -> Result<Loaded> {
     let t = std::time::Instant::now();
     let (store, writable) = ctx.store_for_cache()?;
     let source = pick_source(&store, source)?;
     timings.phases.push(("open the store".into(), t.elapsed()));
     let sources = GazetteerSources::shared(&ctx.data_dir()?);
-    let gazetteer = stored::gazetteer_timed(&store, &sources, writable, timings)?;
-    let table = stored::status_table_timed(&store, &gazetteer, &sources, &source, writable, timings)?;
+    let mut gazetteer = stored::gazetteer_timed(&store, &sources, writable, geometries, timings)?;
+    let table = stored::status_table_timed(&store, &mut gazetteer, &sources, &source, writable, timings)?;
     Ok(Loaded { source, gazetteer, table })
 }
 
@@ -137,7 +139,9 @@ pub struct PlaceArgs {
 pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let mut timings = Timings::default();
-    let l = load(ctx, args.source.as_deref(), &mut timings)?;
+    // Coordinates are resolved against the footprints themselves.
+    let geometries = parse_coordinates(&args.name).is_some();
+    let l = load(ctx, args.source.as_deref(), geometries, &mut timings)?;
     let t = std::time::Instant::now();
     let (m, why) = resolve_one(&l.gazetteer, &args.name, args.oblast.as_deref(), ctx.format)?;
     timings.phases.push(("resolve the name".into(), t.elapsed()));
@@ -271,7 +275,7 @@ pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
         Some("occupied") => Some(Status::Occupied),
         Some(o) => bail!("--status {o}: use held, contested or occupied"),
     };
-    let l = load(ctx, args.source.as_deref(), &mut Timings::default())?;
+    let l = load(ctx, args.source.as_deref(), false, &mut Timings::default())?;
     let mut notes = vec![];
     let i = snapshot_index(&l.table, args.on, &mut notes)?;
     let oblast = args.oblast.as_ref().map(|o| o.to_lowercase());
@@ -357,7 +361,7 @@ pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
     if !(args.theta > 0.0 && args.theta <= 100.0) {
         bail!("--theta must be a percentage in (0, 100]");
     }
-    let l = load(ctx, args.source.as_deref(), &mut Timings::default())?;
+    let l = load(ctx, args.source.as_deref(), false, &mut Timings::default())?;
     let to = args.to.unwrap_or_else(|| l.table.dates().last().copied().unwrap_or(args.from));
     let rows: Vec<_> = l
         .table
@@ -416,7 +420,8 @@ struct WatchRow {
 }
 
 pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
-    let l = load(ctx, args.source.as_deref(), &mut Timings::default())?;
+    let geometries = args.names.iter().any(|n| parse_coordinates(n).is_some());
+    let l = load(ctx, args.source.as_deref(), geometries, &mut Timings::default())?;
     let mut ids = vec![];
     let mut notes = vec![];
     for n in &args.names {

@@ -332,17 +332,25 @@ impl Gazetteer {
             p.id = i;
         }
         let mut index = NameIndex::default();
-        for p in &places {
-            let all =
-                std::iter::once(&p.name).chain(p.name_uk.iter()).chain(p.name_ru.iter()).chain(p.other_names.iter());
-            for n in all {
-                let e = names::exact_key(n);
-                if e.is_empty() {
-                    continue;
-                }
-                push_unique(index.exact.entry(e).or_default(), p.id, n);
-                let s = names::skeleton(n);
-                push_unique(index.skeleton.entry(s).or_default(), p.id, n);
+        // The keys are most of the cost of opening a stored gazetteer: in parallel.
+        let keyed: Vec<Vec<(String, String, &String)>> = places
+            .par_iter()
+            .map(|p| {
+                std::iter::once(&p.name)
+                    .chain(p.name_uk.iter())
+                    .chain(p.name_ru.iter())
+                    .chain(p.other_names.iter())
+                    .filter_map(|n| {
+                        let e = names::exact_key(n);
+                        (!e.is_empty()).then(|| (names::skeleton(n), e, n))
+                    })
+                    .collect()
+            })
+            .collect();
+        for (id, keys) in keyed.into_iter().enumerate() {
+            for (s, e, n) in keys {
+                push_unique(index.exact.entry(e).or_default(), id, n);
+                push_unique(index.skeleton.entry(s).or_default(), id, n);
             }
         }
         index.skeletons = index.skeleton.keys().map(|k| (k.chars().collect(), k.clone())).collect();
@@ -457,6 +465,34 @@ impl Gazetteer {
             places.push(place);
         }
         Ok((Gazetteer::from_places(places), report))
+    }
+
+    /// Takes every footprint's geometry out (kind and area stay), for a
+    /// gazetteer that answers names fast; [`Gazetteer::put_geometries`]
+    /// puts them back.
+    pub fn take_geometries(&mut self) -> Vec<MultiPolygon<f64>> {
+        self.places
+            .iter_mut()
+            .map(|p| std::mem::replace(&mut p.footprint.geometry, MultiPolygon::new(vec![])))
+            .collect()
+    }
+
+    /// Puts back geometries taken by [`Gazetteer::take_geometries`]; false
+    /// (and nothing changed) when their number is not the number of places.
+    pub fn put_geometries(&mut self, geometries: Vec<MultiPolygon<f64>>) -> bool {
+        if geometries.len() != self.places.len() {
+            return false;
+        }
+        for (p, g) in self.places.iter_mut().zip(geometries) {
+            p.footprint.geometry = g;
+        }
+        true
+    }
+
+    /// Whether the footprints carry their geometry (a gazetteer read for
+    /// names only does not).
+    pub fn has_geometries(&self) -> bool {
+        self.places.iter().all(|p| !p.footprint.geometry.0.is_empty())
     }
 
     /// Every place, in id order.

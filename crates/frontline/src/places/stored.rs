@@ -8,7 +8,7 @@
 //! is there, reading it back is all a query does (a test checks that the
 //! stored copy decodes, and that a second query leaves the store as it was).
 
-use super::{Gazetteer, GazetteerSources, StatusTable};
+use super::{Gazetteer, GazetteerSources, Place, StatusTable};
 use crate::error::{Error, Result};
 use crate::model::SourceId;
 use crate::store::Store;
@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 /// Bumped when the encoding or the computation of either changes.
 /// 2: OSM places gazetteer, externally tagged footprint kinds, run-length
 /// status columns.
-const DERIVED_VERSION: u32 = 2;
+const DERIVED_VERSION: u32 = 3;
 
 fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     let raw = bincode::serialize(value).map_err(|e| Error::Request(format!("cannot encode a derived result: {e}")))?;
@@ -67,42 +67,84 @@ impl Timings {
     }
 }
 
-/// The gazetteer kept in the store for these source files, if there is a
-/// current one.
+/// The gazetteer kept in the store for these source files, with its
+/// footprint geometries, if there is a current one.
 pub fn stored_gazetteer(store: &Store, sources: &GazetteerSources) -> Result<Option<Gazetteer>> {
     let inputs = file_fingerprint(sources)?;
-    store.derived("gazetteer", "", &inputs)?.map(|b| decode::<Gazetteer>(&b)).transpose()
+    let Some(places) = store.derived("gazetteer", "", &inputs)? else {
+        return Ok(None);
+    };
+    let mut g = Gazetteer::from_places(decode::<Vec<Place>>(&places)?);
+    let Some(geometries) = store.derived("footprints", "", &inputs)? else {
+        return Ok(None);
+    };
+    if !g.put_geometries(decode(&geometries)?) {
+        return Err(Error::Request("the stored footprints do not match the stored gazetteer".into()));
+    }
+    Ok(Some(g))
 }
 
 /// The gazetteer from the store, or built from the files and stored.
 /// `store` may be read-only: then nothing is written. A stored copy that
 /// is current is only read.
 pub fn gazetteer(store: &Store, sources: &GazetteerSources, writable: bool) -> Result<Gazetteer> {
-    gazetteer_timed(store, sources, writable, &mut Timings::default())
+    gazetteer_timed(store, sources, writable, true, &mut Timings::default())
 }
 
-/// [`gazetteer`], recording its phases.
+/// [`gazetteer`], recording its phases. With `geometries` false the
+/// footprints come without their geometry (kind and area kept): the
+/// places and the name index are all a name lookup needs, and the
+/// geometries are nine tenths of the stored bytes.
 pub fn gazetteer_timed(
     store: &Store,
     sources: &GazetteerSources,
     writable: bool,
+    geometries: bool,
     timings: &mut Timings,
 ) -> Result<Gazetteer> {
     let mut t = Instant::now();
     let inputs = file_fingerprint(sources)?;
     let blob = store.derived("gazetteer", "", &inputs)?;
-    timings.lap("gazetteer: read from the store", &mut t);
-    if let Some(g) = blob.and_then(|b| decode::<Gazetteer>(&b).ok()) {
-        timings.lap("gazetteer: decode and index names", &mut t);
-        return Ok(g);
+    timings.lap("gazetteer: read the places from the store", &mut t);
+    if let Some(places) = blob.and_then(|b| decode::<Vec<Place>>(&b).ok()) {
+        timings.lap(format!("gazetteer: decode {} places", places.len()), &mut t);
+        let mut g = Gazetteer::from_places(places);
+        timings.lap("gazetteer: index the names", &mut t);
+        if !geometries {
+            return Ok(g);
+        }
+        let geo = store.derived("footprints", "", &inputs)?.and_then(|b| decode(&b).ok());
+        if geo.is_some_and(|geo| g.put_geometries(geo)) {
+            timings.lap("gazetteer: read and decode the footprint geometries", &mut t);
+            return Ok(g);
+        }
     }
-    let (g, _) = Gazetteer::load(sources)?;
+    let (mut g, _) = Gazetteer::load(sources)?;
     timings.lap("gazetteer: build from the source files (not stored yet)", &mut t);
     if writable {
-        store.put_derived("gazetteer", "", &inputs, &encode(&g)?)?;
+        let geo = g.take_geometries();
+        let places = encode(&g.places())?;
+        let footprints = encode(&geo)?;
+        g.put_geometries(geo);
+        store.put_derived("gazetteer", "", &inputs, &places)?;
+        store.put_derived("footprints", "", &inputs, &footprints)?;
         timings.lap("gazetteer: store", &mut t);
     }
     Ok(g)
+}
+
+/// Puts the footprint geometries into a gazetteer read without them.
+fn ensure_geometries(store: &Store, sources: &GazetteerSources, g: &mut Gazetteer) -> Result<()> {
+    if g.has_geometries() {
+        return Ok(());
+    }
+    let inputs = file_fingerprint(sources)?;
+    let geo = store.derived("footprints", "", &inputs)?.and_then(|b| decode(&b).ok());
+    if geo.is_some_and(|geo| g.put_geometries(geo)) {
+        return Ok(());
+    }
+    *g = Gazetteer::load(sources)?.0;
+    Ok(())
 }
 
 fn status_inputs(store: &Store, sources: &GazetteerSources, source: &SourceId) -> Result<Vec<u8>> {
@@ -130,7 +172,7 @@ pub fn stored_status_table(
 /// since, else computed (and stored when `writable`).
 pub fn status_table(
     store: &Store,
-    gazetteer: &Gazetteer,
+    gazetteer: &mut Gazetteer,
     sources: &GazetteerSources,
     source: &SourceId,
     writable: bool,
@@ -141,7 +183,7 @@ pub fn status_table(
 /// [`status_table`], recording its phases.
 pub fn status_table_timed(
     store: &Store,
-    gazetteer: &Gazetteer,
+    gazetteer: &mut Gazetteer,
     sources: &GazetteerSources,
     source: &SourceId,
     writable: bool,
@@ -158,8 +200,11 @@ pub fn status_table_timed(
             return Ok(table);
         }
     }
+    // Computing needs the footprints themselves.
+    ensure_geometries(store, sources, gazetteer)?;
+    timings.lap("status table: not stored yet; read the footprint geometries", &mut t);
     let snapshots = store.load_range(source, None, None)?;
-    timings.lap(format!("status table: load {} snapshots (not stored yet)", snapshots.len()), &mut t);
+    timings.lap(format!("status table: load {} snapshots", snapshots.len()), &mut t);
     let table = StatusTable::compute(gazetteer, &snapshots)?;
     timings.lap("status table: compute", &mut t);
     if writable {
