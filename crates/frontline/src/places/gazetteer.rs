@@ -48,7 +48,7 @@ pub const MATCH_DISTANCE_M: f64 = 3_000.0;
 
 /// How far a GeoNames point may lie from the OSM node of the same name and
 /// still be that place. GeoNames puts some towns on their edge (Chasiv Yar:
-/// 2.6 km east of OSM's centre); two villages of one name are rarely closer.
+/// 1.6 km east of OSM's centre); two villages of one name are rarely closer.
 pub const JOIN_DISTANCE_M: f64 = 5_000.0;
 
 /// OSM `place` classes the gazetteer keeps (hamlets, localities and
@@ -639,7 +639,7 @@ impl Gazetteer {
             )
         };
         let note = format!(
-            "'{name}' also names {} smaller place(s) ({}{}); taking {}, {}, because {why}. For another, {DISAMBIGUATION_HINT}",
+            "'{name}' also names {} other place(s) ({}{}); taking {}, {}, because {why}. For another, {DISAMBIGUATION_HINT}",
             found.len(),
             others.join(", "),
             if found.len() > 3 { ", ..." } else { "" },

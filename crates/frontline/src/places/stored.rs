@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 /// status columns.
 const DERIVED_VERSION: u32 = 3;
 
-fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+/// Encodes a derived result as the store keeps it (bincode, zlib).
+pub fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     let raw = bincode::serialize(value).map_err(|e| Error::Request(format!("cannot encode a derived result: {e}")))?;
     let mut z = ZlibEncoder::new(Vec::with_capacity(raw.len() / 3), Compression::fast());
     z.write_all(&raw).and_then(|_| z.finish()).map_err(|e| Error::Request(format!("cannot compress: {e}")))
