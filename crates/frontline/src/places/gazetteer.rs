@@ -1606,6 +1606,65 @@ mod tests {
     }
 
     #[test]
+    fn resolve_takes_a_dominant_place_and_refuses_a_tie() {
+        let mut city = town("Zaporizhzhia", &[], 710_052, "Zaporizhzhia Oblast");
+        city.class = Some("city".into());
+        let mut big_village = town("Mykolaivka", &[], 3_629, "Odesa Oblast");
+        big_village.class = Some("village".into());
+        let mut unknown_town = town("Mykolaivka", &[], 0, "Donetsk Oblast");
+        unknown_town.class = Some("town".into());
+        let g = Gazetteer::from_places(vec![
+            city,
+            town("Zaporizhzhia", &[], 940, "Donetsk Oblast"),
+            big_village,
+            town("Mykolaivka", &[], 400, "Odesa Oblast"),
+            unknown_town,
+        ]);
+        // 710,052 ≥ 10 × 940.
+        match g.resolve("zaporizhzhia") {
+            Resolution::Found { place, note } => {
+                assert_eq!(place.population, 710_052);
+                assert!(note.unwrap().contains("755 times the next"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A town of unknown size against a village of 3,629: neither wins.
+        assert!(matches!(g.resolve("Mykolaivka"), Resolution::Ambiguous(v) if v.len() == 3));
+        // NAME@OBLAST narrows to one; the town wins among Donetsk's.
+        match g.resolve("Mykolaivka@Donetsk") {
+            Resolution::Found { place, .. } => assert_eq!(place.oblast, "Donetsk Oblast"),
+            other => panic!("{other:?}"),
+        }
+        // Nothing in that oblast: the places of that name elsewhere are suggested.
+        match g.resolve("Mykolaivka@Lviv") {
+            Resolution::NotFound { suggestions } => assert_eq!(suggestions.len(), 3),
+            other => panic!("{other:?}"),
+        }
+        // A typo is a suggestion, never an answer.
+        match g.resolve("Zaporizhzhya") {
+            Resolution::Found { .. } => {} // a transliteration variant, not a typo
+            other => panic!("{other:?}"),
+        }
+        match g.resolve("Zaporishzhia") {
+            Resolution::NotFound { suggestions } => assert_eq!(suggestions[0].population, 710_052),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn coordinates_and_oblast_spellings() {
+        assert_eq!(parse_coordinates("37.84,48.59"), Some(Coord { x: 37.84, y: 48.59 }));
+        assert_eq!(parse_coordinates(" 37.84, 48.59 "), Some(Coord { x: 37.84, y: 48.59 }));
+        assert_eq!(parse_coordinates("48.59,237.84"), None);
+        assert_eq!(parse_coordinates("Kyiv"), None);
+        assert!(oblast_matches("Donetsk Oblast", Some("UA-14"), "Donetsk"));
+        assert!(oblast_matches("Donetsk Oblast", Some("UA-14"), "donetska"));
+        assert!(oblast_matches("Donetsk Oblast", Some("UA-14"), "UA-14"));
+        assert!(oblast_matches("Zaporizhzhia Oblast", Some("UA-23"), "Zaporizhia"));
+        assert!(!oblast_matches("Donetsk Oblast", Some("UA-14"), "Luhansk"));
+    }
+
+    #[test]
     fn disc_radius_follows_measures_md() {
         assert_eq!(disc_radius_m(0), 1_500.0);
         assert_eq!(disc_radius_m(19_999), 1_500.0);
