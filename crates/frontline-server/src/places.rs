@@ -131,7 +131,12 @@ pub async fn search(State(app): AppRef, Query(q): Query<SearchQuery>) -> ApiResu
             }
             Resolution::Ambiguous(found) => json!({
                 "id": null,
-                "note": format!("'{text}' matches {} settlements of comparable size; {DISAMBIGUATION_HINT}", found.len()),
+                "note": format!(
+                    "'{text}' matches {} settlements of comparable size; {}",
+                    found.len(),
+                    found.first().map(frontline::places::gazetteer::disambiguation_hint)
+                        .unwrap_or_else(|| DISAMBIGUATION_HINT.to_string())
+                ),
             }),
             Resolution::NotFound { suggestions } => json!({
                 "id": null,
@@ -147,7 +152,9 @@ pub async fn search(State(app): AppRef, Query(q): Query<SearchQuery>) -> ApiResu
         };
         let listed: Vec<frontline::places::Match> = match resolution {
             Resolution::Found { place, .. } => std::iter::once(place)
-                .chain(g.lookup(name).into_iter().filter(|m| !matches!(m.how, frontline::places::MatchKind::Typo { .. })))
+                .chain(
+                    g.lookup(name).into_iter().filter(|m| !matches!(m.how, frontline::places::MatchKind::Typo { .. })),
+                )
                 .collect(),
             Resolution::Ambiguous(found) => found,
             Resolution::NotFound { suggestions } => suggestions,

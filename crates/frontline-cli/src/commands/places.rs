@@ -4,7 +4,7 @@ use crate::context::{parse_date, pick_source, Context};
 use crate::output::{num, OutputFormat, Table};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
-use frontline::places::gazetteer::parse_coordinates;
+use frontline::places::gazetteer::{disambiguation_hint, parse_coordinates};
 use frontline::places::stored::{self, Timings};
 use frontline::places::{
     CaptureRule, Direction, Gazetteer, GazetteerSources, Match, Resolution, Status, StatusTable, DISAMBIGUATION_HINT,
@@ -85,8 +85,9 @@ pub(crate) fn resolve_one(
             .title(format!("{} settlements match '{full}' (biggest first):", found.len()))
             .print(format)?;
             bail!(
-                "'{full}' is ambiguous: {} settlements of comparable size match (listed above); {DISAMBIGUATION_HINT}",
-                found.len()
+                "'{full}' is ambiguous: {} settlements of comparable size match (listed above); {}",
+                found.len(),
+                found.first().map(disambiguation_hint).unwrap_or_else(|| DISAMBIGUATION_HINT.to_string())
             )
         }
         Resolution::NotFound { suggestions } => {

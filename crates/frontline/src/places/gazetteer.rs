@@ -639,12 +639,13 @@ impl Gazetteer {
             )
         };
         let note = format!(
-            "'{name}' also names {} other place(s) ({}{}); taking {}, {}, because {why}. For another, {DISAMBIGUATION_HINT}",
+            "'{name}' also names {} other place(s) ({}{}); taking {}, {}, because {why}. For another, {}",
             found.len(),
             others.join(", "),
             if found.len() > 3 { ", ..." } else { "" },
             top.name,
             top.oblast,
+            disambiguation_hint(&found[0]),
         );
         Resolution::Found { place: top, note: Some(note) }
     }
@@ -766,6 +767,11 @@ pub const NEAREST_PLACE_M: f64 = 10_000.0;
 
 /// The one hint every command and the API give for an ambiguous name.
 pub const DISAMBIGUATION_HINT: &str = "pick one with NAME@OBLAST (e.g. Mykolaivka@Donetsk) or give LON,LAT";
+
+/// [`DISAMBIGUATION_HINT`] with one of the candidates as the example.
+pub fn disambiguation_hint(example: &Match) -> String {
+    format!("pick one with NAME@OBLAST (e.g. {}@{}) or give LON,LAT", example.name, short_oblast(&example.oblast))
+}
 
 /// What a query resolved to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
