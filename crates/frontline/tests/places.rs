@@ -254,7 +254,11 @@ fn chasiv_yar_is_centred_on_the_town() {
     assert!(frontline::geodesy::distance_m(c, geonames) > 1_200.0);
     let capture = table().first_capture(p.id, CaptureRule::at(0.5)).expect("Chasiv Yar captured at 50 %");
     println!("Chasiv Yar 50 % capture on the daily source: {}", capture.date);
-    assert!(capture.date > date("2025-01-30"), "{}", capture.date);
+    // benches/oracles/chasiv_yar_capture.py (shapely): a 1.5 km disc around
+    // GeoNames' point passes 50 % on 2024-11-19, around the OSM node on
+    // 2025-01-30 (uncut; the cut disc here loses 12 % of its area, so a few
+    // days either way).
+    assert!((capture.date - date("2025-01-30")).num_days().abs() <= 10, "{}", capture.date);
 }
 
 #[test]
