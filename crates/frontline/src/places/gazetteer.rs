@@ -309,8 +309,20 @@ pub struct Gazetteer {
 struct NameIndex {
     exact: HashMap<String, Vec<(PlaceId, String)>>,
     skeleton: HashMap<String, Vec<(PlaceId, String)>>,
-    /// Distinct skeletons, as chars, for the typo scan.
-    skeletons: Vec<(Vec<char>, String)>,
+    /// Distinct skeletons, as chars, for the typo scan: made on the first
+    /// typo, as most queries never need it.
+    skeletons: OnceLock<Vec<(Vec<char>, String)>>,
+}
+
+impl NameIndex {
+    fn skeletons(&self) -> &[(Vec<char>, String)] {
+        self.skeletons.get_or_init(|| {
+            let mut v: Vec<(Vec<char>, String)> =
+                self.skeleton.keys().map(|k| (k.chars().collect(), k.clone())).collect();
+            v.sort_by(|a, b| a.1.cmp(&b.1));
+            v
+        })
+    }
 }
 
 impl From<Vec<Place>> for Gazetteer {
@@ -342,7 +354,7 @@ impl Gazetteer {
                     .chain(p.other_names.iter())
                     .filter_map(|n| {
                         let e = names::exact_key(n);
-                        (!e.is_empty()).then(|| (names::skeleton(n), e, n))
+                        (!e.is_empty()).then(|| (names::skeleton_of_key(&e), e, n))
                     })
                     .collect()
             })
@@ -353,8 +365,6 @@ impl Gazetteer {
                 push_unique(index.skeleton.entry(s).or_default(), id, n);
             }
         }
-        index.skeletons = index.skeleton.keys().map(|k| (k.chars().collect(), k.clone())).collect();
-        index.skeletons.sort_by(|a, b| a.1.cmp(&b.1));
         Gazetteer { places, index }
     }
 
@@ -545,7 +555,7 @@ impl Gazetteer {
     /// Names within `budget` edits of a skeleton, with their edit counts.
     fn within_edits(&self, query: &[char], budget: usize) -> Vec<(PlaceId, &String, MatchKind)> {
         let mut found = vec![];
-        for (chars, key) in &self.index.skeletons {
+        for (chars, key) in self.index.skeletons() {
             let edits = names::edit_distance_within(query, chars, budget);
             if edits <= budget {
                 if let Some(hits) = self.index.skeleton.get(key) {

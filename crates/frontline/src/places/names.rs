@@ -33,7 +33,11 @@ pub fn exact_key(name: &str) -> String {
 /// The skeleton: the exact key transliterated to Latin, with the letters
 /// that transliteration schemes disagree on collapsed.
 pub fn skeleton(name: &str) -> String {
-    let exact = exact_key(name);
+    skeleton_of_key(&exact_key(name))
+}
+
+/// The skeleton of a name whose [`exact_key`] is already known.
+pub fn skeleton_of_key(exact: &str) -> String {
     let mut latin = String::with_capacity(exact.len() + 4);
     for c in exact.chars() {
         match translit(c) {
