@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Oracle for tests/places.rs: geodesic distance from settlements (GeoNames
-points) to the occupied territory of two DeepState daily files.
+"""Oracle for tests/places.rs: geodesic distance from settlements (their
+OpenStreetMap place nodes, the gazetteer's points) to the occupied territory
+of two DeepState daily files.
 
 Independent of frontline's method: the occupied MultiPolygon is projected to
 an azimuthal equidistant projection centred on the settlement (pyproj/PROJ),
@@ -9,6 +10,7 @@ the distance from the centre to the projected polygon.
 
 Run: python3 benches/oracles/places_distance.py [shared/data]
 """
+import csv
 import gzip
 import json
 import sys
@@ -19,23 +21,21 @@ import shapely
 from shapely.geometry import Point, shape
 
 DATA = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
-PLACES = {  # geonameid: name
-    704422: "Pokrovsk",
-    703656: "Kupiansk",
-    704508: "Kramatorsk",
-    706483: "Kharkiv",
-    702550: "Lviv",
-    687700: "Zaporizhzhia",
+PLACES = {  # OSM node id: name
+    "256613916": "Pokrovsk",
+    "337548383": "Kupiansk",
+    "274929523": "Kramatorsk",
+    "1685829423": "Kharkiv",
+    "26150791": "Lviv",
+    "27122612": "Zaporizhzhia",
 }
 DATES = ["20240708", "20260822"]
 
 coords = {}
-with gzip.open(f"{DATA}/settlements/geonames_cities500_UA.tsv.gz", "rt") as f:
-    next(f)
-    for line in f:
-        c = line.split("\t")
-        if int(c[0]) in PLACES:
-            coords[int(c[0])] = (float(c[5]), float(c[4]))
+with gzip.open(f"{DATA}/settlements/osm_places_ua.csv.gz", "rt") as f:
+    for row in csv.DictReader(f):
+        if row["osm_type"] == "node" and row["osm_id"] in PLACES:
+            coords[row["osm_id"]] = (float(row["lon"]), float(row["lat"]))
 
 for date in DATES:
     with open(f"{DATA}/deepstate/daily/deepstatemap_data_{date}.geojson") as f:

@@ -234,13 +234,38 @@ fn settlements_over_the_daily_history() {
     let occupied = timeline.iter().position(|s| *s == "occupied").expect("occupied at some point");
     assert!(contested < occupied, "{timeline:?}");
 
-    // Two Avdiivkas: listed, biggest first, neither picked.
-    let o = frontline(&db, &["place", "Avdiivka"]);
+    // Mykolaivka: 89 places, none ten times the next: listed, biggest first,
+    // none picked, and the exit status says so.
+    let o = frontline(&db, &["place", "Mykolaivka"]);
+    assert!(!o.status.success(), "an ambiguous name must fail");
     let out = stdout(&o);
-    let donetsk = out.find("Donetsk Oblast").expect("Donetsk Avdiivka listed");
-    let chernihiv = out.find("Chernihiv Oblast").expect("Chernihiv Avdiivka listed");
-    assert!(donetsk < chernihiv, "{out}");
+    assert!(out.contains("Odesa Oblast") && out.contains("3629"), "{out}");
     assert!(!out.contains("status changes"), "an ambiguous name must not be resolved silently: {out}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("NAME@OBLAST"));
+    // A misspelling gets a suggestion (and fails).
+    let o = frontline(&db, &["place", "Pokrovks"]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("did you mean Pokrovsk"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Zaporizhzhia is the city (GeoNames: 710,052 people), and the output says why.
+    let o = frontline(&db, &["place", "Zaporizhzhia", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["population"], 710_052);
+    assert!(v["chosen_because"].as_str().unwrap_or("").contains("times the next"));
+    // The stored copy is current now: a second query reads it and writes nothing.
+    let wal = db.with_extension("db-wal");
+    let snapshot = || (std::fs::read(&db).expect("db"), std::fs::read(&wal).ok());
+    let before = snapshot();
+    let o = frontline(&db, &["place", "Vuhledar"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("1.5 km circle around the centre"), "{}", stdout(&o));
+    assert!(snapshot() == before, "a read-only query wrote to the store");
+    // The README's example, as written.
+    let o = frontline(&db, &["watch", "Sloviansk", "Kramatorsk", "Druzhkivka", "Kostiantynivka"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     // Selydove fell on 2024-10-28 (±3 days) by DeepState's map.
     let o = frontline(&db, &["captured", "--from", "2024-10-01", "--to", "2024-11-30", "--format", "csv"]);

@@ -91,9 +91,15 @@ pub fn document(extra_paths: Vec<(&'static str, Value)>) -> Value {
     add(
         "/api/places",
         get(
-            "Places a name may mean (exact, transliteration, typo, then prefix), biggest first.",
+            "The place a query resolves to (`resolved`: its id, or null with a note listing the way to pick one, or suggestions for a misspelling), and the places it may mean (exact, transliteration, then prefix), biggest first. The CLI's `place` resolves the same way.",
             vec![
-                param("q", "query", "A settlement name in any common spelling.", "Pokrovsk", true),
+                param(
+                    "q",
+                    "query",
+                    "A settlement name in any common spelling, NAME@OBLAST (Mykolaivka@Donetsk) for one of several, or LON,LAT.",
+                    "Pokrovsk",
+                    true,
+                ),
                 param("limit", "query", "At most this many matches (1-50, default 10).", "10", false),
             ],
             "application/json",

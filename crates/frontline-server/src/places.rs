@@ -15,7 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use frontline::encircle::{CorridorFrame, CorridorParams};
 use frontline::front::{sector_lengths, FrontExtractor, FrontOptions, Sectors, REPORTING_COAST_TOLERANCE_M};
-use frontline::places::{names, stored, CaptureRule, Gazetteer, GazetteerSources, Place, StatusTable};
+use frontline::places::{
+    names, stored, CaptureRule, Gazetteer, GazetteerSources, Place, Resolution, StatusTable, DISAMBIGUATION_HINT,
+};
 use frontline::regions::{load_reference, Reference};
 use frontline::store::Store;
 use serde::Deserialize;
@@ -68,7 +70,11 @@ pub async fn status_table(app: &Arc<AppState>, si: usize) -> ApiResult<Arc<Statu
         blocking(move || {
             let source = &app3.sources[si].summary.source;
             // From the store when the CLI already computed it for these snapshots.
-            match Store::open_read_only(&app3.store_path).and_then(|s| stored::status_table(&s, &g, source, false)) {
+            let kept = app3.data_dir.as_ref().map(|d| GazetteerSources::shared(d)).map(|sources| {
+                Store::open_read_only(&app3.store_path)
+                    .and_then(|s| stored::status_table(&s, &mut (*g).clone(), &sources, source, false))
+            });
+            match kept.unwrap_or_else(|| Err(frontline::Error::Request("no data folder".into()))) {
                 Ok(t) => Ok(Arc::new(t)),
                 Err(_) => Ok(Arc::new(StatusTable::compute(&g, &app3.sources[si].snapshots)?)),
             }
@@ -90,7 +96,9 @@ pub struct SearchQuery {
 fn place_json(p: &Place) -> serde_json::Value {
     json!({
         "id": p.id, "name": p.name, "name_uk": p.name_uk, "oblast": p.oblast, "population": p.population,
-        "lon": p.lon, "lat": p.lat, "footprint": p.footprint.kind, "footprint_km2": p.footprint.area_m2 / 1e6,
+        "class": p.class, "lon": p.lon, "lat": p.lat,
+        "footprint": p.footprint.kind.describe(p.class_word()), "footprint_km2": p.footprint.area_m2 / 1e6,
+        "osm_id": p.osm_id, "wikidata": p.wikidata, "geonames_id": p.geonames_id,
     })
 }
 
@@ -111,10 +119,47 @@ pub async fn search(State(app): AppRef, Query(q): Query<SearchQuery>) -> ApiResu
     } as usize;
     let g = gazetteer(&app).await?;
     let text = text.to_string();
-    let matches = blocking(move || {
+    let (resolved, matches) = blocking(move || {
+        // The engine's one resolver (the CLI's): NAME, NAME@OBLAST or LON,LAT.
+        let resolution = g.resolve(&text);
+        let name = text.rsplit_once('@').map_or(text.as_str(), |(n, _)| n.trim());
         let mut out: Vec<serde_json::Value> = vec![];
         let mut seen = std::collections::HashSet::new();
-        for m in g.lookup(&text) {
+        let resolved = match &resolution {
+            Resolution::Found { place, note } => {
+                json!({"id": place.place, "name": place.name, "oblast": place.oblast, "note": note})
+            }
+            Resolution::Ambiguous(found) => json!({
+                "id": null,
+                "note": format!(
+                    "'{text}' matches {} settlements of comparable size; {}",
+                    found.len(),
+                    found.first().map(frontline::places::gazetteer::disambiguation_hint)
+                        .unwrap_or_else(|| DISAMBIGUATION_HINT.to_string())
+                ),
+            }),
+            Resolution::NotFound { suggestions } => json!({
+                "id": null,
+                "note": if suggestions.is_empty() {
+                    format!("no settlement called '{text}'")
+                } else {
+                    format!(
+                        "no settlement called '{text}'; did you mean {}?",
+                        suggestions.iter().map(|m| format!("{} ({})", m.name, m.oblast)).collect::<Vec<_>>().join(", ")
+                    )
+                },
+            }),
+        };
+        let listed: Vec<frontline::places::Match> = match resolution {
+            Resolution::Found { place, .. } => std::iter::once(place)
+                .chain(
+                    g.lookup(name).into_iter().filter(|m| !matches!(m.how, frontline::places::MatchKind::Typo { .. })),
+                )
+                .collect(),
+            Resolution::Ambiguous(found) => found,
+            Resolution::NotFound { suggestions } => suggestions,
+        };
+        for m in listed {
             if let Some(p) = g.place(m.place) {
                 if seen.insert(p.id) {
                     let mut v = place_json(p);
@@ -126,7 +171,7 @@ pub async fn search(State(app): AppRef, Query(q): Query<SearchQuery>) -> ApiResu
         }
         // Typing "Pokr" should already offer Pokrovsk: prefixes of the
         // engine's normalised names, biggest places first.
-        let key = names::exact_key(&text);
+        let key = names::exact_key(name);
         if out.len() < limit && key.chars().count() >= 2 {
             let mut prefixed: Vec<&Place> = g
                 .places()
@@ -141,10 +186,10 @@ pub async fn search(State(app): AppRef, Query(q): Query<SearchQuery>) -> ApiResu
             }
         }
         out.truncate(limit);
-        Ok(out)
+        Ok((resolved, out))
     })
     .await?;
-    Ok(Json(json!({ "query": q.q, "matches": matches })))
+    Ok(Json(json!({ "query": q.q, "resolved": resolved, "matches": matches })))
 }
 
 fn place_id(app: &Gazetteer, id: &str) -> ApiResult<usize> {

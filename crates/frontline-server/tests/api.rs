@@ -332,6 +332,17 @@ async fn place_search_and_timeline() {
     let (status, _, body) = get("/api/places/99999999/timeline").await;
     assert_eq!(status, 404);
     assert!(error_message(&body).contains("/api/places?q="));
+    // The CLI's resolver and hint: a tie names the syntax, NAME@OBLAST picks
+    // the town (OSM node 256613985), a misspelling gets a suggestion.
+    let tie = get_json("/api/places?q=Mykolaivka").await;
+    assert!(tie["resolved"]["id"].is_null());
+    assert!(tie["resolved"]["note"].as_str().unwrap().contains("NAME@OBLAST"));
+    let one = get_json("/api/places?q=Mykolaivka@Donetsk").await;
+    let id = one["resolved"]["id"].as_u64().unwrap();
+    let town = one["matches"].as_array().unwrap().iter().find(|m| m["id"] == id).unwrap();
+    assert_eq!(town["osm_id"], "node/256613985");
+    let typo = get_json("/api/places?q=Pokrovks").await;
+    assert!(typo["resolved"]["note"].as_str().unwrap().contains("did you mean Pokrovsk"));
 }
 
 #[tokio::test]

@@ -37,10 +37,14 @@ fn main() {
     let t = Instant::now();
     let (gazetteer, report) = Gazetteer::load(&GazetteerSources::shared(&data)).expect("gazetteer");
     println!(
-        "gazetteer: {} places ({} with OSM polygons, {} OSM-only) in {:.2} s",
+        "gazetteer: {} places ({} OSM places, {} joined to GeoNames, {} GeoNames-only; {} OSM outlines, {} discs of which {} cut) in {:.2} s",
         gazetteer.len(),
-        report.matched,
-        report.osm_only_added,
+        report.osm_places,
+        report.joined,
+        report.geonames_only_added,
+        report.outline_footprints,
+        report.disc_footprints,
+        report.discs_cut,
         t.elapsed().as_secs_f64()
     );
     let files = expand_path(&daily).expect("daily files");
@@ -128,6 +132,19 @@ fn main() {
         table.dates().len()
     );
     println!("ratio: {:.0}x (baseline extrapolated / frontline)", extrapolated / best);
+    let cells = (table.place_count() * table.dates().len()) as f64;
+    println!(
+        "per place: frontline {:.2} ms for its whole history ({:.0} ns per settlement x snapshot); baseline {:.2} ms",
+        best / table.place_count() as f64 * 1e3,
+        best / cells * 1e9,
+        extrapolated / table.place_count() as f64 * 1e3
+    );
+    let (occ, gray, dist) = table.run_counts();
+    println!(
+        "stored table: {} cells per column kept as runs: occupied {occ}, gray {}, distance {dist}",
+        cells,
+        gray.map_or("-".to_string(), |g| g.to_string())
+    );
 
     // Agreement on the snapshots both computed.
     let index: HashMap<String, usize> = table.dates().iter().enumerate().map(|(i, d)| (d.to_string(), i)).collect();

@@ -4,8 +4,11 @@
 
 use chrono::NaiveDate;
 use frontline::ingest::{expand_path, ingest_file, Format, IngestContext};
+use frontline::places::gazetteer::footprint_centroid;
 use frontline::places::gazetteer::oblast_by_point;
-use frontline::places::{CaptureRule, Direction, FootprintKind, Gazetteer, GazetteerSources, Status, StatusTable};
+use frontline::places::{
+    stored, CaptureRule, Direction, FootprintKind, Gazetteer, GazetteerSources, Place, Resolution, Status, StatusTable,
+};
 use frontline::regions::load_regions;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -68,11 +71,20 @@ fn pokrovsk_by_english_ukrainian_and_former_name() {
 }
 
 #[test]
-fn both_avdiivkas_are_listed_biggest_first() {
+fn avdiivkas_are_listed_biggest_first_and_the_city_wins() {
     let found = gazetteer().lookup("Avdiivka");
-    // GeoNames has two: Donetsk oblast (35,826) and Chernihiv oblast (2,012).
-    let listed: Vec<(&str, u64)> = found.iter().map(|m| (m.oblast.as_str(), m.population)).collect();
+    // GeoNames has two: Donetsk oblast (35,826) and Chernihiv oblast (2,012);
+    // OSM adds villages of unknown population after them.
+    let listed: Vec<(&str, u64)> = found.iter().take(2).map(|m| (m.oblast.as_str(), m.population)).collect();
     assert_eq!(listed, vec![("Donetsk Oblast", 35_826), ("Chernihiv Oblast", 2_012)]);
+    // 35,826 ≥ 10 × 2,012: the town is the one meant, and the output says why.
+    match gazetteer().resolve("Avdiivka") {
+        Resolution::Found { place, note } => {
+            assert_eq!(place.oblast, "Donetsk Oblast");
+            assert!(note.unwrap_or_default().contains("17 times the next"));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -164,15 +176,15 @@ fn pokrovsk_was_contested_before_occupied() {
 #[test]
 fn distances_match_an_aeqd_oracle() {
     // benches/oracles/places_distance.py: occupied territory projected to an
-    // azimuthal equidistant projection centred on each GeoNames point
+    // azimuthal equidistant projection centred on each OSM place node
     // (pyproj), distance from the centre by shapely.
     let oracle = [
-        ("Pokrovsk", "Donetsk Oblast", 24_963.4, 0.0),
-        ("Kupiansk", "Kharkiv Oblast", 8_616.2, 5_588.0),
-        ("Kramatorsk", "Donetsk Oblast", 23_499.8, 15_273.4),
-        ("Kharkiv", "Kharkiv Oblast", 31_657.7, 32_737.4),
-        ("Lviv", "Lviv Oblast", 663_667.8, 663_667.9),
-        ("Zaporizhzhia", "Zaporizhzhia Oblast", 38_925.7, 34_980.1),
+        ("Pokrovsk", "Donetsk Oblast", 24_717.9, 0.0),
+        ("Kupiansk", "Kharkiv Oblast", 8_404.6, 5_344.2),
+        ("Kramatorsk", "Donetsk Oblast", 24_093.3, 15_815.6),
+        ("Kharkiv", "Kharkiv Oblast", 31_266.2, 32_190.8),
+        ("Lviv", "Lviv Oblast", 663_355.7, 663_355.7),
+        ("Zaporizhzhia", "Zaporizhzhia Oblast", 38_799.9, 34_852.2),
     ];
     let t = table();
     let (first, last) = (0, t.dates().len() - 1);
@@ -185,4 +197,151 @@ fn distances_match_an_aeqd_oracle() {
             assert!((d - expected).abs() < 10.0, "{name} at {}: {d} vs {expected}", t.dates()[s]);
         }
     }
+}
+
+/// The place a query resolves to (panics on anything else).
+fn resolved(q: &str) -> (&'static Place, Option<String>) {
+    match gazetteer().resolve(q) {
+        Resolution::Found { place, note } => (&gazetteer().places()[place.place], note),
+        other => panic!("{q}: {other:?}"),
+    }
+}
+
+#[test]
+fn towns_geonames_lacks_resolve_with_footprints_and_timelines() {
+    // OSM node ids read from settlements/osm_places_ua.csv.gz.
+    let t = table();
+    for (q, node) in [
+        ("Vuhledar", "node/256614070"),
+        ("Ocheretyne", "node/256618548"), // the town, not the village near Kramatorsk
+        ("Robotyne", "node/337676450"),
+        ("Mykolaivka@Donetsk", "node/256613985"), // the town near Sloviansk
+        ("Novohrodivka", "node/256613987"),
+        ("Bilozerske", "node/256613830"),
+    ] {
+        let (p, _) = resolved(q);
+        assert_eq!(p.osm_id.as_deref(), Some(node), "{q}");
+        assert!(p.wikidata.is_some(), "{q}");
+        assert!(p.footprint.area_m2 > 1e6, "{q}: {}", p.footprint.area_m2);
+        assert!(!t.timeline(p.id).is_empty(), "{q}");
+    }
+    // Bilozerske has an OSM outline (settlements_osm_partial: relation/3940065).
+    assert_eq!(resolved("Bilozerske").0.osm_outline_id.as_deref(), Some("relation/3940065"));
+    // Vuhledar: Ukraine announced the withdrawal on 2024-10-02.
+    let vuhledar = resolved("Vuhledar").0.id;
+    let c = t.first_capture(vuhledar, CaptureRule::at(0.5)).expect("Vuhledar captured");
+    assert!((c.date - date("2024-10-02")).num_days().abs() <= 7, "{}", c.date);
+    // Ocheretyne (the town) fell in April-May 2024, before the daily history starts.
+    let ocheretyne = resolved("Ocheretyne").0.id;
+    assert_eq!(t.status(ocheretyne, 0), Status::Occupied);
+    // Mykolaivka near Sloviansk and Bilozerske near Druzhkivka stayed Ukrainian.
+    for q in ["Mykolaivka@Donetsk", "Bilozerske"] {
+        assert!(t.first_capture(resolved(q).0.id, CaptureRule::at(0.5)).is_none(), "{q}");
+    }
+}
+
+#[test]
+fn chasiv_yar_is_centred_on_the_town() {
+    // OSM's node for Chasiv Yar (osm_places_ua.csv.gz: node/256613727).
+    let node = geo::Coord { x: 37.8373367, y: 48.5873911 };
+    let (p, _) = resolved("Chasiv Yar");
+    let c = footprint_centroid(&p.footprint).unwrap();
+    let off = frontline::geodesy::distance_m(c, node);
+    assert!(off < 1_000.0, "footprint centre {off:.0} m from the node");
+    // GeoNames' point (710915: 37.85724, 48.59348) is 1.6 km east-north-east,
+    // on the canal edge of the town.
+    let geonames = geo::Coord { x: 37.85724, y: 48.59348 };
+    assert!(frontline::geodesy::distance_m(c, geonames) > 1_200.0);
+    let capture = table().first_capture(p.id, CaptureRule::at(0.5)).expect("Chasiv Yar captured at 50 %");
+    println!("Chasiv Yar 50 % capture on the daily source: {}", capture.date);
+    // benches/oracles/chasiv_yar_capture.py (shapely): a 1.5 km disc around
+    // GeoNames' point passes 50 % on 2024-11-19, around the OSM node on
+    // 2025-01-30 (uncut; the cut disc here loses 12 % of its area, so a few
+    // days either way).
+    assert!((capture.date - date("2025-01-30")).num_days().abs() <= 10, "{}", capture.date);
+}
+
+#[test]
+fn kherson_reads_no_occupied_ground_across_the_dnipro_on_2025_08_03() {
+    // Liberated in November 2022: its footprint must not reach across the
+    // Dnipro to the occupied left bank.
+    let file = data_dir().join("deepstate/raw/1754251105.geojson.gz");
+    let s = ingest_file(&file, &Format::DeepStateRaw, &IngestContext::default()).unwrap().snapshot;
+    assert_eq!(s.date(), date("2025-08-03"));
+    let (p, _) = resolved("Kherson");
+    assert!(matches!(p.footprint.kind, FootprintKind::PopulationDisc { cut: true, .. }), "{:?}", p.footprint.kind);
+    let mut whole = p.clone();
+    whole.footprint = frontline::places::gazetteer::disc_footprint(p.point(), p.population);
+    let two = Gazetteer::from_places(vec![p.clone(), whole]);
+    let t = StatusTable::compute(&two, &[s]).unwrap();
+    println!(
+        "Kherson 2025-08-03: cut disc occupied {:.4} gray {:?}; whole disc occupied {:.4} gray {:?}",
+        t.occupied_fraction(0, 0),
+        t.gray_fraction(0, 0),
+        t.occupied_fraction(1, 0),
+        t.gray_fraction(1, 0)
+    );
+    assert!(t.occupied_fraction(0, 0) < 0.05, "{}", t.occupied_fraction(0, 0));
+    // Not asserted, reported: DeepState's gray zone covers the river and the
+    // city's island districts, so the gray fraction stays above the 5 % of
+    // "held" (see the branch notes).
+}
+
+#[test]
+fn zaporizhzhia_is_the_city_and_a_tie_is_no_answer() {
+    let (p, note) = resolved("Zaporizhzhia");
+    // GeoNames 687700: population 710,052; OSM node/27122612, place=city.
+    assert_eq!((p.population, p.osm_id.as_deref(), p.class.as_deref()), (710_052, Some("node/27122612"), Some("city")));
+    assert!(note.unwrap_or_default().contains("also names"));
+    // The village of 940 (its OSM outline says so) is still reachable.
+    match gazetteer().resolve("Zaporizhzhia@Donetsk") {
+        Resolution::Found { .. } | Resolution::Ambiguous(_) => {}
+        other => panic!("{other:?}"),
+    }
+    // Mykolaivka: villages of 3,629 and 1,678 people (GeoNames) and a town of
+    // unknown size: no candidate is ten times the next.
+    let Resolution::Ambiguous(found) = gazetteer().resolve("Mykolaivka") else { panic!("Mykolaivka is a tie") };
+    assert!(found.len() > 10);
+    assert_eq!(found[0].population, 3_629);
+}
+
+#[test]
+fn misspellings_get_suggestions_and_coordinates_find_the_town() {
+    // Pokrovks is one edit from the village Pokrovka and two from Pokrovsk:
+    // never taken as an answer, Pokrovsk suggested first (biggest).
+    let Resolution::NotFound { suggestions } = gazetteer().resolve("Pokrovks") else { panic!("a typo is no answer") };
+    assert_eq!(suggestions[0].name, "Pokrovsk");
+    let (p, note) = resolved("37.84,48.59");
+    assert_eq!(p.name, "Chasiv Yar");
+    assert!(note.unwrap_or_default().contains("footprint of Chasiv Yar"));
+    // The README's watch list: each resolves as written.
+    for town in ["Sloviansk", "Kramatorsk", "Druzhkivka", "Kostiantynivka"] {
+        assert_eq!(resolved(town).0.oblast, "Donetsk Oblast", "{town}");
+    }
+}
+
+#[test]
+fn the_stored_gazetteer_decodes() {
+    // The store keeps the places and the footprints apart, in bincode; an
+    // internally tagged enum once made every stored copy undecodable, so
+    // every query rebuilt it.
+    let g = gazetteer();
+    let mut copy = Gazetteer::from_places(g.places().to_vec());
+    let geometries = copy.take_geometries();
+    let places: Vec<Place> = stored::decode(&stored::encode(&copy.places()).unwrap()).unwrap();
+    let geometries: Vec<geo::MultiPolygon<f64>> = stored::decode(&stored::encode(&geometries).unwrap()).unwrap();
+    let mut back = Gazetteer::from_places(places);
+    assert!(!back.has_geometries());
+    assert!(back.put_geometries(geometries));
+    assert_eq!(back.places(), g.places());
+}
+
+#[test]
+fn gazetteer_joins_report() {
+    let (_, r) = Gazetteer::load(&GazetteerSources::shared(&data_dir())).unwrap();
+    println!("{r:#?}");
+    // 26,424 named city/town/village rows in osm_places_ua.csv.gz (Python's csv module).
+    assert_eq!(r.osm_places + r.osm_duplicates_dropped, 26_424);
+    assert_eq!(r.joined + r.osm_not_joined, r.osm_places);
+    assert_eq!(r.joined + r.geonames_only_added + r.geonames_duplicates_dropped, r.geonames_places);
 }

@@ -33,7 +33,7 @@ fn parse_length_m(s: &str) -> Result<f64, String> {
 pub struct Args {
     /// Settlement name (any spelling the gazetteer knows), or LON,LAT.
     place: String,
-    /// Narrow an ambiguous name to one oblast.
+    /// The same as NAME@OBLAST.
     #[arg(long)]
     oblast: Option<String>,
     /// Source (default: the only one, or deepstate-daily).
@@ -84,21 +84,11 @@ fn place_point(ctx: &Context, store: &Store, writable: bool, args: &Args) -> Res
         }
     }
     let g = stored::gazetteer(store, &GazetteerSources::shared(&ctx.data_dir()?), writable)?;
-    let mut found = g.lookup(&args.place);
-    if let Some(o) = &args.oblast {
-        let o = o.to_lowercase();
-        found.retain(|m| m.oblast.to_lowercase().contains(&o));
+    let (m, why) = super::places::resolve_one(&g, &args.place, args.oblast.as_deref(), ctx.format)?;
+    if let Some(w) = why {
+        eprintln!("{w}");
     }
-    match found.as_slice() {
-        [] => bail!("no settlement called '{}' in the gazetteer; give LON,LAT instead", args.place),
-        [m] => Ok((format!("{} ({})", m.name, m.oblast), Coord { x: m.lon, y: m.lat })),
-        many => bail!(
-            "'{}' matches {} settlements: {}; add --oblast",
-            args.place,
-            many.len(),
-            many.iter().map(|m| format!("{} ({}, {})", m.name, m.oblast, m.population)).collect::<Vec<_>>().join("; ")
-        ),
-    }
+    Ok((format!("{} ({})", m.name, m.oblast), Coord { x: m.lon, y: m.lat }))
 }
 
 fn state_name(s: CorridorState) -> &'static str {

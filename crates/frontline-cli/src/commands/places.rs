@@ -4,7 +4,11 @@ use crate::context::{parse_date, pick_source, Context};
 use crate::output::{num, OutputFormat, Table};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
-use frontline::places::{stored, CaptureRule, Direction, Gazetteer, GazetteerSources, Match, Status, StatusTable};
+use frontline::places::gazetteer::{disambiguation_hint, parse_coordinates};
+use frontline::places::stored::{self, Timings};
+use frontline::places::{
+    CaptureRule, Direction, Gazetteer, GazetteerSources, Match, Resolution, Status, StatusTable, DISAMBIGUATION_HINT,
+};
 use frontline::SourceId;
 use std::process::ExitCode;
 
@@ -14,11 +18,16 @@ struct Loaded {
     table: StatusTable,
 }
 
-fn load(ctx: &Context, source: Option<&str>) -> Result<Loaded> {
+/// The gazetteer (with footprint geometries only when `geometries`) and the
+/// source's status table.
+fn load(ctx: &Context, source: Option<&str>, geometries: bool, timings: &mut Timings) -> Result<Loaded> {
+    let t = std::time::Instant::now();
     let (store, writable) = ctx.store_for_cache()?;
     let source = pick_source(&store, source)?;
-    let gazetteer = stored::gazetteer(&store, &GazetteerSources::shared(&ctx.data_dir()?), writable)?;
-    let table = stored::status_table(&store, &gazetteer, &source, writable)?;
+    timings.phases.push(("open the store".into(), t.elapsed()));
+    let sources = GazetteerSources::shared(&ctx.data_dir()?);
+    let mut gazetteer = stored::gazetteer_timed(&store, &sources, writable, geometries, timings)?;
+    let table = stored::status_table_timed(&store, &mut gazetteer, &sources, &source, writable, timings)?;
     Ok(Loaded { source, gazetteer, table })
 }
 
@@ -45,42 +54,76 @@ fn status_name(s: Status) -> &'static str {
     }
 }
 
-/// Resolves a name to one place, or lists the candidates (never picks silently).
-fn resolve(g: &Gazetteer, name: &str, oblast: Option<&str>, format: OutputFormat) -> Result<Option<Match>> {
-    let mut found = g.lookup(name);
-    if let Some(o) = oblast {
-        let o = o.to_lowercase();
-        found.retain(|m| m.oblast.to_lowercase().contains(&o));
-    }
-    match found.len() {
-        0 => bail!(
-            "no settlement called '{name}'{} in the gazetteer (GeoNames places of 500+ people and OSM towns)",
-            oblast.map(|o| format!(" in an oblast matching '{o}'")).unwrap_or_default()
-        ),
-        1 => Ok(found.pop()),
-        n => {
+/// Resolves NAME, NAME@OBLAST or LON,LAT (`--oblast X` is the same as
+/// NAME@X) to one place and a note saying why when it was not the only
+/// candidate. An ambiguous name lists its candidates and fails; an unknown
+/// one fails with suggestions. Every place-taking command uses this, so the
+/// hint is the same everywhere.
+pub(crate) fn resolve_one(
+    g: &Gazetteer,
+    query: &str,
+    oblast: Option<&str>,
+    format: OutputFormat,
+) -> Result<(Match, Option<String>)> {
+    let full = match oblast {
+        Some(o) => format!("{}@{o}", query.split_once('@').map_or(query, |(n, _)| n)),
+        None => query.to_string(),
+    };
+    match g.resolve(&full) {
+        Resolution::Found { place, note } => Ok((place, note)),
+        Resolution::Ambiguous(found) => {
             Table::new(vec!["name", "oblast", "population", "lon", "lat", "matched"], &found, |m| {
                 vec![
                     m.name.clone(),
                     m.oblast.clone(),
-                    m.population.to_string(),
+                    if m.population > 0 { m.population.to_string() } else { "unknown".into() },
                     num(Some(m.lon), 4),
                     num(Some(m.lat), 4),
                     m.matched_name.clone(),
                 ]
             })
-            .title(format!("{n} settlements match '{name}' (biggest first); pick one with --oblast"))
+            .title(format!("{} settlements match '{full}' (biggest first):", found.len()))
             .print(format)?;
-            Ok(None)
+            bail!(
+                "'{full}' is ambiguous: {} settlements of comparable size match (listed above); {}",
+                found.len(),
+                found.first().map(disambiguation_hint).unwrap_or_else(|| DISAMBIGUATION_HINT.to_string())
+            )
+        }
+        Resolution::NotFound { suggestions } => {
+            let did_you_mean = if suggestions.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; did you mean {}?",
+                    suggestions.iter().map(|m| format!("{} ({})", m.name, m.oblast)).collect::<Vec<_>>().join(", ")
+                )
+            };
+            if parse_coordinates(&full).is_some() {
+                bail!("no settlement at or within 10 km of {full} (LON,LAT in degrees)")
+            }
+            bail!(
+                "no settlement called '{full}' in the gazetteer (OSM cities, towns and villages, GeoNames places){did_you_mean}"
+            )
         }
     }
 }
 
+/// Prints where the time went, to stderr (for `--timings`).
+fn print_timings(timings: &Timings, started: std::time::Instant) {
+    eprintln!("where the time went:");
+    for (what, d) in &timings.phases {
+        eprintln!("  {:>8.1} ms  {what}", d.as_secs_f64() * 1e3);
+    }
+    eprintln!("  {:>8.1} ms  total", started.elapsed().as_secs_f64() * 1e3);
+}
+
 #[derive(clap::Args)]
 pub struct PlaceArgs {
-    /// Settlement name, in English, Ukrainian or Russian, old names and variant spellings accepted.
+    /// Settlement: a name in English, Ukrainian or Russian (old names and variant spellings accepted),
+    /// NAME@OBLAST for one of several (Mykolaivka@Donetsk), or LON,LAT (37.84,48.59).
     name: String,
-    /// Narrow an ambiguous name to one oblast (e.g. Donetsk).
+    /// The same as NAME@OBLAST.
     #[arg(long)]
     oblast: Option<String>,
     /// Source (default: the only one, or deepstate-daily).
@@ -89,13 +132,20 @@ pub struct PlaceArgs {
     /// The date of the "current" status (default: the latest snapshot).
     #[arg(long, value_parser = parse_date)]
     on: Option<NaiveDate>,
+    /// Print to stderr where the time went (store, gazetteer, status table).
+    #[arg(long)]
+    timings: bool,
 }
 
 pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
-    let l = load(ctx, args.source.as_deref())?;
-    let Some(m) = resolve(&l.gazetteer, &args.name, args.oblast.as_deref(), ctx.format)? else {
-        return Ok(ExitCode::SUCCESS);
-    };
+    let started = std::time::Instant::now();
+    let mut timings = Timings::default();
+    // Coordinates are resolved against the footprints themselves.
+    let geometries = parse_coordinates(&args.name).is_some();
+    let l = load(ctx, args.source.as_deref(), geometries, &mut timings)?;
+    let t = std::time::Instant::now();
+    let (m, why) = resolve_one(&l.gazetteer, &args.name, args.oblast.as_deref(), ctx.format)?;
+    timings.phases.push(("resolve the name".into(), t.elapsed()));
     let p = l.gazetteer.place(m.place).ok_or_else(|| anyhow!("place {} vanished", m.place))?;
     let mut notes = vec![];
     let i = snapshot_index(&l.table, args.on, &mut notes)?;
@@ -106,21 +156,36 @@ pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
     if ctx.format == OutputFormat::Json {
         let v = serde_json::json!({
             "source": l.source.as_str(), "place": p.name, "name_uk": p.name_uk, "oblast": p.oblast,
-            "population": p.population, "lon": p.lon, "lat": p.lat, "footprint": p.footprint.kind,
-            "footprint_area_km2": p.footprint.area_m2 / 1e6,
+            "population": p.population, "class": p.class, "lon": p.lon, "lat": p.lat,
+            "osm_id": p.osm_id, "wikidata": p.wikidata, "geonames_id": p.geonames_id,
+            "footprint": p.footprint.kind.describe(p.class_word()),
+            "footprint_area_km2": p.footprint.area_m2 / 1e6, "footprint_osm_id": p.osm_outline_id,
+            "chosen_because": why,
             "now": now, "timeline": timeline, "captures": captures,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
+        if args.timings {
+            print_timings(&timings, started);
+        }
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(w) = &why {
+        println!("{w}");
+    }
     println!(
-        "{} ({}), {}, population {}; footprint {:?} of {:.2} km²",
+        "{} ({}), {}, {}, population {}",
         p.name,
         p.name_uk.as_deref().unwrap_or("-"),
+        p.class_word(),
         p.oblast,
-        p.population,
-        p.footprint.kind,
-        p.footprint.area_m2 / 1e6
+        if p.population > 0 { p.population.to_string() } else { "unknown".into() },
+    );
+    println!("footprint: {}", p.footprint_words());
+    println!(
+        "ids: OpenStreetMap {}, Wikidata {}, GeoNames {}",
+        p.osm_id.as_deref().unwrap_or("-"),
+        p.wikidata.as_deref().unwrap_or("-"),
+        p.geonames_id.map(|g| g.to_string()).unwrap_or_else(|| "-".into())
     );
     println!(
         "{} on {}: {} — occupied {:.1} %{}; distance to occupied territory: {}",
@@ -165,6 +230,9 @@ pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
         .title("capture dates (occupied fraction ≥ θ for 3+ snapshots; retaken: below θ for 3+):")
         .print(ctx.format)?;
     }
+    if args.timings {
+        print_timings(&timings, started);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -196,6 +264,8 @@ struct PlaceRow {
     occupied_fraction: f64,
     gray_fraction: Option<f64>,
     distance_km: Option<f64>,
+    footprint: String,
+    footprint_km2: f64,
 }
 
 pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
@@ -206,7 +276,7 @@ pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
         Some("occupied") => Some(Status::Occupied),
         Some(o) => bail!("--status {o}: use held, contested or occupied"),
     };
-    let l = load(ctx, args.source.as_deref())?;
+    let l = load(ctx, args.source.as_deref(), false, &mut Timings::default())?;
     let mut notes = vec![];
     let i = snapshot_index(&l.table, args.on, &mut notes)?;
     let oblast = args.oblast.as_ref().map(|o| o.to_lowercase());
@@ -226,6 +296,8 @@ pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
                 occupied_fraction: s.occupied_fraction,
                 gray_fraction: s.gray_fraction,
                 distance_km: s.distance_m.map(|d| d / 1000.0),
+                footprint: p.footprint.kind.describe(p.class_word()),
+                footprint_km2: p.footprint.area_m2 / 1e6,
             }
         })
         .filter(|r| want.is_none_or(|w| r.status == w))
@@ -233,7 +305,17 @@ pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
     rows.sort_by_key(|r| std::cmp::Reverse(r.population));
     let date = l.table.dates()[i];
     let mut t = Table::new(
-        vec!["name", "oblast", "population", "status", "occupied_pct", "gray_pct", "km_to_occupied"],
+        vec![
+            "name",
+            "oblast",
+            "population",
+            "status",
+            "occupied_pct",
+            "gray_pct",
+            "km_to_occupied",
+            "footprint",
+            "footprint_km2",
+        ],
         &rows,
         |r| {
             vec![
@@ -244,6 +326,8 @@ pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
                 num(Some(100.0 * r.occupied_fraction), 1),
                 num(r.gray_fraction.map(|g| 100.0 * g), 1),
                 num(r.distance_km, 1),
+                r.footprint.clone(),
+                num(Some(r.footprint_km2), 2),
             ]
         },
     )
@@ -278,7 +362,7 @@ pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
     if !(args.theta > 0.0 && args.theta <= 100.0) {
         bail!("--theta must be a percentage in (0, 100]");
     }
-    let l = load(ctx, args.source.as_deref())?;
+    let l = load(ctx, args.source.as_deref(), false, &mut Timings::default())?;
     let to = args.to.unwrap_or_else(|| l.table.dates().last().copied().unwrap_or(args.from));
     let rows: Vec<_> = l
         .table
@@ -286,7 +370,8 @@ pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
         .into_iter()
         .filter(|r| r.population >= args.min_pop)
         .collect();
-    Table::new(vec!["name", "oblast", "population", "date", "change"], &rows, |r| {
+    let g = &l.gazetteer;
+    Table::new(vec!["name", "oblast", "population", "date", "change", "footprint"], &rows, |r| {
         vec![
             r.name.clone(),
             r.oblast.clone(),
@@ -296,6 +381,7 @@ pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
                 Direction::Captured => "captured".into(),
                 Direction::Retaken => "retaken".into(),
             },
+            g.place(r.change.place).map(|p| p.footprint_words()).unwrap_or_default(),
         ]
     })
     .title(format!(
@@ -308,7 +394,7 @@ pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
 
 #[derive(clap::Args)]
 pub struct WatchArgs {
-    /// Settlement names (each must resolve to one place; add "NAME@OBLAST" to disambiguate).
+    /// Settlements: names, NAME@OBLAST for one of several (Mykolaivka@Donetsk), or LON,LAT.
     #[arg(required = true)]
     names: Vec<String>,
     /// First date (YYYY-MM-DD).
@@ -335,17 +421,17 @@ struct WatchRow {
 }
 
 pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
-    let l = load(ctx, args.source.as_deref())?;
+    let geometries = args.names.iter().any(|n| parse_coordinates(n).is_some());
+    let l = load(ctx, args.source.as_deref(), geometries, &mut Timings::default())?;
     let mut ids = vec![];
+    let mut notes = vec![];
     for n in &args.names {
-        let (name, oblast) = match n.split_once('@') {
-            Some((a, b)) => (a, Some(b)),
-            None => (n.as_str(), None),
-        };
-        match resolve(&l.gazetteer, name, oblast, OutputFormat::Table)? {
-            Some(m) => ids.push((m.place, m.name)),
-            None => bail!("'{n}' is ambiguous (candidates above): write it as NAME@OBLAST"),
+        let (m, why) = resolve_one(&l.gazetteer, n, None, OutputFormat::Table)?;
+        if let Some(p) = l.gazetteer.place(m.place) {
+            notes.push(format!("{}, {}: footprint {}", p.name, p.oblast, p.footprint_words()));
         }
+        notes.extend(why);
+        ids.push((m.place, m.name));
     }
     let dates = l.table.dates();
     let key = |d: NaiveDate| -> Result<String> {
@@ -415,7 +501,7 @@ pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
         headers,
         rows: wide,
         json: serde_json::Value::Null,
-        notes: vec![],
+        notes,
     };
     t.print(ctx.format)?;
     Ok(ExitCode::SUCCESS)

@@ -1,27 +1,38 @@
 //! The gazetteer: every settlement with its names, oblast, population and
 //! footprint (measures.md, "Settlements").
 //!
-//! GeoNames (`cities500`) gives the list of places, their coordinates,
-//! population, oblast and alternate names. OpenStreetMap settlement
-//! boundaries give footprints where a polygon matches a GeoNames place by
-//! name and proximity; the rest get the population disc. OSM towns and
-//! cities with no GeoNames entry (GeoNames lacks e.g. Bilozerske) are added
-//! from OSM alone.
+//! The list of places is OpenStreetMap's (`osm_places_ua.csv.gz`: every
+//! city, town and village node, with its Ukrainian name, Wikidata id and
+//! oblast). GeoNames (`cities500`) is joined to it for population and
+//! alternate names (Russian spellings, old names): a GeoNames entry joins
+//! the OSM place that shares one of its names (transliteration skeleton)
+//! and lies nearest, within [`JOIN_DISTANCE_M`], each side joined at most
+//! once, nearest pairs first. GeoNames entries that join nothing are kept
+//! as places of their own (districts, places OSM files as suburbs), unless
+//! an OSM place of the same name already lies within the join distance
+//! (a duplicate GeoNames entry).
+//!
+//! Footprints, in order: the OSM settlement outline
+//! (`settlements_osm_partial`) that shares a name with the place and holds
+//! its node (or lies within [`MATCH_DISTANCE_M`] of it); else the
+//! population disc around the OSM node (measures.md), cut to the place's
+//! hromada and to land, so that a riverside or coastal town's disc does not
+//! reach across the Dnipro or into the sea.
 
 use super::names::{self, RENAMED};
 use crate::error::{Error, Result};
 use crate::geodesy::{self, GeodesicAreaM2};
 use crate::ingest::{clean, reader};
-use crate::regions::Region;
-use geo::{
-    BoundingRect, Contains, Coord, Distance, Euclidean, InteriorPoint, LineString, MultiPolygon, Point, Polygon,
-};
+use crate::regions::{Region, Territory};
+use geo::{BoundingRect, Centroid, Contains, Coord, Distance, Euclidean, LineString, MultiPolygon, Point, Polygon};
 use geographiclib_rs::DirectGeodesic;
-use rstar::primitives::GeomWithData;
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Index of a place in [`Gazetteer::places`].
 pub type PlaceId = usize;
@@ -30,40 +41,61 @@ pub type PlaceId = usize;
 /// 0.2 % of the true disc's.
 pub const DISC_VERTICES: usize = 64;
 
-/// How far a GeoNames point may lie from an OSM polygon of the same name and
-/// still be that place (GeoNames coordinates are often the old centre or a
-/// station, outside today's boundary).
+/// How far a place's point may lie from an OSM outline of the same name and
+/// still be that place (the outline normally holds the node; GeoNames-only
+/// points are often an old centre or a station, outside the boundary).
 pub const MATCH_DISTANCE_M: f64 = 3_000.0;
+
+/// How far a GeoNames point may lie from the OSM node of the same name and
+/// still be that place. GeoNames puts some towns on their edge (Chasiv Yar:
+/// 1.6 km east of OSM's centre); two villages of one name are rarely closer.
+pub const JOIN_DISTANCE_M: f64 = 5_000.0;
+
+/// OSM `place` classes the gazetteer keeps (hamlets, localities and
+/// suburbs are left out: hamlets would add 3,200 mostly unnamed-in-print
+/// places to every ambiguous name).
+pub const PLACE_CLASSES: &[&str] = &["city", "town", "village"];
+
+/// A disc cut by less than this share of its area counts as uncut (the
+/// overlay's snapping moves a vertex by millimetres).
+const UNCUT_TOLERANCE: f64 = 1e-4;
 
 /// One settlement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Place {
     /// Its index in the gazetteer.
     pub id: PlaceId,
-    /// English name (OSM `name:en` where matched, else GeoNames' name).
+    /// English name (OSM `name`, else GeoNames', else the KMU 2010
+    /// transliteration of the Ukrainian name).
     pub name: String,
     /// Ukrainian name, where known.
     pub name_uk: Option<String>,
     /// Russian name, where known.
     pub name_ru: Option<String>,
-    /// Every other spelling lookups accept: GeoNames alternate names, OSM
-    /// names and old names, and the built-in renamings.
+    /// Every other spelling lookups accept: GeoNames alternate names, the
+    /// KMU 2010 transliteration, OSM old names and the built-in renamings.
     pub other_names: Vec<String>,
-    /// The settlement's point (GeoNames; for OSM-only places, a point inside
-    /// the polygon), WGS84 degrees.
+    /// The settlement's point (the OSM place node; GeoNames' point for a
+    /// GeoNames-only place), WGS84 degrees.
     pub lon: f64,
     /// Latitude of the point, WGS84 degrees.
     pub lat: f64,
-    /// Population (GeoNames; OSM `population` for OSM-only places; 0 if unknown).
+    /// Population (GeoNames; else the OSM outline's `population` tag; 0 if unknown).
     pub population: u64,
+    /// OSM `place` class: city, town or village (None for GeoNames-only places).
+    pub class: Option<String>,
     /// English oblast name, e.g. "Donetsk Oblast".
     pub oblast: String,
     /// ISO 3166-2 code of the oblast, e.g. "UA-14", where known.
     pub oblast_iso: Option<String>,
-    /// GeoNames id, if the place comes from GeoNames.
+    /// GeoNames id, where GeoNames has the place.
     pub geonames_id: Option<u64>,
-    /// OSM id of the footprint polygon (e.g. "relation/123"), if one matched.
+    /// OSM object of the place, e.g. "node/256613727".
     pub osm_id: Option<String>,
+    /// Wikidata item, e.g. "Q2415330".
+    pub wikidata: Option<String>,
+    /// OSM id of the footprint outline (e.g. "relation/3940065"), if one matched.
+    pub osm_outline_id: Option<String>,
     /// The area whose control is measured.
     pub footprint: Footprint,
 }
@@ -73,11 +105,23 @@ impl Place {
     pub fn point(&self) -> Coord<f64> {
         Coord { x: self.lon, y: self.lat }
     }
+
+    /// "town", "village", ... or "settlement" when unknown.
+    pub fn class_word(&self) -> &str {
+        self.class.as_deref().unwrap_or("settlement")
+    }
+
+    /// The footprint in words a reader understands, with its area:
+    /// "town outline from OpenStreetMap, 12.34 km²".
+    pub fn footprint_words(&self) -> String {
+        format!("{}, {:.2} km²", self.footprint.kind.describe(self.class_word()), self.footprint.area_m2 / 1e6)
+    }
 }
 
-/// Where a footprint comes from.
+/// Where a footprint comes from. Externally tagged: the store keeps the
+/// gazetteer in bincode, which cannot decode internally tagged enums.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum FootprintKind {
     /// An OpenStreetMap settlement boundary.
     OsmPolygon,
@@ -85,7 +129,24 @@ pub enum FootprintKind {
     PopulationDisc {
         /// Radius in metres.
         radius_m: f64,
+        /// Whether cutting it to its hromada and to land removed any of it.
+        cut: bool,
     },
+}
+
+impl FootprintKind {
+    /// Plain words: "town outline from OpenStreetMap", "3 km circle around
+    /// the centre, cut to the municipality and land".
+    pub fn describe(&self, class: &str) -> String {
+        match self {
+            FootprintKind::OsmPolygon => format!("{class} outline from OpenStreetMap"),
+            FootprintKind::PopulationDisc { radius_m, cut } => {
+                let km = radius_m / 1000.0;
+                let cut = if *cut { ", cut to the municipality and land" } else { "" };
+                format!("{km} km circle around the centre (no outline known; radius from the population){cut}")
+            }
+        }
+    }
 }
 
 /// A settlement's footprint: the area its occupied fraction is measured on.
@@ -129,29 +190,43 @@ pub fn geodesic_disc(center: Coord<f64>, radius_m: f64) -> Polygon<f64> {
 /// Where the gazetteer's files are.
 #[derive(Debug, Clone)]
 pub struct GazetteerSources {
+    /// OSM place nodes (CSV: osm_type, osm_id, place, name, name:uk,
+    /// wikidata, lat, lon, region:name, ...; gzip or plain).
+    pub osm_places: PathBuf,
     /// GeoNames `cities500` extract for Ukraine (TSV, 19 columns, header row; gzip or plain).
     pub geonames: PathBuf,
     /// OSM settlement boundaries (GeoJSON), if any.
     pub osm_polygons: Option<PathBuf>,
-    /// Oblast boundaries (GeoJSON with `iso3166-2`), to place OSM-only settlements.
+    /// Oblast boundaries (GeoJSON with `iso3166-2`), to place points with no oblast.
     pub oblasts: Option<PathBuf>,
+    /// Hromada boundaries (GeoJSON), to cut discs to their municipality.
+    pub hromadas: Option<PathBuf>,
+    /// Land outline (GeoJSON), to keep discs out of the sea.
+    pub land: Option<PathBuf>,
 }
 
 impl GazetteerSources {
     /// The files shipped in the shared data folder.
     pub fn shared(data_dir: &Path) -> Self {
         GazetteerSources {
+            osm_places: data_dir.join("settlements/osm_places_ua.csv.gz"),
             geonames: data_dir.join("settlements/geonames_cities500_UA.tsv.gz"),
             osm_polygons: Some(data_dir.join("settlements/settlements_osm_partial.geojson.gz")),
             oblasts: Some(data_dir.join("boundaries/oblasts_osm.geojson.gz")),
+            hromadas: Some(data_dir.join("boundaries/hromadas_osm.geojson.gz")),
+            land: Some(data_dir.join("boundaries/ukraine_land_osm.geojson")),
         }
     }
 
     /// Every file the gazetteer is built from.
     pub fn paths(&self) -> Vec<&Path> {
-        std::iter::once(self.geonames.as_path())
+        [Some(self.osm_places.as_path()), Some(self.geonames.as_path())]
+            .into_iter()
+            .flatten()
             .chain(self.osm_polygons.as_deref())
             .chain(self.oblasts.as_deref())
+            .chain(self.hromadas.as_deref())
+            .chain(self.land.as_deref())
             .collect()
     }
 }
@@ -159,14 +234,29 @@ impl GazetteerSources {
 /// What building the gazetteer did, for a report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GazetteerReport {
+    /// OSM places kept (cities, towns, villages).
+    pub osm_places: usize,
+    /// OSM places dropped as a second object (way/relation) of a node already kept.
+    pub osm_duplicates_dropped: usize,
     /// Places read from GeoNames.
     pub geonames_places: usize,
-    /// OSM polygons read (features with a polygon and a name).
+    /// OSM places joined to a GeoNames entry (name + distance rule).
+    pub joined: usize,
+    /// OSM places with no GeoNames entry (population unknown unless the outline has one).
+    pub osm_not_joined: usize,
+    /// GeoNames entries that joined no OSM place, kept as places of their own.
+    pub geonames_only_added: usize,
+    /// GeoNames entries that joined no OSM place but lie within the join
+    /// distance of an OSM place of the same name (duplicates), dropped.
+    pub geonames_duplicates_dropped: usize,
+    /// OSM outlines read (features with a polygon and a name).
     pub osm_polygons: usize,
-    /// GeoNames places given an OSM footprint.
-    pub matched: usize,
-    /// OSM towns and cities with no GeoNames entry, added from OSM.
-    pub osm_only_added: usize,
+    /// Places whose footprint is an OSM outline.
+    pub outline_footprints: usize,
+    /// Places whose footprint is a population disc.
+    pub disc_footprints: usize,
+    /// Discs that cutting to hromada and land made smaller.
+    pub discs_cut: usize,
     /// Built-in renamings whose place was not found.
     pub renamings_unresolved: Vec<String>,
 }
@@ -219,8 +309,20 @@ pub struct Gazetteer {
 struct NameIndex {
     exact: HashMap<String, Vec<(PlaceId, String)>>,
     skeleton: HashMap<String, Vec<(PlaceId, String)>>,
-    /// Distinct skeletons, as chars, for the typo scan.
-    skeletons: Vec<(Vec<char>, String)>,
+    /// Distinct skeletons, as chars, for the typo scan: made on the first
+    /// typo, as most queries never need it.
+    skeletons: OnceLock<Vec<(Vec<char>, String)>>,
+}
+
+impl NameIndex {
+    fn skeletons(&self) -> &[(Vec<char>, String)] {
+        self.skeletons.get_or_init(|| {
+            let mut v: Vec<(Vec<char>, String)> =
+                self.skeleton.keys().map(|k| (k.chars().collect(), k.clone())).collect();
+            v.sort_by(|a, b| a.1.cmp(&b.1));
+            v
+        })
+    }
 }
 
 impl From<Vec<Place>> for Gazetteer {
@@ -242,111 +344,165 @@ impl Gazetteer {
             p.id = i;
         }
         let mut index = NameIndex::default();
-        for p in &places {
-            let all =
-                std::iter::once(&p.name).chain(p.name_uk.iter()).chain(p.name_ru.iter()).chain(p.other_names.iter());
-            for n in all {
-                let e = names::exact_key(n);
-                if e.is_empty() {
-                    continue;
-                }
-                push_unique(index.exact.entry(e).or_default(), p.id, n);
-                let s = names::skeleton(n);
-                push_unique(index.skeleton.entry(s).or_default(), p.id, n);
+        // The keys are most of the cost of opening a stored gazetteer: in parallel.
+        let keyed: Vec<Vec<(String, String, &String)>> = places
+            .par_iter()
+            .map(|p| {
+                std::iter::once(&p.name)
+                    .chain(p.name_uk.iter())
+                    .chain(p.name_ru.iter())
+                    .chain(p.other_names.iter())
+                    .filter_map(|n| {
+                        let e = names::exact_key(n);
+                        (!e.is_empty()).then(|| (names::skeleton_of_key(&e), e, n))
+                    })
+                    .collect()
+            })
+            .collect();
+        for (id, keys) in keyed.into_iter().enumerate() {
+            for (s, e, n) in keys {
+                push_unique(index.exact.entry(e).or_default(), id, n);
+                push_unique(index.skeleton.entry(s).or_default(), id, n);
             }
         }
-        index.skeletons = index.skeleton.keys().map(|k| (k.chars().collect(), k.clone())).collect();
-        index.skeletons.sort_by(|a, b| a.1.cmp(&b.1));
         Gazetteer { places, index }
     }
 
-    /// Reads GeoNames, OSM polygons and oblasts and builds the gazetteer.
+    /// Reads the OSM places, GeoNames, OSM outlines, oblasts, hromadas and
+    /// land, and builds the gazetteer.
     pub fn load(sources: &GazetteerSources) -> Result<(Gazetteer, GazetteerReport)> {
         let mut report = GazetteerReport::default();
-        let mut rows = read_geonames(&sources.geonames)?;
-        report.geonames_places = rows.len();
-        let osm = match &sources.osm_polygons {
+        let (osm_places, dropped) = read_osm_places(&sources.osm_places)?;
+        report.osm_places = osm_places.len();
+        report.osm_duplicates_dropped = dropped;
+        let geonames = read_geonames(&sources.geonames)?;
+        report.geonames_places = geonames.len();
+        let outlines = match &sources.osm_polygons {
             Some(p) => read_osm(p)?,
             None => vec![],
         };
-        report.osm_polygons = osm.len();
+        report.osm_polygons = outlines.len();
         let regions = match &sources.oblasts {
             Some(p) => crate::regions::load_regions(p)?,
             None => vec![],
         };
-        add_renamings(&mut rows, &mut report);
+        let hromadas = match &sources.hromadas {
+            Some(p) => crate::regions::load_regions(p)?,
+            None => vec![],
+        };
+        let land = match &sources.land {
+            Some(p) => Some(crate::regions::load_territory("land", p)?),
+            None => None,
+        };
 
-        let footprint_of = match_osm(&rows, &osm);
-        let mut used_osm = vec![false; osm.len()];
-        let mut places = Vec::with_capacity(rows.len() + 64);
-        for (row, osm_match) in rows.into_iter().zip(footprint_of) {
-            let footprint = osm_match.and_then(|i| {
-                used_osm[i] = true;
-                osm_footprint(&osm[i])
-            });
-            let (name_uk, name_ru) = cyrillic_names(&row.alternates);
-            let mut place = Place {
-                id: 0,
-                name: row.name.clone(),
-                name_uk,
-                name_ru,
-                other_names: std::iter::once(row.ascii_name.clone()).chain(row.alternates.iter().cloned()).collect(),
-                lon: row.lon,
-                lat: row.lat,
-                population: row.population,
-                oblast: oblast_name(&row.admin1).to_string(),
-                oblast_iso: oblast_iso(&row.admin1).map(str::to_string),
-                geonames_id: Some(row.geonames_id),
-                osm_id: None,
-                footprint: disc_footprint(Coord { x: row.lon, y: row.lat }, row.population),
-            };
-            if let (Some(fp), Some(i)) = (footprint, osm_match) {
-                report.matched += 1;
-                let o = &osm[i];
-                if let Some(en) = &o.name_en {
-                    place.name = en.clone();
-                }
-                place.name_uk = o.name_uk.clone().or(place.name_uk);
-                place.name_ru = o.name_ru.clone().or(place.name_ru);
-                place.other_names.extend(o.names.iter().cloned());
-                place.osm_id = o.id.clone();
-                place.footprint = fp;
+        // 1. Join GeoNames to the OSM places.
+        let osm_keys: Vec<BTreeSet<String>> = osm_places.iter().map(|o| skeletons(o.names())).collect();
+        let gn_keys: Vec<BTreeSet<String>> = geonames.iter().map(|r| skeletons(r.names())).collect();
+        let (joined, gn_used) = join_geonames(&osm_places, &osm_keys, &geonames, &gn_keys);
+
+        // 2. Draft places: OSM places (with their GeoNames entry), then
+        // GeoNames entries that joined nothing.
+        let mut drafts: Vec<Draft> = Vec::with_capacity(osm_places.len() + 256);
+        for (o, gn) in osm_places.iter().zip(&joined) {
+            let gn = gn.map(|i| &geonames[i]);
+            if gn.is_some() {
+                report.joined += 1;
+            } else {
+                report.osm_not_joined += 1;
             }
-            if place.name != row.name {
-                place.other_names.push(row.name.clone());
-            }
-            dedup_names(&mut place);
-            places.push(place);
+            drafts.push(Draft::from_osm(o, gn, &regions));
         }
-        for (i, o) in osm.iter().enumerate() {
-            if used_osm[i] || !matches!(o.place.as_deref(), Some("city" | "town")) {
+        let osm_tree: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
+            osm_places.iter().enumerate().map(|(i, o)| GeomWithData::new([o.lon, o.lat], i)).collect(),
+        );
+        for (gi, r) in geonames.iter().enumerate() {
+            if gn_used[gi] {
                 continue;
             }
-            let Some(fp) = osm_footprint(o) else { continue };
-            let Some(pt) = fp.geometry.interior_point() else {
+            let near_same_name =
+                osm_tree.locate_in_envelope(&pad_envelope(Coord { x: r.lon, y: r.lat }, JOIN_DISTANCE_M)).any(|c| {
+                    !osm_keys[c.data].is_disjoint(&gn_keys[gi])
+                        && geodesy::distance_m(Coord { x: r.lon, y: r.lat }, osm_places[c.data].point())
+                            <= JOIN_DISTANCE_M
+                });
+            if near_same_name {
+                report.geonames_duplicates_dropped += 1;
                 continue;
-            };
-            let (oblast, iso) = oblast_by_point(&regions, pt);
-            let mut place = Place {
-                id: 0,
-                name: o.name_en.clone().unwrap_or_else(|| o.name.clone()),
-                name_uk: o.name_uk.clone(),
-                name_ru: o.name_ru.clone(),
-                other_names: o.names.clone(),
-                lon: pt.x(),
-                lat: pt.y(),
-                population: o.population.unwrap_or(0),
-                oblast,
-                oblast_iso: iso,
-                geonames_id: None,
-                osm_id: o.id.clone(),
-                footprint: fp,
-            };
+            }
+            report.geonames_only_added += 1;
+            drafts.push(Draft::from_geonames(r));
+        }
+        add_renamings(&mut drafts, &mut report);
+
+        // 3. Footprints: the OSM outline, else the cut population disc.
+        let keys: Vec<BTreeSet<String>> = drafts.iter().map(|d| skeletons(d.all_names())).collect();
+        let outline_of = match_outlines(&drafts, &keys, &outlines);
+        let cutter = DiscCutter::new(hromadas, land);
+        let footprints: Vec<(Footprint, Option<usize>)> = drafts
+            .par_iter()
+            .zip(outline_of.par_iter())
+            .map(|(d, o)| {
+                if let Some(oi) = o {
+                    if let Some(fp) = osm_footprint(&outlines[*oi]) {
+                        return (fp, Some(*oi));
+                    }
+                }
+                (cutter.disc(d.point(), d.population), None)
+            })
+            .collect();
+        let mut places = Vec::with_capacity(drafts.len());
+        for (d, (footprint, outline)) in drafts.into_iter().zip(footprints) {
+            let mut place = d.into_place(footprint);
+            match outline {
+                Some(oi) => {
+                    report.outline_footprints += 1;
+                    let o = &outlines[oi];
+                    place.osm_outline_id = o.id.clone();
+                    place.other_names.extend(o.names.iter().cloned());
+                    if place.population == 0 {
+                        place.population = o.population.unwrap_or(0);
+                    }
+                    place.name_ru = place.name_ru.or_else(|| o.name_ru.clone());
+                }
+                None => {
+                    report.disc_footprints += 1;
+                    if matches!(place.footprint.kind, FootprintKind::PopulationDisc { cut: true, .. }) {
+                        report.discs_cut += 1;
+                    }
+                }
+            }
             dedup_names(&mut place);
             places.push(place);
-            report.osm_only_added += 1;
         }
         Ok((Gazetteer::from_places(places), report))
+    }
+
+    /// Takes every footprint's geometry out (kind and area stay), for a
+    /// gazetteer that answers names fast; [`Gazetteer::put_geometries`]
+    /// puts them back.
+    pub fn take_geometries(&mut self) -> Vec<MultiPolygon<f64>> {
+        self.places
+            .iter_mut()
+            .map(|p| std::mem::replace(&mut p.footprint.geometry, MultiPolygon::new(vec![])))
+            .collect()
+    }
+
+    /// Puts back geometries taken by [`Gazetteer::take_geometries`]; false
+    /// (and nothing changed) when their number is not the number of places.
+    pub fn put_geometries(&mut self, geometries: Vec<MultiPolygon<f64>>) -> bool {
+        if geometries.len() != self.places.len() {
+            return false;
+        }
+        for (p, g) in self.places.iter_mut().zip(geometries) {
+            p.footprint.geometry = g;
+        }
+        true
+    }
+
+    /// Whether the footprints carry their geometry (a gazetteer read for
+    /// names only does not).
+    pub fn has_geometries(&self) -> bool {
+        self.places.iter().all(|p| !p.footprint.geometry.0.is_empty())
     }
 
     /// Every place, in id order.
@@ -393,16 +549,178 @@ impl Gazetteer {
         if budget == 0 {
             return vec![];
         }
+        self.matches(self.within_edits(&query, budget).into_iter())
+    }
+
+    /// Names within `budget` edits of a skeleton, with their edit counts.
+    fn within_edits(&self, query: &[char], budget: usize) -> Vec<(PlaceId, &String, MatchKind)> {
         let mut found = vec![];
-        for (chars, key) in &self.index.skeletons {
-            let edits = names::edit_distance_within(&query, chars, budget);
+        for (chars, key) in self.index.skeletons() {
+            let edits = names::edit_distance_within(query, chars, budget);
             if edits <= budget {
                 if let Some(hits) = self.index.skeleton.get(key) {
                     found.extend(hits.iter().map(|(id, n)| (*id, n, MatchKind::Typo { edits })));
                 }
             }
         }
-        self.matches(found.into_iter())
+        found
+    }
+
+    /// Up to `n` places whose names are close to a name nothing matched
+    /// ("did you mean Pokrovsk?"): names within a third of the query's
+    /// letters (at least 2 edits) on the transliteration skeleton, the
+    /// biggest place first; one entry per distinct name.
+    pub fn suggest(&self, name: &str, n: usize) -> Vec<Match> {
+        let query: Vec<char> = names::skeleton(name).chars().collect();
+        if query.len() < 3 {
+            return vec![];
+        }
+        let budget = (query.len() / 3).max(2);
+        let mut found = self.matches(self.within_edits(&query, budget).into_iter());
+        // Someone misspelling a name most likely means a place in the news:
+        // the biggest first, whatever the edit count within the budget.
+        found.sort_by(|a, b| b.population.cmp(&a.population).then(a.how.cmp(&b.how)).then(a.place.cmp(&b.place)));
+        let mut seen = BTreeSet::new();
+        found.retain(|m| seen.insert(m.name.clone()));
+        found.truncate(n);
+        found
+    }
+
+    /// Resolves what a person typed to one place: a name, `NAME@OBLAST`, or
+    /// coordinates `LON,LAT` (see [`Resolution`]).
+    pub fn resolve(&self, query: &str) -> Resolution {
+        let query = query.trim();
+        if let Some(c) = parse_coordinates(query) {
+            return self.resolve_point(c);
+        }
+        let (name, oblast) = match query.rsplit_once('@') {
+            Some((n, o)) => (n.trim(), Some(o.trim())),
+            None => (query, None),
+        };
+        let mut found = self.lookup(name);
+        if let Some(o) = oblast {
+            found.retain(|m| oblast_matches(&m.oblast, self.places[m.place].oblast_iso.as_deref(), o));
+        }
+        // A typo is never taken for an answer (Pokrovks is one letter from
+        // the village Pokrovka and two from the city Pokrovsk): it becomes a
+        // suggestion.
+        if found.iter().all(|m| matches!(m.how, MatchKind::Typo { .. })) {
+            found.clear();
+        }
+        if found.is_empty() {
+            let mut suggestions = self.suggest(name, 5);
+            if let Some(o) = oblast {
+                // The name exists, only not in that oblast: say where it is.
+                let elsewhere = self.lookup(name);
+                if !elsewhere.is_empty() {
+                    suggestions = elsewhere;
+                    suggestions.truncate(5);
+                } else {
+                    suggestions.retain(|m| oblast_matches(&m.oblast, self.places[m.place].oblast_iso.as_deref(), o));
+                }
+            }
+            return Resolution::NotFound { suggestions };
+        }
+        if found.len() == 1 {
+            let m = found.remove(0);
+            return Resolution::Found { place: m, note: None };
+        }
+        // Biggest first: lookup sorts by tier, then population.
+        let rank = |m: &Match| class_rank(self.places[m.place].class.as_deref());
+        let wins = |a: &Match, b: &Match| -> bool {
+            (b.population > 0 && a.population >= DOMINANCE * b.population)
+                || (rank(a) > rank(b) && (a.population >= b.population || b.population == 0))
+        };
+        let winner = (0..found.len()).find(|&i| (0..found.len()).all(|j| i == j || wins(&found[i], &found[j])));
+        let Some(wi) = winner else {
+            return Resolution::Ambiguous(found);
+        };
+        let top = found.remove(wi);
+        let others: Vec<String> =
+            found.iter().take(3).map(|m| format!("{}@{}", m.name, short_oblast(&m.oblast))).collect();
+        let next_pop = found.iter().map(|m| m.population).max().unwrap_or(0);
+        let why = if next_pop > 0 && top.population >= DOMINANCE * next_pop {
+            format!("it has {} people, {} times the next", top.population, top.population / next_pop)
+        } else {
+            format!(
+                "it is the only {} among them{}",
+                self.places[top.place].class_word(),
+                if top.population > 0 { format!(" ({} people)", top.population) } else { String::new() }
+            )
+        };
+        let note = format!(
+            "'{name}' also names {} other place(s) ({}{}); taking {}, {}, because {why}. For another, {}",
+            found.len(),
+            others.join(", "),
+            if found.len() > 3 { ", ..." } else { "" },
+            top.name,
+            top.oblast,
+            disambiguation_hint(&found[0]),
+        );
+        Resolution::Found { place: top, note: Some(note) }
+    }
+
+    /// The place at a point: the smallest footprint holding it, else the
+    /// nearest place within [`NEAREST_PLACE_M`].
+    fn resolve_point(&self, c: Coord<f64>) -> Resolution {
+        let pt = Point::from(c);
+        let holding = self
+            .places
+            .iter()
+            .filter(|p| {
+                p.footprint
+                    .geometry
+                    .bounding_rect()
+                    .is_some_and(|b| b.min().x <= c.x && c.x <= b.max().x && b.min().y <= c.y && c.y <= b.max().y)
+                    && p.footprint.geometry.contains(&pt)
+            })
+            .min_by(|a, b| a.footprint.area_m2.total_cmp(&b.footprint.area_m2));
+        let (p, note) = match holding {
+            Some(p) => {
+                let d = geodesy::distance_m(c, p.point());
+                (
+                    p,
+                    format!(
+                        "{:.4},{:.4} lies in the footprint of {}, {:.1} km from its centre",
+                        c.x,
+                        c.y,
+                        p.name,
+                        d / 1000.0
+                    ),
+                )
+            }
+            None => {
+                let nearest = self
+                    .places
+                    .iter()
+                    .map(|p| (geodesy::distance_m(c, p.point()), p))
+                    .min_by(|a, b| a.0.total_cmp(&b.0));
+                match nearest {
+                    Some((d, p)) if d <= NEAREST_PLACE_M => (
+                        p,
+                        format!(
+                            "{:.4},{:.4} is in no footprint; the nearest settlement is {}, {:.1} km away",
+                            c.x,
+                            c.y,
+                            p.name,
+                            d / 1000.0
+                        ),
+                    ),
+                    _ => return Resolution::NotFound { suggestions: vec![] },
+                }
+            }
+        };
+        let m = Match {
+            place: p.id,
+            name: p.name.clone(),
+            oblast: p.oblast.clone(),
+            population: p.population,
+            lon: p.lon,
+            lat: p.lat,
+            matched_name: format!("{},{}", c.x, c.y),
+            how: MatchKind::Exact,
+        };
+        Resolution::Found { place: m, note: Some(note) }
     }
 
     fn matches<'a>(&self, hits: impl Iterator<Item = (PlaceId, &'a String, MatchKind)>) -> Vec<Match> {
@@ -440,6 +758,79 @@ impl Gazetteer {
     }
 }
 
+/// A candidate this many times bigger than every other of the same name is
+/// the one meant (a city of 710,000 against a village of 940).
+pub const DOMINANCE: u64 = 10;
+
+/// City above town above village; GeoNames-only places (no class) rank
+/// with villages.
+fn class_rank(class: Option<&str>) -> u8 {
+    match class {
+        Some("city") => 3,
+        Some("town") => 2,
+        _ => 1,
+    }
+}
+
+/// Coordinates more than this far from every settlement resolve to none.
+pub const NEAREST_PLACE_M: f64 = 10_000.0;
+
+/// The one hint every command and the API give for an ambiguous name.
+pub const DISAMBIGUATION_HINT: &str = "pick one with NAME@OBLAST (e.g. Mykolaivka@Donetsk) or give LON,LAT";
+
+/// [`DISAMBIGUATION_HINT`] with one of the candidates as the example.
+pub fn disambiguation_hint(example: &Match) -> String {
+    format!("pick one with NAME@OBLAST (e.g. {}@{}) or give LON,LAT", example.name, short_oblast(&example.oblast))
+}
+
+/// What a query resolved to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "resolution")]
+pub enum Resolution {
+    /// One place; `note` says why when it was not the only candidate (it
+    /// dwarfs the others) or when coordinates were given.
+    Found {
+        /// The place.
+        place: Match,
+        /// Why this one, for the reader.
+        note: Option<String>,
+    },
+    /// Several places of comparable size: the caller lists them and stops.
+    Ambiguous(Vec<Match>),
+    /// Nothing by that name: the nearest spellings, if any.
+    NotFound {
+        /// Close names, fewest edits first.
+        suggestions: Vec<Match>,
+    },
+}
+
+/// `LON,LAT` in decimal degrees (also with a space after the comma), within
+/// the ranges of longitude and latitude.
+pub fn parse_coordinates(s: &str) -> Option<Coord<f64>> {
+    let (a, b) = s.split_once(',')?;
+    let x: f64 = a.trim().parse().ok()?;
+    let y: f64 = b.trim().parse().ok()?;
+    ((-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)).then_some(Coord { x, y })
+}
+
+/// Whether an oblast (English name, ISO code) is the one a person typed
+/// after `@`: its ISO code, or a prefix of its name folded like names are
+/// ("Donetsk", "donetska", "Zaporizhia").
+pub fn oblast_matches(oblast: &str, iso: Option<&str>, typed: &str) -> bool {
+    if iso.is_some_and(|i| i.eq_ignore_ascii_case(typed.trim())) {
+        return true;
+    }
+    let t = names::skeleton(typed.trim_end_matches(|c: char| !c.is_alphanumeric()));
+    let t = t.strip_suffix("oblast").unwrap_or(&t).trim_end_matches('a').to_string();
+    let o = names::skeleton(oblast);
+    !t.is_empty() && (o.starts_with(&t) || names::skeleton(&oblast.replace("zhzh", "zh")).starts_with(&t))
+}
+
+/// "Donetsk Oblast" -> "Donetsk", for the NAME@OBLAST examples.
+pub fn short_oblast(oblast: &str) -> &str {
+    oblast.strip_suffix(" Oblast").unwrap_or(oblast)
+}
+
 fn push_unique(v: &mut Vec<(PlaceId, String)>, id: PlaceId, name: &str) {
     if !v.iter().any(|(i, _)| *i == id) {
         v.push((id, name.to_string()));
@@ -452,10 +843,247 @@ fn dedup_names(p: &mut Place) {
     p.other_names.retain(|n| !n.trim().is_empty() && seen.insert(n.clone()));
 }
 
-fn disc_footprint(center: Coord<f64>, population: u64) -> Footprint {
+fn skeletons<'a>(names: impl Iterator<Item = &'a String>) -> BTreeSet<String> {
+    names.map(|n| names::skeleton(n)).filter(|k| !k.is_empty()).collect()
+}
+
+/// A box around a point, `m` metres on each side (generous in longitude).
+fn pad_envelope(c: Coord<f64>, m: f64) -> AABB<[f64; 2]> {
+    let pad_lat = m / 110_000.0;
+    let pad_lon = m / (110_000.0 * c.y.to_radians().cos().max(0.1));
+    AABB::from_corners([c.x - pad_lon, c.y - pad_lat], [c.x + pad_lon, c.y + pad_lat])
+}
+
+/// Pairs every GeoNames entry with the OSM place it is: a shared name
+/// skeleton and at most [`JOIN_DISTANCE_M`] apart; nearest pairs first, each
+/// side used once. Returns the GeoNames index per OSM place, and which
+/// GeoNames entries were used.
+fn join_geonames(
+    osm: &[OsmPlace],
+    osm_keys: &[BTreeSet<String>],
+    gn: &[GeoNamesRow],
+    gn_keys: &[BTreeSet<String>],
+) -> (Vec<Option<usize>>, Vec<bool>) {
+    let tree: RTree<GeomWithData<[f64; 2], usize>> =
+        RTree::bulk_load(osm.iter().enumerate().map(|(i, o)| GeomWithData::new([o.lon, o.lat], i)).collect());
+    let mut pairs: Vec<(f64, usize, usize)> = vec![];
+    for (gi, r) in gn.iter().enumerate() {
+        let c = Coord { x: r.lon, y: r.lat };
+        for cand in tree.locate_in_envelope(&pad_envelope(c, JOIN_DISTANCE_M)) {
+            let oi = cand.data;
+            if osm_keys[oi].is_disjoint(&gn_keys[gi]) {
+                continue;
+            }
+            let d = geodesy::distance_m(c, osm[oi].point());
+            if d <= JOIN_DISTANCE_M {
+                pairs.push((d, oi, gi));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut joined = vec![None; osm.len()];
+    let mut used = vec![false; gn.len()];
+    for (_, oi, gi) in pairs {
+        if joined[oi].is_none() && !used[gi] {
+            joined[oi] = Some(gi);
+            used[gi] = true;
+        }
+    }
+    (joined, used)
+}
+
+/// A place before its footprint is chosen.
+struct Draft {
+    name: String,
+    name_uk: Option<String>,
+    name_ru: Option<String>,
+    other_names: Vec<String>,
+    lon: f64,
+    lat: f64,
+    population: u64,
+    class: Option<String>,
+    oblast: String,
+    oblast_iso: Option<String>,
+    geonames_id: Option<u64>,
+    osm_id: Option<String>,
+    wikidata: Option<String>,
+}
+
+impl Draft {
+    fn from_osm(o: &OsmPlace, gn: Option<&GeoNamesRow>, regions: &[Region]) -> Draft {
+        let (oblast, oblast_iso) = match oblast_by_name(&o.region) {
+            Some((name, iso)) => (name.to_string(), Some(iso.to_string())),
+            None => oblast_by_point(regions, Point::new(o.lon, o.lat)),
+        };
+        let kmu = o.name_uk.as_deref().map(names::kmu2010);
+        let name = if !o.name.trim().is_empty() && !is_cyrillic(&o.name) {
+            o.name.clone()
+        } else if let Some(g) = gn {
+            g.name.clone()
+        } else {
+            kmu.clone().unwrap_or_else(|| o.name.clone())
+        };
+        let mut other_names: Vec<String> = vec![o.name.clone()];
+        other_names.extend(kmu);
+        let (mut name_uk, mut name_ru) = (o.name_uk.clone(), None);
+        let mut population = 0;
+        let mut geonames_id = None;
+        if let Some(g) = gn {
+            let (uk, ru) = cyrillic_names(&g.alternates);
+            name_uk = name_uk.or(uk);
+            name_ru = ru;
+            other_names.push(g.name.clone());
+            other_names.push(g.ascii_name.clone());
+            other_names.extend(g.alternates.iter().cloned());
+            population = g.population;
+            geonames_id = Some(g.geonames_id);
+        }
+        Draft {
+            name,
+            name_uk,
+            name_ru,
+            other_names,
+            lon: o.lon,
+            lat: o.lat,
+            population,
+            class: Some(o.class.clone()),
+            oblast,
+            oblast_iso,
+            geonames_id,
+            osm_id: Some(format!("{}/{}", o.osm_type, o.osm_id)),
+            wikidata: (!o.wikidata.is_empty()).then(|| o.wikidata.clone()),
+        }
+    }
+
+    fn from_geonames(r: &GeoNamesRow) -> Draft {
+        let (name_uk, name_ru) = cyrillic_names(&r.alternates);
+        Draft {
+            name: r.name.clone(),
+            name_uk,
+            name_ru,
+            other_names: std::iter::once(r.ascii_name.clone()).chain(r.alternates.iter().cloned()).collect(),
+            lon: r.lon,
+            lat: r.lat,
+            population: r.population,
+            class: None,
+            oblast: oblast_name(&r.admin1).to_string(),
+            oblast_iso: oblast_iso(&r.admin1).map(str::to_string),
+            geonames_id: Some(r.geonames_id),
+            osm_id: None,
+            wikidata: None,
+        }
+    }
+
+    fn point(&self) -> Coord<f64> {
+        Coord { x: self.lon, y: self.lat }
+    }
+
+    fn all_names(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.name).chain(self.name_uk.iter()).chain(self.name_ru.iter()).chain(self.other_names.iter())
+    }
+
+    fn into_place(self, footprint: Footprint) -> Place {
+        Place {
+            id: 0,
+            name: self.name,
+            name_uk: self.name_uk,
+            name_ru: self.name_ru,
+            other_names: self.other_names,
+            lon: self.lon,
+            lat: self.lat,
+            population: self.population,
+            class: self.class,
+            oblast: self.oblast,
+            oblast_iso: self.oblast_iso,
+            geonames_id: self.geonames_id,
+            osm_id: self.osm_id,
+            wikidata: self.wikidata,
+            osm_outline_id: None,
+            footprint,
+        }
+    }
+}
+
+/// Cuts population discs to the hromada holding their centre and to land.
+struct DiscCutter {
+    hromadas: Vec<Region>,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    /// Each hromada ∩ land, made on first use.
+    on_land: Vec<OnceLock<Territory>>,
+    land: Option<Territory>,
+}
+
+impl DiscCutter {
+    fn new(hromadas: Vec<Region>, land: Option<Territory>) -> Self {
+        let tree = RTree::bulk_load(
+            hromadas
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| {
+                    let b = h.territory.geometry.bounding_rect()?;
+                    Some(GeomWithData::new(Rectangle::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]), i))
+                })
+                .collect(),
+        );
+        let on_land = (0..hromadas.len()).map(|_| OnceLock::new()).collect();
+        DiscCutter { hromadas, tree, on_land, land }
+    }
+
+    fn hromada_of(&self, c: Coord<f64>) -> Option<usize> {
+        let pt = Point::from(c);
+        self.tree
+            .locate_all_at_point(&[c.x, c.y])
+            .map(|h| h.data)
+            .filter(|&i| self.hromadas[i].territory.geometry.contains(&pt))
+            .min_by(|&a, &b| self.hromadas[a].territory.area_m2.total_cmp(&self.hromadas[b].territory.area_m2))
+    }
+
+    /// The disc for a population around a point, cut to the hromada holding
+    /// the point (on land) or, outside every hromada, to land. A cut that
+    /// leaves almost nothing (a node just off the coast line) keeps the disc.
+    fn disc(&self, center: Coord<f64>, population: u64) -> Footprint {
+        let radius_m = disc_radius_m(population);
+        let disc = MultiPolygon::new(vec![geodesic_disc(center, radius_m)]);
+        let full_m2 = disc.geodesic_area_m2();
+        let clip: Option<&Territory> = match self.hromada_of(center) {
+            Some(i) => Some(self.on_land[i].get_or_init(|| {
+                let h = &self.hromadas[i].territory;
+                match &self.land {
+                    Some(l) => Territory::new(h.name.clone(), l.clip(&h.geometry)),
+                    None => h.clone(),
+                }
+            })),
+            None => self.land.as_ref(),
+        };
+        if let Some(t) = clip {
+            let cut = t.clip(&disc);
+            let cut_m2 = cut.geodesic_area_m2();
+            if cut_m2 < full_m2 * (1.0 - UNCUT_TOLERANCE) && cut_m2 > 0.1 * full_m2 {
+                return Footprint {
+                    kind: FootprintKind::PopulationDisc { radius_m, cut: true },
+                    geometry: cut,
+                    area_m2: cut_m2,
+                };
+            }
+        }
+        Footprint { kind: FootprintKind::PopulationDisc { radius_m, cut: false }, geometry: disc, area_m2: full_m2 }
+    }
+}
+
+/// The plain population disc, uncut.
+pub fn disc_footprint(center: Coord<f64>, population: u64) -> Footprint {
     let radius_m = disc_radius_m(population);
     let geometry = MultiPolygon::new(vec![geodesic_disc(center, radius_m)]);
-    Footprint { kind: FootprintKind::PopulationDisc { radius_m }, area_m2: geometry.geodesic_area_m2(), geometry }
+    Footprint {
+        kind: FootprintKind::PopulationDisc { radius_m, cut: false },
+        area_m2: geometry.geodesic_area_m2(),
+        geometry,
+    }
+}
+
+/// The footprint's centroid (planar in lon/lat: fine over a few km).
+pub fn footprint_centroid(fp: &Footprint) -> Option<Coord<f64>> {
+    fp.geometry.centroid().map(|p| p.0)
 }
 
 fn osm_footprint(o: &OsmPolygon) -> Option<Footprint> {
@@ -465,6 +1093,162 @@ fn osm_footprint(o: &OsmPolygon) -> Option<Footprint> {
     let geometry = clean::union_polygons(polys, &mut counts);
     let area_m2 = geometry.geodesic_area_m2();
     (area_m2 > 0.0).then_some(Footprint { kind: FootprintKind::OsmPolygon, geometry, area_m2 })
+}
+
+// ---- OSM places (CSV) -----------------------------------------------------
+
+struct OsmPlace {
+    osm_type: String,
+    osm_id: String,
+    class: String,
+    name: String,
+    name_uk: Option<String>,
+    wikidata: String,
+    lat: f64,
+    lon: f64,
+    region: String,
+}
+
+impl OsmPlace {
+    fn point(&self) -> Coord<f64> {
+        Coord { x: self.lon, y: self.lat }
+    }
+
+    fn names(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.name).chain(self.name_uk.iter())
+    }
+}
+
+/// Splits CSV text (RFC 4180: quoted fields may hold commas, quotes as
+/// `""` and line breaks) into records, each with its first line number.
+fn csv_records(text: &str) -> std::result::Result<Vec<(usize, Vec<String>)>, usize> {
+    let mut out = vec![];
+    let mut record: Vec<String> = vec![];
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut line = 1;
+    let mut start_line = 1;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => quoted = true,
+            ',' => record.push(std::mem::take(&mut field)),
+            '\r' => {}
+            '\n' => {
+                record.push(std::mem::take(&mut field));
+                if !(record.len() == 1 && record[0].is_empty()) {
+                    out.push((start_line, std::mem::take(&mut record)));
+                }
+                record.clear();
+                line += 1;
+                start_line = line;
+            }
+            _ => field.push(c),
+        }
+    }
+    if quoted {
+        return Err(start_line);
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        out.push((start_line, record));
+    }
+    Ok(out)
+}
+
+/// Reads the OSM places, keeping [`PLACE_CLASSES`]. A way or relation
+/// repeating a node of the same name within 2 km is dropped (counted).
+fn read_osm_places(path: &Path) -> Result<(Vec<OsmPlace>, usize)> {
+    let bytes = reader::read_bytes(path)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Error::file(path, format!("not UTF-8 text ({e}); the OSM places file is UTF-8 CSV")))?;
+    let records = csv_records(&text)
+        .map_err(|line| Error::file(path, format!("line {line}: a quoted field is never closed; fix the quoting")))?;
+    let Some(((_, header), rows)) = records.split_first() else {
+        return Err(Error::file(path, "empty file; expected a CSV header osm_type,osm_id,place,name,name:uk,..."));
+    };
+    let col = |name: &str| {
+        header.iter().position(|h| h.trim() == name).ok_or_else(|| {
+            Error::file(path, format!("no '{name}' column in the header; expected osm_type,osm_id,place,name,name:uk,wikidata,lat,lon,region:name"))
+        })
+    };
+    let (c_type, c_id, c_place, c_name, c_uk, c_wd, c_lat, c_lon, c_region) = (
+        col("osm_type")?,
+        col("osm_id")?,
+        col("place")?,
+        col("name")?,
+        col("name:uk")?,
+        col("wikidata")?,
+        col("lat")?,
+        col("lon")?,
+        col("region:name")?,
+    );
+    let mut out: Vec<OsmPlace> = vec![];
+    for (line, r) in rows {
+        let get = |i: usize| r.get(i).map(|s| s.trim()).unwrap_or("");
+        let class = get(c_place);
+        if !PLACE_CLASSES.contains(&class) {
+            continue;
+        }
+        let bad = |what: String| Error::file(path, format!("line {line}: {what}"));
+        let num = |i: usize, what: &str| {
+            get(i).parse::<f64>().map_err(|_| bad(format!("{what} {:?} is not a number", get(i))))
+        };
+        let (lat, lon) = (num(c_lat, "lat")?, num(c_lon, "lon")?);
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            return Err(bad(format!("coordinate ({lat}, {lon}) out of range")));
+        }
+        let name_uk = Some(get(c_uk).to_string()).filter(|s| !s.is_empty());
+        let name = get(c_name).to_string();
+        if name.is_empty() && name_uk.is_none() {
+            continue;
+        }
+        out.push(OsmPlace {
+            osm_type: get(c_type).to_string(),
+            osm_id: get(c_id).to_string(),
+            class: class.to_string(),
+            name,
+            name_uk,
+            wikidata: get(c_wd).to_string(),
+            lat,
+            lon,
+            region: get(c_region).to_string(),
+        });
+    }
+    // Nodes first, so that a way or relation repeating one is the one dropped.
+    out.sort_by_key(|o| o.osm_type != "node");
+    let mut kept: Vec<OsmPlace> = Vec::with_capacity(out.len());
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut dropped = 0;
+    for o in out {
+        let key = names::exact_key(o.name_uk.as_deref().unwrap_or(&o.name));
+        let same = by_name.entry(key).or_default();
+        if o.osm_type != "node" && same.iter().any(|&k| geodesy::distance_m(kept[k].point(), o.point()) < 2_000.0) {
+            dropped += 1;
+            continue;
+        }
+        same.push(kept.len());
+        kept.push(o);
+    }
+    if kept.is_empty() {
+        return Err(Error::file(path, "no city, town or village rows; is this the OSM places CSV?"));
+    }
+    Ok((kept, dropped))
 }
 
 // ---- GeoNames ---------------------------------------------------------
@@ -478,6 +1262,12 @@ struct GeoNamesRow {
     lon: f64,
     admin1: String,
     population: u64,
+}
+
+impl GeoNamesRow {
+    fn names(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.name).chain(std::iter::once(&self.ascii_name)).chain(self.alternates.iter())
+    }
 }
 
 fn read_geonames(path: &Path) -> Result<Vec<GeoNamesRow>> {
@@ -560,13 +1350,18 @@ fn cyrillic_names(alternates: &[String]) -> (Option<String>, Option<String>) {
     (uk.or_else(|| cyr.first().map(|s| s.to_string())), ru)
 }
 
-fn add_renamings(rows: &mut [GeoNamesRow], report: &mut GazetteerReport) {
+fn add_renamings(drafts: &mut [Draft], report: &mut GazetteerReport) {
     for (alias, current, admin1) in RENAMED {
-        let target = rows.iter_mut().filter(|r| r.name == *current && r.admin1 == *admin1).max_by_key(|r| r.population);
+        let key = names::skeleton(current);
+        let iso = oblast_iso(admin1);
+        let target = drafts
+            .iter_mut()
+            .filter(|d| d.oblast_iso.as_deref() == iso && d.all_names().any(|n| names::skeleton(n) == key))
+            .max_by_key(|d| d.population);
         match target {
-            Some(r) => {
-                if !r.alternates.iter().any(|a| a == alias) {
-                    r.alternates.push(alias.to_string());
+            Some(d) => {
+                if !d.other_names.iter().any(|a| a == alias) {
+                    d.other_names.push(alias.to_string());
                 }
             }
             None => report.renamings_unresolved.push(format!("{alias} -> {current} ({})", oblast_name(admin1))),
@@ -613,6 +1408,19 @@ fn oblast_iso(admin1: &str) -> Option<&'static str> {
     OBLASTS.iter().find(|o| o.0 == admin1).map(|o| o.1)
 }
 
+/// OSM `region:name` spellings that differ from [`OBLASTS`].
+const OBLAST_ALIASES: &[(&str, &str)] = &[("Zaporizhia Oblast", "UA-23"), ("Sevastopol", "UA-40"), ("Kyiv", "UA-30")];
+
+/// The oblast (English name, ISO code) an OSM `region:name` names.
+fn oblast_by_name(region: &str) -> Option<(&'static str, &'static str)> {
+    let region = region.trim();
+    if region.is_empty() {
+        return None;
+    }
+    let iso = OBLAST_ALIASES.iter().find(|a| a.0 == region).map(|a| a.1);
+    OBLASTS.iter().find(|o| Some(o.1) == iso || o.2 == region).map(|o| (o.2, o.1))
+}
+
 /// The oblast containing a point, named as in [`OBLASTS`] when its ISO code is known.
 pub fn oblast_by_point(regions: &[Region], pt: Point<f64>) -> (String, Option<String>) {
     for r in regions {
@@ -633,9 +1441,6 @@ pub fn oblast_by_point(regions: &[Region], pt: Point<f64>) -> (String, Option<St
 
 struct OsmPolygon {
     id: Option<String>,
-    name: String,
-    name_en: Option<String>,
-    name_uk: Option<String>,
     name_ru: Option<String>,
     /// Every name and old name, for matching and lookup.
     names: Vec<String>,
@@ -652,9 +1457,9 @@ fn read_osm(path: &Path) -> Result<Vec<OsmPolygon>> {
         if f.polygons.is_empty() {
             continue;
         }
-        let Some(name) = f.prop_str("name").map(str::to_string) else {
+        if f.prop_str("name").is_none() {
             continue;
-        };
+        }
         let s = |k: &str| f.prop_str(k).map(str::to_string);
         let names: Vec<String> = [
             "name",
@@ -679,9 +1484,6 @@ fn read_osm(path: &Path) -> Result<Vec<OsmPolygon>> {
             .and_then(|p| p.chars().filter(char::is_ascii_digit).collect::<String>().parse().ok());
         out.push(OsmPolygon {
             id: s("@id"),
-            name,
-            name_en: s("name:en"),
-            name_uk: s("name:uk"),
             name_ru: s("name:ru"),
             names,
             place: s("place"),
@@ -692,64 +1494,63 @@ fn read_osm(path: &Path) -> Result<Vec<OsmPolygon>> {
     Ok(out)
 }
 
-/// For each GeoNames row, the OSM polygon that is the same place: one that
-/// shares a name (transliteration skeleton) and contains the point or lies
-/// within [`MATCH_DISTANCE_M`] of it. Containing beats near; then the
-/// nearer; then a settlement (`place` tagged) over an untagged boundary;
-/// then the smaller.
-fn match_osm(rows: &[GeoNamesRow], osm: &[OsmPolygon]) -> Vec<Option<usize>> {
+/// For each place, the OSM outline that is the same place: one that shares
+/// a name (transliteration skeleton) and contains the point or lies within
+/// [`MATCH_DISTANCE_M`] of it. Containing beats near; then the nearer; then
+/// a settlement (`place` tagged) over an untagged boundary; then the
+/// smaller. Best pairs first, each outline given to one place.
+fn match_outlines(drafts: &[Draft], keys: &[BTreeSet<String>], osm: &[OsmPolygon]) -> Vec<Option<usize>> {
     let tree: RTree<GeomWithData<[f64; 2], usize>> =
-        RTree::bulk_load(rows.iter().enumerate().map(|(i, r)| GeomWithData::new([r.lon, r.lat], i)).collect());
-    let row_keys: Vec<BTreeSet<String>> = rows
-        .iter()
-        .map(|r| {
-            std::iter::once(&r.name)
-                .chain(std::iter::once(&r.ascii_name))
-                .chain(r.alternates.iter())
-                .map(|n| names::skeleton(n))
-                .filter(|k| !k.is_empty())
-                .collect()
-        })
-        .collect();
+        RTree::bulk_load(drafts.iter().enumerate().map(|(i, d)| GeomWithData::new([d.lon, d.lat], i)).collect());
     // (outside, distance_m, untagged, area in square degrees): smaller is better.
     type Score = (bool, f64, bool, f64);
-    let mut best: Vec<Option<(usize, Score)>> = vec![None; rows.len()];
-    for (oi, o) in osm.iter().enumerate() {
-        let mp = MultiPolygon::new(o.polygons.clone());
-        let Some(bbox) = mp.bounding_rect() else {
-            continue;
-        };
-        let keys: BTreeSet<String> = o.names.iter().map(|n| names::skeleton(n)).collect();
-        let lat = bbox.center().y;
-        let pad_lat = MATCH_DISTANCE_M / 110_000.0;
-        let pad_lon = MATCH_DISTANCE_M / (110_000.0 * lat.to_radians().cos().max(0.1));
-        let env = AABB::from_corners(
-            [bbox.min().x - pad_lon, bbox.min().y - pad_lat],
-            [bbox.max().x + pad_lon, bbox.max().y + pad_lat],
-        );
-        let planar_area = geo::Area::unsigned_area(&mp);
-        for cand in tree.locate_in_envelope(&env) {
-            let ri = cand.data;
-            if row_keys[ri].is_disjoint(&keys) {
-                continue;
-            }
-            let pt = Point::new(rows[ri].lon, rows[ri].lat);
-            let contains = mp.contains(&pt);
-            let distance_m = if contains { 0.0 } else { approx_distance_m(pt, &mp) };
-            if distance_m > MATCH_DISTANCE_M {
-                continue;
-            }
-            let score = (!contains, distance_m, o.place.is_none(), planar_area);
-            let better = match &best[ri] {
-                None => true,
-                Some((_, s)) => score.partial_cmp(s) == Some(std::cmp::Ordering::Less),
+    let candidates: Vec<Vec<(Score, usize, usize)>> = osm
+        .par_iter()
+        .enumerate()
+        .map(|(oi, o)| {
+            let mut out = vec![];
+            let mp = MultiPolygon::new(o.polygons.clone());
+            let Some(bbox) = mp.bounding_rect() else {
+                return out;
             };
-            if better {
-                best[ri] = Some((oi, score));
+            let okeys: BTreeSet<String> = o.names.iter().map(|n| names::skeleton(n)).collect();
+            let lat = bbox.center().y;
+            let pad_lat = MATCH_DISTANCE_M / 110_000.0;
+            let pad_lon = MATCH_DISTANCE_M / (110_000.0 * lat.to_radians().cos().max(0.1));
+            let env = AABB::from_corners(
+                [bbox.min().x - pad_lon, bbox.min().y - pad_lat],
+                [bbox.max().x + pad_lon, bbox.max().y + pad_lat],
+            );
+            let planar_area = geo::Area::unsigned_area(&mp);
+            for cand in tree.locate_in_envelope(&env) {
+                let di = cand.data;
+                if keys[di].is_disjoint(&okeys) {
+                    continue;
+                }
+                let pt = Point::new(drafts[di].lon, drafts[di].lat);
+                let contains = mp.contains(&pt);
+                let distance_m = if contains { 0.0 } else { approx_distance_m(pt, &mp) };
+                if distance_m > MATCH_DISTANCE_M {
+                    continue;
+                }
+                out.push(((!contains, distance_m, o.place.is_none(), planar_area), di, oi));
             }
+            out
+        })
+        .collect();
+    let mut pairs: Vec<(Score, usize, usize)> = candidates.into_iter().flatten().collect();
+    pairs.sort_by(|a, b| {
+        a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    });
+    let mut best = vec![None; drafts.len()];
+    let mut taken = vec![false; osm.len()];
+    for (_, di, oi) in pairs {
+        if best[di].is_none() && !taken[oi] {
+            best[di] = Some(oi);
+            taken[oi] = true;
         }
     }
-    best.into_iter().map(|b| b.map(|(i, _)| i)).collect()
+    best
 }
 
 /// Distance from a point to a polygon in metres, on an equirectangular
@@ -787,10 +1588,13 @@ mod tests {
             lon: c.x,
             lat: c.y,
             population,
+            class: None,
             oblast: oblast.into(),
             oblast_iso: None,
             geonames_id: None,
             osm_id: None,
+            wikidata: None,
+            osm_outline_id: None,
             footprint: disc_footprint(c, population),
         }
     }
@@ -815,6 +1619,65 @@ mod tests {
         assert_eq!(g.lookup("Kupiamsk")[0].how, MatchKind::Typo { edits: 1 });
         assert!(g.lookup("Kupianks").is_empty());
         assert!(g.lookup("Lviv").is_empty());
+    }
+
+    #[test]
+    fn resolve_takes_a_dominant_place_and_refuses_a_tie() {
+        let mut city = town("Zaporizhzhia", &[], 710_052, "Zaporizhzhia Oblast");
+        city.class = Some("city".into());
+        let mut big_village = town("Mykolaivka", &[], 3_629, "Odesa Oblast");
+        big_village.class = Some("village".into());
+        let mut unknown_town = town("Mykolaivka", &[], 0, "Donetsk Oblast");
+        unknown_town.class = Some("town".into());
+        let g = Gazetteer::from_places(vec![
+            city,
+            town("Zaporizhzhia", &[], 940, "Donetsk Oblast"),
+            big_village,
+            town("Mykolaivka", &[], 400, "Odesa Oblast"),
+            unknown_town,
+        ]);
+        // 710,052 ≥ 10 × 940.
+        match g.resolve("zaporizhzhia") {
+            Resolution::Found { place, note } => {
+                assert_eq!(place.population, 710_052);
+                assert!(note.unwrap().contains("755 times the next"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A town of unknown size against a village of 3,629: neither wins.
+        assert!(matches!(g.resolve("Mykolaivka"), Resolution::Ambiguous(v) if v.len() == 3));
+        // NAME@OBLAST narrows to one; the town wins among Donetsk's.
+        match g.resolve("Mykolaivka@Donetsk") {
+            Resolution::Found { place, .. } => assert_eq!(place.oblast, "Donetsk Oblast"),
+            other => panic!("{other:?}"),
+        }
+        // Nothing in that oblast: the places of that name elsewhere are suggested.
+        match g.resolve("Mykolaivka@Lviv") {
+            Resolution::NotFound { suggestions } => assert_eq!(suggestions.len(), 3),
+            other => panic!("{other:?}"),
+        }
+        // A typo is a suggestion, never an answer.
+        match g.resolve("Zaporizhzhya") {
+            Resolution::Found { .. } => {} // a transliteration variant, not a typo
+            other => panic!("{other:?}"),
+        }
+        match g.resolve("Zaporishzhia") {
+            Resolution::NotFound { suggestions } => assert_eq!(suggestions[0].population, 710_052),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn coordinates_and_oblast_spellings() {
+        assert_eq!(parse_coordinates("37.84,48.59"), Some(Coord { x: 37.84, y: 48.59 }));
+        assert_eq!(parse_coordinates(" 37.84, 48.59 "), Some(Coord { x: 37.84, y: 48.59 }));
+        assert_eq!(parse_coordinates("48.59,237.84"), None);
+        assert_eq!(parse_coordinates("Kyiv"), None);
+        assert!(oblast_matches("Donetsk Oblast", Some("UA-14"), "Donetsk"));
+        assert!(oblast_matches("Donetsk Oblast", Some("UA-14"), "donetska"));
+        assert!(oblast_matches("Donetsk Oblast", Some("UA-14"), "UA-14"));
+        assert!(oblast_matches("Zaporizhzhia Oblast", Some("UA-23"), "Zaporizhia"));
+        assert!(!oblast_matches("Donetsk Oblast", Some("UA-14"), "Luhansk"));
     }
 
     #[test]

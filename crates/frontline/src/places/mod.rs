@@ -14,5 +14,6 @@ pub mod stored;
 
 pub use gazetteer::{
     Footprint, FootprintKind, Gazetteer, GazetteerReport, GazetteerSources, Match, MatchKind, Place, PlaceId,
+    Resolution, DISAMBIGUATION_HINT,
 };
 pub use status::{CaptureRule, ControlChange, Direction, HandChange, Status, StatusChange, StatusPoint, StatusTable};

@@ -33,7 +33,11 @@ pub fn exact_key(name: &str) -> String {
 /// The skeleton: the exact key transliterated to Latin, with the letters
 /// that transliteration schemes disagree on collapsed.
 pub fn skeleton(name: &str) -> String {
-    let exact = exact_key(name);
+    skeleton_of_key(&exact_key(name))
+}
+
+/// The skeleton of a name whose [`exact_key`] is already known.
+pub fn skeleton_of_key(exact: &str) -> String {
     let mut latin = String::with_capacity(exact.len() + 4);
     for c in exact.chars() {
         match translit(c) {
@@ -149,6 +153,49 @@ fn translit(c: char) -> Option<&'static str> {
     })
 }
 
+/// The Ukrainian national transliteration (KMU resolution 55 of 2010), the
+/// spelling of road signs and passports: Часів Яр → Chasiv Yar, Єнакієве →
+/// Yenakiieve, Згурівка → Zghurivka. Є, Ї, Й, Ю, Я are Ye, Yi, Y, Yu, Ya at
+/// the start of a word and ie, i, i, iu, ia elsewhere; ь and ' are dropped.
+pub fn kmu2010(uk: &str) -> String {
+    let mut out = String::with_capacity(uk.len() + 8);
+    let mut word_start = true;
+    let mut prev: Option<char> = None;
+    for c in uk.chars() {
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        let upper = c != lower;
+        let latin: Option<&str> = match lower {
+            'є' if word_start => Some("ye"),
+            'ї' if word_start => Some("yi"),
+            'й' if word_start => Some("y"),
+            'ю' if word_start => Some("yu"),
+            'я' if word_start => Some("ya"),
+            'є' => Some("ie"),
+            'ї' | 'й' => Some("i"),
+            'ю' => Some("iu"),
+            'я' => Some("ia"),
+            'г' if prev.is_some_and(|p| p == 'з' || p == 'З') => Some("gh"),
+            'и' => Some("y"),
+            'ь' | 'ъ' | '\'' | '’' | 'ʼ' | '`' => Some(""),
+            _ => translit(lower),
+        };
+        match latin {
+            Some(s) if upper => {
+                let mut cs = s.chars();
+                if let Some(f) = cs.next() {
+                    out.extend(f.to_uppercase());
+                    out.push_str(cs.as_str());
+                }
+            }
+            Some(s) => out.push_str(s),
+            None => out.push(c),
+        }
+        word_start = !c.is_alphabetic() && !matches!(c, '\'' | '’' | 'ʼ');
+        prev = Some(c);
+    }
+    out
+}
+
 /// How many edits a name of this many letters may be away from the query
 /// and still count as a typo: none under 6 letters (too many short names
 /// are one letter apart), one up to 9, two from 10.
@@ -244,6 +291,31 @@ mod tests {
         assert_eq!(exact_key("Chasiv Yar"), "chasivyar");
         assert_eq!(exact_key("Sélydové"), "selydove");
         assert_ne!(exact_key("Kupiansk"), exact_key("Kupyansk"));
+    }
+
+    #[test]
+    fn kmu2010_follows_the_official_table() {
+        // Examples printed in the resolution's table (KMU No. 55, 27.01.2010).
+        for (uk, latin) in [
+            ("Згорани", "Zghorany"),
+            ("Розгон", "Rozghon"),
+            ("Єнакієве", "Yenakiieve"),
+            ("Гаєвич", "Haievych"),
+            ("Їжакевич", "Yizhakevych"),
+            ("Кадиївка", "Kadyivka"),
+            ("Йосипівка", "Yosypivka"),
+            ("Стрий", "Stryi"),
+            ("Юрій", "Yurii"),
+            ("Корюківка", "Koriukivka"),
+            ("Яготин", "Yahotyn"),
+            ("Костянтин", "Kostiantyn"),
+            ("Знам'янка", "Znamianka"),
+            ("Феодосія", "Feodosiia"),
+            ("Щербухи", "Shcherbukhy"),
+            ("Часів Яр", "Chasiv Yar"),
+        ] {
+            assert_eq!(kmu2010(uk), latin, "{uk}");
+        }
     }
 
     #[test]

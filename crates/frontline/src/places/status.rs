@@ -180,10 +180,65 @@ pub struct StatusTable {
     places: usize,
     /// occupied[place * dates.len() + snapshot]; f32 keeps the table small
     /// (7 significant digits is far below the maps' precision).
-    occupied: Vec<f32>,
-    gray: Option<Vec<f32>>,
+    occupied: Runs,
+    gray: Option<Runs>,
     /// Metres; infinite where nothing is occupied.
-    distance_m: Vec<f32>,
+    distance_m: Runs,
+}
+
+/// A long place-major column of f32 kept as runs of bit-identical values.
+/// The sweep copies a settlement's value from the previous snapshot unless
+/// a changed edge comes near it, so a village far from the front keeps one
+/// value for months: the 26,000 settlements × 769 daily snapshots (20 M
+/// cells per column, 80 MB) are a few hundred thousand runs, which the
+/// store decodes in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Runs {
+    /// Number of cells.
+    cells: usize,
+    /// Index of the first cell of each run, ascending, starting at 0.
+    starts: Vec<u32>,
+    /// The value of each run.
+    values: Vec<f32>,
+}
+
+impl Runs {
+    /// From per-snapshot rows (`rows[snapshot][place]`), place-major.
+    fn from_rows(rows: &[Vec<f32>], places: usize) -> Result<Runs> {
+        let snapshots = rows.len();
+        if places.saturating_mul(snapshots) >= u32::MAX as usize {
+            return Err(Error::Request(format!(
+                "{places} settlements × {snapshots} snapshots is too many for one status table; narrow the period"
+            )));
+        }
+        let mut runs = Runs { cells: places * snapshots, starts: vec![], values: vec![] };
+        let mut last: Option<u32> = None;
+        for p in 0..places {
+            for (s, row) in rows.iter().enumerate() {
+                let v = row.get(p).copied().unwrap_or(0.0);
+                if last != Some(v.to_bits()) {
+                    runs.starts.push((p * snapshots + s) as u32);
+                    runs.values.push(v);
+                    last = Some(v.to_bits());
+                }
+            }
+        }
+        Ok(runs)
+    }
+
+    /// The value at a cell; NaN past the end.
+    fn get(&self, i: usize) -> f32 {
+        if i >= self.cells {
+            return f32::NAN;
+        }
+        let k = self.starts.partition_point(|&s| s as usize <= i);
+        k.checked_sub(1).and_then(|k| self.values.get(k)).copied().unwrap_or(f32::NAN)
+    }
+
+    /// Number of runs.
+    fn len(&self) -> usize {
+        self.values.len()
+    }
 }
 
 impl StatusTable {
@@ -209,20 +264,25 @@ impl StatusTable {
                 sorted.iter().map(|s| s.layer(ControlClass::Gray).unwrap_or(&empty)).collect();
             sweep(&targets, &gray_layers, false).0
         });
-        let n = sorted.len();
         let places = targets.len();
         Ok(StatusTable {
             dates: sorted.iter().map(|s| s.date()).collect(),
             places,
-            occupied: transpose(&occupied_rows, places, n),
-            gray: gray_rows.map(|r| transpose(&r, places, n)),
-            distance_m: transpose(&distance_rows, places, n),
+            occupied: Runs::from_rows(&occupied_rows, places)?,
+            gray: gray_rows.map(|r| Runs::from_rows(&r, places)).transpose()?,
+            distance_m: Runs::from_rows(&distance_rows, places)?,
         })
     }
 
     /// Snapshot dates, ascending.
     pub fn dates(&self) -> &[NaiveDate] {
         &self.dates
+    }
+
+    /// Runs kept per column (occupied, gray, distance): what the stored
+    /// table's size grows with.
+    pub fn run_counts(&self) -> (usize, Option<usize>, usize) {
+        (self.occupied.len(), self.gray.as_ref().map(Runs::len), self.distance_m.len())
     }
 
     /// Number of settlements.
@@ -239,21 +299,21 @@ impl StatusTable {
         place * self.dates.len() + snapshot
     }
 
-    /// Occupied fraction of a settlement's footprint at a snapshot (panics
-    /// on an index out of range, like slice indexing).
+    /// Occupied fraction of a settlement's footprint at a snapshot (NaN for
+    /// a place or snapshot out of range).
     pub fn occupied_fraction(&self, place: PlaceId, snapshot: usize) -> f64 {
-        f64::from(self.occupied[self.at(place, snapshot)])
+        f64::from(self.occupied.get(self.at(place, snapshot)))
     }
 
     /// Gray fraction; None when the source has no gray zone.
     pub fn gray_fraction(&self, place: PlaceId, snapshot: usize) -> Option<f64> {
-        self.gray.as_ref().map(|g| f64::from(g[self.at(place, snapshot)]))
+        self.gray.as_ref().map(|g| f64::from(g.get(self.at(place, snapshot))))
     }
 
     /// Distance to the nearest occupied territory in metres, 0 inside; None
     /// when nothing is occupied.
     pub fn distance_m(&self, place: PlaceId, snapshot: usize) -> Option<f64> {
-        let d = f64::from(self.distance_m[self.at(place, snapshot)]);
+        let d = f64::from(self.distance_m.get(self.at(place, snapshot)));
         d.is_finite().then_some(d)
     }
 
@@ -389,16 +449,6 @@ pub fn persistent_runs(series: &[bool], persistence: usize, initial: bool) -> Ve
             out.push((i, state));
         }
         i = j;
-    }
-    out
-}
-
-fn transpose(rows: &[Vec<f32>], places: usize, snapshots: usize) -> Vec<f32> {
-    let mut out = vec![0.0_f32; places * snapshots];
-    for (s, row) in rows.iter().enumerate() {
-        for (p, v) in row.iter().enumerate() {
-            out[p * snapshots + s] = *v;
-        }
     }
     out
 }
@@ -868,10 +918,13 @@ mod tests {
             lon: point.x,
             lat: point.y,
             population: 1000,
+            class: None,
             oblast: "Test Oblast".into(),
             oblast_iso: None,
             geonames_id: None,
             osm_id: None,
+            wikidata: None,
+            osm_outline_id: None,
             footprint: Footprint { kind, area_m2: geometry.geodesic_area_m2(), geometry },
         }
     }
@@ -937,7 +990,7 @@ mod tests {
             "Disc",
             c,
             geodesic_disc(c, 3_000.0),
-            FootprintKind::PopulationDisc { radius_m: 3_000.0 },
+            FootprintKind::PopulationDisc { radius_m: 3_000.0, cut: false },
         )]);
         let half = MultiPolygon::new(vec![rect(36.5, 47.5, 37.0, 48.5)]);
         let chord_x = offset(c, 90.0, 1_500.0).x;
@@ -963,7 +1016,7 @@ mod tests {
             "Disc",
             c,
             geodesic_disc(c, 3_000.0),
-            FootprintKind::PopulationDisc { radius_m: 3_000.0 },
+            FootprintKind::PopulationDisc { radius_m: 3_000.0, cut: false },
         )]);
         let mut s = snapshot(1, MultiPolygon::new(vec![rect(36.0, 47.0, 36.5, 49.0)]));
         s.set_layer(ControlClass::Gray, MultiPolygon::new(vec![rect(36.5, 47.5, 37.0, 48.5)]));
@@ -987,8 +1040,18 @@ mod tests {
         let p = offset(foot, 90.0, 1_000.0);
         let far = offset(foot, 90.0, 250_000.0);
         let g = Gazetteer::from_places(vec![
-            place("Near", p, geodesic_disc(p, 1_500.0), FootprintKind::PopulationDisc { radius_m: 1_500.0 }),
-            place("Far", far, geodesic_disc(far, 1_500.0), FootprintKind::PopulationDisc { radius_m: 1_500.0 }),
+            place(
+                "Near",
+                p,
+                geodesic_disc(p, 1_500.0),
+                FootprintKind::PopulationDisc { radius_m: 1_500.0, cut: false },
+            ),
+            place(
+                "Far",
+                far,
+                geodesic_disc(far, 1_500.0),
+                FootprintKind::PopulationDisc { radius_m: 1_500.0, cut: false },
+            ),
         ]);
         let hostile = MultiPolygon::new(vec![rect(36.0, 47.0, 37.0, 49.0)]);
         let t = StatusTable::compute(&g, &[snapshot(1, hostile)]).unwrap();
@@ -1012,7 +1075,7 @@ mod tests {
             "Town",
             c,
             geodesic_disc(c, 1_500.0),
-            FootprintKind::PopulationDisc { radius_m: 1_500.0 },
+            FootprintKind::PopulationDisc { radius_m: 1_500.0, cut: false },
         )]);
         let over = MultiPolygon::new(vec![rect(36.9, 47.9, 37.1, 48.1)]);
         let away = MultiPolygon::new(vec![rect(36.0, 47.0, 36.5, 47.5)]);
@@ -1055,7 +1118,7 @@ mod tests {
                     &format!("t{i}{j}"),
                     c,
                     geodesic_disc(c, 1_500.0),
-                    FootprintKind::PopulationDisc { radius_m: 1_500.0 },
+                    FootprintKind::PopulationDisc { radius_m: 1_500.0, cut: false },
                 ));
             }
         }
