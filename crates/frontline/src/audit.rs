@@ -6,8 +6,9 @@
 //!
 //! The rules, stated once (every report prints them with [`AuditRules::describe`]):
 //!
-//! - **gap**: more days since the previous snapshot than twice the median
-//!   spacing of the 8 steps before it (at least 2 days). Informational.
+//! - **gap**: more days since the previous snapshot than 1.5 times the median
+//!   spacing of the 8 steps before it (so one missing day in a daily
+//!   series, 11 days in a weekly one). Informational.
 //! - **same map as previous**: the layer is identical, vertex for vertex,
 //!   to the previous snapshot's (a repeated file, or a day without edits).
 //!   Informational.
@@ -60,6 +61,9 @@ impl Default for AuditRules {
 impl AuditRules {
     /// The rules in words, with the series' medians filled in.
     pub fn describe(&self, median_net_km2_per_day: f64, median_churn_km2_per_day: f64) -> Vec<String> {
+        // + 0.0 turns a median of -0.0 into 0.0 (printed "-0.00", read as a sign).
+        let (median_net_km2_per_day, median_churn_km2_per_day) =
+            (median_net_km2_per_day + 0.0, median_churn_km2_per_day + 0.0);
         vec![
             format!(
                 "implausible jump: |net| > max({} × {:.2} km²/day (the series' median |net| per day) × days, {} km²)",
@@ -69,7 +73,7 @@ impl AuditRules {
                 "layer change: min(gained, lost) > max({} × {:.2} km²/day (the series' median of min(gained, lost) per day) × days, {} km²)",
                 self.factor, median_churn_km2_per_day, self.floor_km2
             ),
-            "gap: more than twice the median spacing of the 8 previous steps (and at least 2 days)".into(),
+            "gap: more than 1.5 times the median spacing of the 8 previous steps".into(),
             format!("simplified: mean edge longer than {} m", self.simplified_edge_m),
         ]
     }
@@ -267,7 +271,7 @@ pub fn audit_series(snapshots: &[Snapshot], class: ControlClass, rules: AuditRul
             };
             let window = &days[i.saturating_sub(9)..i - 1];
             let usual = if window.is_empty() { 1.0 } else { median(window.iter().map(|d| *d as f64).collect()) };
-            if d as f64 > (2.0 * usual).max(1.0) {
+            if d as f64 > 1.5 * usual {
                 found(FindingKind::Gap, format!("{d} days since {prev} (usual spacing here: {usual:.0} day(s))"));
             }
             if same {
@@ -368,7 +372,12 @@ pub fn rejected_files(paths: &[PathBuf], store: &Store, ctx: &IngestContext) -> 
             } else {
                 match detect_or(f, None).and_then(|format| ingest_bytes(f, bytes, &format, ctx)) {
                     Ok(_) => return None, // readable, just not ingested yet
-                    Err(e) => e.to_string(),
+                    // The finding names the file already.
+                    Err(e) => {
+                        let text = e.to_string();
+                        let prefix = format!("{}: ", f.display());
+                        text.strip_prefix(&prefix).map(str::to_string).unwrap_or(text)
+                    }
                 }
             };
             Some(Finding {
