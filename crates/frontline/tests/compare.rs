@@ -9,7 +9,7 @@ mod common;
 use chrono::NaiveDate;
 use frontline::audit::{audit_series, rejected_files, AuditRules, FindingKind};
 use frontline::compare::{compare, nearest};
-use frontline::ingest::{self, Format, IngestContext};
+use frontline::ingest::{self, IngestContext};
 use frontline::lag::find_lag;
 use frontline::regions::{load_reference, Reference, Territory};
 use frontline::store::Store;
