@@ -199,3 +199,56 @@ fn audit_of_the_daily_export_flags_only_what_it_should() {
     // The daily files are full precision: no precision change anywhere.
     assert!(audit.snapshots.iter().all(|r| r.detail == "full"));
 }
+
+#[test]
+fn monthly_gains_of_2025_with_the_lag_applied_match_deepstates_published_figures() {
+    use frontline::area::{change, period_pairs, Period};
+    use frontline::lag::shift_days;
+    let reference = reference();
+    let in_2025 = |s: &Snapshot| s.date() >= d("2024-12-25") && s.date() <= d("2026-01-05");
+    let daily = ingest_folder("deepstate/daily", in_2025, &ctx(&reference));
+    // DeepState's monthly figures for 2025, as published on its channels and
+    // reported by the press (the report cites each): net km² occupied in the month.
+    let published = [
+        ("2025-01", 325.0), // n-pravda.in.ua, 1 Feb 2025
+        ("2025-03", 133.0), // pravda.com.ua, 1 Apr 2025
+        ("2025-05", 449.0), // expres.online, citing DeepState
+        ("2025-06", 556.0), // expres.online, citing DeepState
+        ("2025-07", 564.0), // prm.ua via we.ua
+        ("2025-08", 464.0), // pravda.com.ua, 1 Sep 2025
+        ("2025-09", 259.0), // kyivindependent.com, 1 Oct 2025
+        ("2025-10", 267.0), // chaspravdy.com, 1 Nov 2025
+        ("2025-11", 505.0), // portfolio.hu, 1-2 Dec 2025
+    ];
+    let monthly = |offset_days: i64| -> Vec<(String, f64)> {
+        let mut snaps = daily.clone();
+        shift_days(&mut snaps, offset_days);
+        let dates: Vec<NaiveDate> = snaps.iter().map(Snapshot::date).collect();
+        period_pairs(&dates, Period::Month, Some(d("2025-01-01")), Some(d("2025-12-31")))
+            .iter()
+            .map(|p| {
+                let (row, _) = change(&p.label, &snaps[p.a], &snaps[p.b], ControlClass::Occupied, &reference).unwrap();
+                (p.label.clone(), row.net_km2)
+            })
+            .collect()
+    };
+    let error_pct = |series: &[(String, f64)]| -> Vec<f64> {
+        published
+            .iter()
+            .map(|(m, want)| {
+                let got = series.iter().find(|(l, _)| l == m).unwrap().1;
+                100.0 * (got - want) / want
+            })
+            .collect()
+    };
+    // With the measured lag (+1 day: the file dated d + 1 shows the map of
+    // day d) every month is within 2.5 % of the published figure...
+    let aligned = error_pct(&monthly(1));
+    assert!(aligned.iter().all(|e| e.abs() < 2.5), "{aligned:?}");
+    // ... while the files' own dates miss some months by 5-11 %.
+    let raw_dates = error_pct(&monthly(0));
+    let worst = raw_dates.iter().fold(0.0f64, |m, e| m.max(e.abs()));
+    assert!(worst > 10.0, "{raw_dates:?}");
+    let mean_abs = |v: &[f64]| v.iter().map(|e| e.abs()).sum::<f64>() / v.len() as f64;
+    assert!(mean_abs(&aligned) < mean_abs(&raw_dates) / 3.0, "{aligned:?} vs {raw_dates:?}");
+}
