@@ -177,8 +177,11 @@ fn audit_of_the_daily_export_flags_only_what_it_should() {
     // One warning in 769 days: on 2026-08-13 the export drops 120 km² of
     // occupied ground in Donetsk, Dnipropetrovsk and Zaporizhzhia oblasts
     // (gained 3.9, lost 119.8 km²), above the 100 km² floor and 5× the
-    // series' median daily net. The daily export has no gray layer, so
-    // ground DeepState moves from occupied to gray looks like a loss.
+    // series' median daily net. Not an artefact of the export: DeepState's
+    // full map (deepstate/archive, 2026-08-12 → 2026-08-13, checked with
+    // shapely) loses the same 119.8 km² of occupied ground, 64.6 km² of it
+    // redrawn as gray zone, which the daily export (no gray layer) shows as
+    // a loss. A real, unusual edit of the map: worth the flag.
     assert_eq!(warnings, vec![(d("2026-08-13"), FindingKind::ImplausibleJump)]);
     // Gaps: the days after a missing file, from the file names alone
     // (shared/data/README.md: 5 gaps of 1–2 days).
