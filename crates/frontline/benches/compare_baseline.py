@@ -12,6 +12,8 @@ difference geodesically (geopandas for reading, shapely/GEOS, pyproj).
 Prints `date,daily_km2,raw_km2,symmetric_difference_km2`, one row per date.
 """
 import datetime as dt
+import gzip
+import json
 import os
 import sys
 
@@ -24,6 +26,14 @@ DATA = sys.argv[1]
 GEOD = Geod(ellps="WGS84")
 OCCUPIED_KEYS = {"geoJSON.status.occupied", "geoJSON.territories.ordlo", "geoJSON.territories.crimea", "geoJSON.territories.tuzla"}
 OCCUPIED_FILLS = {"#a52714", "#000000", "#880e4f"}
+
+
+def read(path):
+    """A GeoDataFrame from plain or gzipped GeoJSON (GDAL does not open .gz by name)."""
+    if path.endswith(".gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            return gpd.GeoDataFrame.from_features(json.load(f)["features"])
+    return gpd.read_file(path)
 
 
 def valid_polys(geoms):
@@ -43,7 +53,7 @@ def area_km2(g):
 
 
 def raw_occupied(path):
-    df = gpd.read_file(path)
+    df = read(path)
     keep = []
     for name, fill, geom in zip(df.get("name", [None] * len(df)), df.get("fill", [None] * len(df)), df.geometry):
         parts = str(name or "").split("///")
@@ -58,7 +68,7 @@ def raw_occupied(path):
 
 
 def main():
-    ref = valid_polys(gpd.read_file(os.path.join(DATA, "boundaries/adm1_geoboundaries_with_sea.geojson.gz")).geometry)
+    ref = valid_polys(read(os.path.join(DATA, "boundaries/adm1_geoboundaries_with_sea.geojson.gz")).geometry)
     raw_dir = os.path.join(DATA, "deepstate/raw")
     daily_dir = os.path.join(DATA, "deepstate/daily")
     by_date = {}
@@ -70,7 +80,7 @@ def main():
         daily = os.path.join(daily_dir, f"deepstatemap_data_{d.strftime('%Y%m%d')}.geojson")
         if not os.path.exists(daily):
             continue
-        a = valid_polys(gpd.read_file(daily).geometry).intersection(ref)
+        a = valid_polys(read(daily).geometry).intersection(ref)
         b = raw_occupied(os.path.join(raw_dir, name)).intersection(ref)
         print(f"{d},{area_km2(a):.3f},{area_km2(b):.3f},{area_km2(a.symmetric_difference(b)):.3f}")
 
