@@ -94,6 +94,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let a_snaps = store.load_range(&a_source, lo, hi)?;
     let b_snaps = store.load_range(&b_source, lo, hi)?;
     for (src, snaps) in [(&a_source, &a_snaps), (&b_source, &b_snaps)] {
+        if snaps.is_empty() {
+            let times = store.snapshot_times(src)?;
+            bail!(
+                "no {src} snapshot in that period; it has {} to {}",
+                times[0].date_naive(),
+                times[times.len() - 1].date_naive()
+            );
+        }
         if !snaps.iter().any(|s| s.layer(class).is_some()) {
             bail!("{src} has no {class} layer in that period; try --class occupied, or another date");
         }
