@@ -27,6 +27,7 @@ use crate::front::Sectors;
 use crate::geodesy::{GeodesicAreaM2, M2_PER_KM2};
 use crate::model::{ControlClass, Snapshot, SourceId};
 use crate::overlay::{full_gained_lost, intersection};
+use crate::places::{Gazetteer, Status, StatusTable};
 use crate::regions::{Region, Territory};
 use chrono::NaiveDate;
 use geo::{InteriorPoint, MultiPolygon};
@@ -265,6 +266,54 @@ pub fn by_sector(a: &Snapshot, b: &Snapshot, d: &Disagreement, sectors: &Sectors
         .collect()
 }
 
+/// A settlement whose status (held / contested / occupied, measures.md
+/// "Settlements") differs between the two snapshots.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceDifference {
+    /// The settlement's name.
+    pub name: String,
+    /// Its oblast.
+    pub oblast: String,
+    /// Its population (0 when unknown).
+    pub population: u64,
+    /// Its status on A's map.
+    pub a_status: Status,
+    /// Its status on B's map.
+    pub b_status: Status,
+    /// Occupied share of its footprint on A's map, per cent.
+    pub a_occupied_pct: f64,
+    /// Occupied share of its footprint on B's map, per cent.
+    pub b_occupied_pct: f64,
+}
+
+/// The settlements the two snapshots place in different statuses, biggest
+/// first. Uses the public [`StatusTable`] API (one table per snapshot).
+pub fn status_differences(gazetteer: &Gazetteer, a: &Snapshot, b: &Snapshot) -> crate::Result<Vec<PlaceDifference>> {
+    let (ta, tb) = rayon::join(
+        || StatusTable::compute(gazetteer, std::slice::from_ref(a)),
+        || StatusTable::compute(gazetteer, std::slice::from_ref(b)),
+    );
+    let (ta, tb) = (ta?, tb?);
+    let mut out: Vec<PlaceDifference> = gazetteer
+        .places()
+        .iter()
+        .filter_map(|p| {
+            let (pa, pb) = (ta.point(p.id, 0), tb.point(p.id, 0));
+            (pa.status != pb.status).then(|| PlaceDifference {
+                name: p.name.clone(),
+                oblast: p.oblast.clone(),
+                population: p.population,
+                a_status: pa.status,
+                b_status: pb.status,
+                a_occupied_pct: 100.0 * pa.occupied_fraction,
+                b_occupied_pct: 100.0 * pb.occupied_fraction,
+            })
+        })
+        .collect();
+    out.sort_by_key(|d| std::cmp::Reverse(d.population));
+    Ok(out)
+}
+
 /// The index of the date nearest to `d` (ties go to the earlier one);
 /// `dates` sorted ascending, `None` when empty.
 pub fn nearest(dates: &[NaiveDate], d: NaiveDate) -> Option<usize> {
@@ -427,6 +476,50 @@ mod tests {
         let (row, _) = compare(&a, &b, ControlClass::Occupied, &narrow).expect("both have occupied");
         let kept = rect(32.0, 48.0, 32.5, 49.0).geodesic_area_m2() / 1e6;
         assert!((row.b_only_km2 - kept).abs() < 1e-6 * strip, "{} vs {kept}", row.b_only_km2);
+    }
+
+    #[test]
+    fn settlements_placed_differently_are_listed_biggest_first() {
+        use crate::places::{Footprint, FootprintKind, Place};
+        // Three square "towns": West lies in A's occupied ground only, Mid
+        // in both, East in neither; the occupied strips are A = [30,32],
+        // B = [31,33] (longitude), 48°..49° N.
+        let town = |name: &str, x: f64, population: u64| {
+            let geometry = rect(x, 48.4, x + 0.02, 48.42);
+            Place {
+                id: 0,
+                name: name.into(),
+                name_uk: None,
+                name_ru: None,
+                other_names: vec![],
+                lon: x + 0.01,
+                lat: 48.41,
+                population,
+                oblast: "Test Oblast".into(),
+                oblast_iso: None,
+                geonames_id: None,
+                osm_id: None,
+                footprint: Footprint {
+                    kind: FootprintKind::OsmPolygon,
+                    area_m2: geometry.geodesic_area_m2(),
+                    geometry,
+                },
+            }
+        };
+        let g = Gazetteer::from_places(vec![
+            town("West", 30.5, 1000),
+            town("Mid", 31.5, 5000),
+            town("East", 33.5, 9000),
+            town("FarEast", 32.5, 20000),
+        ]);
+        let a = snap("a", "2024-01-01", vec![(ControlClass::Occupied, rect(30.0, 48.0, 32.0, 49.0))]);
+        let b = snap("b", "2024-01-01", vec![(ControlClass::Occupied, rect(31.0, 48.0, 33.0, 49.0))]);
+        let diffs = status_differences(&g, &a, &b).expect("status tables");
+        let got: Vec<(&str, Status, Status)> =
+            diffs.iter().map(|d| (d.name.as_str(), d.a_status, d.b_status)).collect();
+        // FarEast (B only, 20k people) first, then West (A only); Mid and East agree.
+        assert_eq!(got, vec![("FarEast", Status::Held, Status::Occupied), ("West", Status::Occupied, Status::Held)]);
+        assert!((diffs[1].a_occupied_pct - 100.0).abs() < 1e-6);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::context::{parse_date, pick_source, Context};
 use crate::output::{multipolygon_geojson, num, Table};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::NaiveDate;
-use frontline::compare::{by_region, by_sector, compare, gray_layer_meaning, pair_dates, Pairing};
+use frontline::compare::{by_region, by_sector, compare, gray_layer_meaning, pair_dates, status_differences, Pairing};
 use frontline::front::Sectors;
 use frontline::lag::find_lag;
 use frontline::regions::load_regions;
@@ -45,9 +45,13 @@ pub struct Args {
     /// Also write the disagreement polygons (A only, B only) to this GeoJSON file.
     #[arg(long)]
     geojson: Option<PathBuf>,
+    /// Also list the settlements whose status (held / contested / occupied)
+    /// differs between the two maps (needs the gazetteer; the first run builds it).
+    #[arg(long, conflicts_with = "by")]
+    places: bool,
     /// Instead: find the offset in days that best aligns A with B (A's file
     /// dated d + offset against B's dated d), over their overlap or --from/--to.
-    #[arg(long, conflicts_with_all = ["on", "by", "geojson"])]
+    #[arg(long, conflicts_with_all = ["on", "by", "geojson", "places"])]
     lag: bool,
     /// With --lag: the smallest offset tried, days.
     #[arg(long, default_value_t = -3, allow_hyphen_values = true)]
@@ -277,5 +281,40 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     .note("a_only = counted by A and not by B; symmetric_difference = a_only + b_only; disagreement_pct = symmetric difference / (A ∪ B)")
     .note("a_only_in_b_gray = the part of A only that B draws as its gray layer (empty when B has none)");
     gray_notes(t).print(ctx.format)?;
+    if args.places {
+        let (store, writable) = ctx.store_for_cache()?;
+        let gazetteer = frontline::places::stored::gazetteer(
+            &store,
+            &frontline::places::GazetteerSources::shared(&ctx.data_dir()?),
+            writable,
+        )?;
+        for (i, j) in &pairs {
+            let (a, b) = (&a_snaps[*i], &b_snaps[*j]);
+            let diffs = status_differences(&gazetteer, a, b)?;
+            Table::new(
+                vec!["name", "oblast", "population", "a_status", "b_status", "a_occupied_pct", "b_occupied_pct"],
+                &diffs,
+                |d| {
+                    vec![
+                        d.name.clone(),
+                        d.oblast.clone(),
+                        d.population.to_string(),
+                        format!("{:?}", d.a_status).to_lowercase(),
+                        format!("{:?}", d.b_status).to_lowercase(),
+                        num(Some(d.a_occupied_pct), 1),
+                        num(Some(d.b_occupied_pct), 1),
+                    ]
+                },
+            )
+            .title(format!(
+                "Settlements whose status differs: A = {a_source} on {}, B = {b_source} on {} ({} of them, biggest first)",
+                a.date(),
+                b.date(),
+                diffs.len()
+            ))
+            .note("status: held (occupied < 5 % and gray < 5 % of the footprint), occupied (≥ 95 %), contested otherwise")
+            .print(ctx.format)?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
