@@ -56,6 +56,10 @@ enum Command {
     Corridor(commands::corridor::Args),
     /// Friendly territory cut off from the main body, with the settlements inside.
     Pockets(commands::corridor::PocketsArgs),
+    /// Where two sources disagree (areas, A only, B only, per region), or with --lag how many days one runs behind the other.
+    Compare(commands::compare::Args),
+    /// Check a source's series: gaps, repeated maps, precision, implausible jumps, redrawn layers, rejected files.
+    Audit(commands::audit::Args),
     /// Serve the HTTP API and the web map (read-only).
     Serve(commands::serve::Args),
 }
@@ -77,6 +81,8 @@ fn main() -> ExitCode {
         Command::Watch(a) => commands::places::watch(&ctx, a),
         Command::Corridor(a) => commands::corridor::corridor(&ctx, a),
         Command::Pockets(a) => commands::corridor::pockets_cmd(&ctx, a),
+        Command::Compare(a) => commands::compare::run(&ctx, a),
+        Command::Audit(a) => commands::audit::run(&ctx, a),
         Command::Serve(a) => commands::serve::run(&ctx, a),
     };
     match result {

@@ -18,6 +18,7 @@
 pub mod api;
 pub mod assets;
 pub mod basemap;
+pub mod compare;
 pub mod error;
 pub mod geojson_out;
 pub mod openapi;
@@ -54,7 +55,7 @@ pub fn features() -> serde_json::Value {
 
 /// The whole application: API routes, assets, limits.
 pub fn router(state: Arc<AppState>) -> Router {
-    let doc = Arc::new(openapi::document(vec![]));
+    let doc = Arc::new(openapi::document(compare::paths()));
     let api = Router::new()
         .route("/api/openapi.json", get(move || std::future::ready(Json(doc.as_ref().clone()))))
         .route("/api/status", get(api::status))
@@ -68,6 +69,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/places/{id}/timeline", get(places::timeline))
         .route("/api/places/{id}/corridor", get(places::corridor))
         .route("/api/front/{date}", get(places::front))
+        .route("/api/compare", get(compare::compare_sources))
+        .route("/api/audit", get(compare::audit))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .with_state(state);

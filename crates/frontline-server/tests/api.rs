@@ -282,7 +282,7 @@ async fn every_documented_route_exists() {
     let doc = get_json("/api/openapi.json").await;
     let paths = doc["paths"].as_object().unwrap();
     // Every route of `router()` is documented: keep this count in step with it.
-    assert_eq!(paths.len(), 12, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 14, "{:?}", paths.keys().collect::<Vec<_>>());
     for (path, item) in paths {
         let op = &item["get"];
         let mut url = path.clone();
@@ -366,4 +366,34 @@ async fn sixty_four_concurrent_requests_all_succeed() {
     for t in tasks {
         assert_eq!(t.await.unwrap().unwrap(), 200);
     }
+}
+
+#[tokio::test]
+async fn compare_and_audit_routes() {
+    // A source against itself: the nearest snapshot to 2026-01-02 is
+    // 2026-01-01's, whose area DeepState published as 116,165 km², and
+    // nothing lies in one and not the other.
+    let c = get_json("/api/compare?a=deepstate-daily&b=deepstate-daily&date=2026-01-02").await;
+    let row = &c["comparison"];
+    assert_eq!((row["a_date"].as_str(), row["b_date"].as_str()), (Some("2026-01-01"), Some("2026-01-01")));
+    let km2 = row["a_km2"].as_f64().unwrap();
+    assert!((km2 - 116_165.0).abs() < 0.001 * 116_165.0, "{km2}");
+    assert_eq!(row["symmetric_difference_km2"].as_f64(), Some(0.0));
+    // The daily export has no gray layer: the gray columns are absent, not zero.
+    assert!(row["a_only_in_b_gray_km2"].is_null());
+    let (status, _, body) = get("/api/compare?a=deepstate-daily&b=nope&date=2026-01-02").await;
+    assert_eq!(status, 404, "{body}");
+    assert!(error_message(&body).contains("no source 'nope'"), "{body}");
+    let (status, _, body) = get("/api/compare?a=deepstate-daily&b=deepstate-daily&date=2026-13-01").await;
+    assert_eq!(status, 400, "{body}");
+
+    let a = get_json("/api/audit").await;
+    let rows = a["audit"]["snapshots"].as_array().unwrap();
+    assert_eq!(rows.len(), DATES.len());
+    // The first snapshot has no previous one; the second is 176 days after it
+    // (2024-07-08 → 2024-12-31), a gap by the rule.
+    assert!(rows[0]["days_since_previous"].is_null());
+    assert_eq!(rows[1]["days_since_previous"].as_i64(), Some(176));
+    assert!(rows[1]["flags"].as_str().unwrap().contains("gap"));
+    assert!(a["rules_in_words"].as_array().unwrap().len() >= 4);
 }

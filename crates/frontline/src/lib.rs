@@ -6,11 +6,14 @@
 //! binary for that. Every figure follows `shared/docs/measures.md`.
 
 pub mod area;
+pub mod audit;
+pub mod compare;
 pub mod encircle;
 pub mod error;
 pub mod front;
 pub mod geodesy;
 pub mod ingest;
+pub mod lag;
 pub mod model;
 pub mod overlay;
 pub mod places;

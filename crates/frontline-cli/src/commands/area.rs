@@ -151,7 +151,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         t.print(ctx.format)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let rows: Vec<_> = snaps.par_iter().map(|s| area_row(s, &reference, args.country_km2)).collect();
+    let audit = super::audit::audit_for_flags(&store, &source, frontline::ControlClass::Occupied)?;
+    let rows: Vec<FlaggedArea> = snaps
+        .par_iter()
+        .map(|s| FlaggedArea { row: area_row(s, &reference, args.country_km2), flag: audit.flag_on(s.date()) })
+        .collect();
+    let flagged = rows.iter().filter(|r| r.flag.is_some()).count();
     let mut t = Table::new(
         vec![
             "date",
@@ -161,9 +166,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             "gray_km2",
             "occupied_or_gray_km2",
             "occupied_or_gray_pct",
+            "flag",
         ],
         &rows,
-        |r| {
+        |f| {
+            let r = &f.row;
             vec![
                 r.date.to_string(),
                 num(Some(r.occupied_km2), 3),
@@ -172,6 +179,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 num(r.gray_km2, 3),
                 num(r.occupied_or_gray_km2, 3),
                 num(r.occupied_or_gray_pct, 3),
+                f.flag.clone().unwrap_or_default(),
             ]
         },
     )
@@ -184,6 +192,20 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     for n in notes {
         t = t.note(n);
     }
+    if flagged > 0 {
+        t = t.note(format!(
+            "flag: {flagged} snapshot(s) changed implausibly since the previous one (`frontline audit {source}`); read them with care"
+        ));
+    }
     t.print(ctx.format)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// An area row with the audit's verdict on the step that led to it.
+#[derive(serde::Serialize)]
+struct FlaggedArea {
+    #[serde(flatten)]
+    row: frontline::area::AreaRow,
+    /// Warnings of `frontline audit` on this snapshot (`None` when clean).
+    flag: Option<String>,
 }

@@ -36,6 +36,20 @@ pub struct Args {
     /// Also write the gained and lost polygons of every period to this GeoJSON file.
     #[arg(long)]
     geojson: Option<PathBuf>,
+    /// The source runs this many days late: its file dated d is taken as the
+    /// map of day d − N (see `compare --lag`), so periods follow the
+    /// publisher's own calendar.
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    offset_days: i64,
+}
+
+/// A change row with the audit's verdict on its period.
+#[derive(serde::Serialize)]
+struct FlaggedChange {
+    #[serde(flatten)]
+    row: frontline::area::ChangeRow,
+    /// Warnings of `frontline audit` on a snapshot inside the period (`None` when clean).
+    flag: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -54,7 +68,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         .ok_or_else(|| anyhow!("--every {}: use snapshot, day, week, month or year", args.every))?;
     let store = ctx.store()?;
     let source = pick_source(&store, args.source.as_deref())?;
-    let snaps = store.load_range(&source, None, args.to)?;
+    if args.offset_days.abs() > 366 {
+        bail!("--offset-days {}: give a lag of at most a year, in days", args.offset_days);
+    }
+    let offset = chrono::Duration::days(args.offset_days);
+    let mut snaps = store.load_range(&source, None, args.to.map(|t| t + offset))?;
+    // Dates from here on are map dates (file date − offset).
+    frontline::lag::shift_days(&mut snaps, args.offset_days);
     let classes: Vec<ControlClass> = match args.class.as_str() {
         "all" => ControlClass::ALL.into_iter().filter(|c| snaps.iter().any(|s| s.layer(*c).is_some())).collect(),
         c => vec![ControlClass::parse(c).ok_or_else(|| anyhow!("--class {c}: use occupied, gray, liberated or all"))?],
@@ -142,14 +162,27 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let rows: Vec<_> = results.into_iter().map(|(r, _)| r).collect();
+    // The audit judges the files as dated by their publisher; flags are
+    // looked up in file dates (map date + offset).
+    let audits: Vec<(ControlClass, frontline::audit::Audit)> =
+        classes.iter().map(|c| Ok((*c, super::audit::audit_for_flags(&store, &source, *c)?))).collect::<Result<_>>()?;
+    let rows: Vec<FlaggedChange> = results
+        .into_iter()
+        .map(|(row, _)| {
+            let flag = audits
+                .iter()
+                .find(|(c, _)| *c == row.class)
+                .and_then(|(_, a)| a.flag_between(row.from + offset, row.to + offset));
+            FlaggedChange { row, flag }
+        })
+        .collect();
     // One total line per class shown (the gray zone's too, with --class gray or all).
     let mut totals: Vec<String> = vec![];
-    for class in frontline::ControlClass::ALL {
-        let of_class: Vec<_> = rows.iter().filter(|r| r.class == class).collect();
+    for class in ControlClass::ALL {
+        let of_class: Vec<_> = rows.iter().filter(|r| r.row.class == class).collect();
         if !of_class.is_empty() {
-            let gained: f64 = of_class.iter().map(|r| r.gained_km2).sum();
-            let net: f64 = of_class.iter().map(|r| r.net_km2).sum();
+            let gained: f64 = of_class.iter().map(|r| r.row.gained_km2).sum();
+            let net: f64 = of_class.iter().map(|r| r.row.net_km2).sum();
             totals.push(format!(
                 "{class}: {} km² gained, {} km² net over the periods shown",
                 num(Some(gained), 3),
@@ -157,8 +190,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             ));
         }
     }
-    let mut t =
-        Table::new(vec!["period", "class", "from", "to", "days", "gained_km2", "lost_km2", "net_km2"], &rows, |r| {
+    let flagged = rows.iter().filter(|r| r.flag.is_some()).count();
+    let mut t = Table::new(
+        vec!["period", "class", "from", "to", "days", "gained_km2", "lost_km2", "net_km2", "flag"],
+        &rows,
+        |f| {
+            let r = &f.row;
             vec![
                 r.period.clone(),
                 r.class.to_string(),
@@ -168,14 +205,27 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 num(Some(r.gained_km2), 3),
                 num(Some(r.lost_km2), 3),
                 num(Some(r.net_km2), 3),
+                f.flag.clone().unwrap_or_default(),
             ]
-        })
-        .title(format!(
-            "{source}: change every {} within {} (from/to = the snapshots actually compared)",
-            args.every, reference.name
-        ));
+        },
+    )
+    .title(format!(
+        "{source}: change every {} within {} (from/to = the snapshots actually compared)",
+        args.every, reference.name
+    ));
     for line in totals {
         t = t.note(line);
+    }
+    if args.offset_days != 0 {
+        t = t.note(format!(
+            "offset applied: {:+} day(s); each file dated d is taken as the map of d − ({}), and from/to are those map dates",
+            args.offset_days, args.offset_days
+        ));
+    }
+    if flagged > 0 {
+        t = t.note(format!(
+            "flag: {flagged} period(s) contain a change `frontline audit {source}` finds implausible; read them with care"
+        ));
     }
     t.print(ctx.format)?;
     Ok(ExitCode::SUCCESS)

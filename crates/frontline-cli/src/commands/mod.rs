@@ -1,6 +1,8 @@
 //! One module per subcommand.
 pub mod area;
+pub mod audit;
 pub mod change;
+pub mod compare;
 pub mod corridor;
 pub mod front;
 pub mod ingest;

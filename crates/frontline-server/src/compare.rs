@@ -1,0 +1,118 @@
+//! `GET /api/compare` (two sources on a date: `frontline::compare`) and
+//! `GET /api/audit` (a source's series: `frontline::audit`). Handlers only
+//! select snapshots and serialise what the engine returns.
+
+use crate::api::AppRef;
+use crate::error::{ApiError, ApiResult};
+use crate::openapi::{get_op, parameter};
+use crate::query::{self, Query};
+use crate::state::{blocking, clip_text, reference_by_name};
+use axum::extract::State;
+use axum::Json;
+use frontline::audit::{audit_series, AuditRules};
+use frontline::compare::{compare, nearest};
+use frontline::ControlClass;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// `?a=&b=&date=&class=&reference=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareQuery {
+    a: String,
+    b: String,
+    date: String,
+    class: Option<String>,
+    reference: Option<String>,
+}
+
+fn class_of(text: Option<&str>) -> ApiResult<ControlClass> {
+    let c = text.unwrap_or("occupied");
+    ControlClass::parse(c)
+        .ok_or_else(|| ApiError::bad_request(format!("class '{}': use occupied, gray or liberated", clip_text(c))))
+}
+
+/// `GET /api/compare`: the snapshot of each source nearest to `date`, and
+/// where they disagree (areas of A, B, both, A only, B only, the symmetric
+/// difference, and how much of each difference the other draws as gray).
+pub async fn compare_sources(State(app): AppRef, Query(q): Query<CompareQuery>) -> ApiResult<Json<Value>> {
+    let (ai, _) = app.source(Some(&q.a))?;
+    let (bi, _) = app.source(Some(&q.b))?;
+    let date = query::date("date", &q.date)?;
+    let class = class_of(q.class.as_deref())?;
+    let (ref_key, reference) = reference_by_name(q.reference.as_deref().unwrap_or("sea"))?;
+    let territory = app.reference(ref_key, reference).await?;
+    let app2 = app.clone();
+    let _permit = app.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
+    blocking(move || {
+        let (a, b) = (&app2.sources[ai], &app2.sources[bi]);
+        let (Some(i), Some(j)) = (nearest(&a.dates, date), nearest(&b.dates, date)) else {
+            return Err(ApiError::not_found("a source has no snapshots"));
+        };
+        let (sa, sb) = (&a.snapshots[a.date_snapshot[i]], &b.snapshots[b.date_snapshot[j]]);
+        let (row, _) = compare(sa, sb, class, &territory).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "{} or {} has no {class} layer near {date}; try class=occupied",
+                a.summary.source, b.summary.source
+            ))
+        })?;
+        Ok(Json(json!({ "date": date, "comparison": row })))
+    })
+    .await
+}
+
+/// `?source=&class=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    source: Option<String>,
+    class: Option<String>,
+}
+
+/// `GET /api/audit`: gaps, repeated maps, drawing precision, implausible
+/// jumps and redrawn layers of a source's series, with the rules used
+/// (default thresholds; rejected files are only visible to the CLI, which
+/// can read the source's folder).
+pub async fn audit(State(app): AppRef, Query(q): Query<AuditQuery>) -> ApiResult<Json<Value>> {
+    let (si, _) = app.source(q.source.as_deref())?;
+    let class = class_of(q.class.as_deref())?;
+    let app2 = app.clone();
+    let _permit = app.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
+    blocking(move || {
+        let audit = audit_series(&app2.sources[si].snapshots, class, AuditRules::default());
+        let rules = audit.rules.describe(audit.median_net_km2_per_day, audit.median_churn_km2_per_day);
+        Ok(Json(json!({ "rules_in_words": rules, "audit": audit })))
+    })
+    .await
+}
+
+/// The OpenAPI entries of these routes.
+pub fn paths() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "/api/compare",
+            get_op(
+                "Where two sources disagree on a date: the snapshot of each nearest to it (both dates returned), the area of each, of both, of A only and B only, the symmetric difference, and the part of each difference the other source draws as its gray layer (whose meaning is returned: DeepState's gray zone is not ISW's assessed advances).",
+                vec![
+                    parameter("a", "query", "Source A.", "deepstate-daily", true),
+                    parameter("b", "query", "Source B.", "deepstate-daily", true),
+                    parameter("date", "query", "The date (YYYY-MM-DD); each source's nearest snapshot is used.", "2026-01-01", true),
+                    parameter("class", "query", "occupied (default), gray or liberated.", "occupied", false),
+                    parameter("reference", "query", "Reference territory: sea (default) or land.", "sea", false),
+                ],
+                "application/json",
+            ),
+        ),
+        (
+            "/api/audit",
+            get_op(
+                "A source's series checked: per snapshot the days since the previous one, vertices, mean edge, area, gained/lost/net and flags (gap, same map as previous, implausible jump, layer change, precision change), with the rules and thresholds used.",
+                vec![
+                    parameter("source", "query", "Source name (default: the only one, or deepstate-daily).", "deepstate-daily", false),
+                    parameter("class", "query", "occupied (default), gray or liberated.", "occupied", false),
+                ],
+                "application/json",
+            ),
+        ),
+    ]
+}
