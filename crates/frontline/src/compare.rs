@@ -499,10 +499,13 @@ mod tests {
                 lon: x + 0.01,
                 lat: 48.41,
                 population,
+                class: Some("town".into()),
                 oblast: "Test Oblast".into(),
                 oblast_iso: None,
                 geonames_id: None,
                 osm_id: None,
+                wikidata: None,
+                osm_outline_id: None,
                 footprint: Footprint {
                     kind: FootprintKind::OsmPolygon,
                     area_m2: geometry.geodesic_area_m2(),
