@@ -5,7 +5,9 @@ the daily file dated d + k and the raw snapshot dated d, for a few dates d
 and offsets k, with shapely (GEOS) and pyproj (GeographicLib), from the
 published files. Raw polygons are classified by their i18n key (the third
 part of properties.name, authoritative from 2024-03-25, README); the daily
-file's one MultiPolygon is all occupied.
+file's one MultiPolygon is all occupied. As frontline's ingest does, holes
+of the raw union under 5 m mean width (2 x area / perimeter, geodesic) are
+seams between DeepState's layers and are filled (ARCHITECTURE.md, "Seams").
 
     python3 crates/frontline/benches/oracles/lag_daily_raw.py [SHARED_DATA]
 """
@@ -17,7 +19,7 @@ import sys
 
 from pyproj import Geod
 from shapely import force_2d, make_valid
-from shapely.geometry import shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.ops import unary_union
 
 DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../../../../../shared/data")
@@ -75,7 +77,16 @@ def raw_occupied(path):
         key = parts[2].strip() if len(parts) > 2 else ""
         if key in OCCUPIED_KEYS:
             occ += polygons(f.get("geometry"))
-    return unary_union(occ)
+    return close_seams(unary_union(occ))
+
+
+def close_seams(g, max_width_m=5.0):
+    def thin(ring):
+        area, perimeter = GEOD.geometry_area_perimeter(Polygon(ring))
+        return perimeter > 0 and 2 * abs(area) / perimeter < max_width_m
+
+    parts = [Polygon(p.exterior, [r for r in p.interiors if not thin(r)]) for p in getattr(g, "geoms", [g]) if p.geom_type == "Polygon"]
+    return MultiPolygon(parts)
 
 
 def daily_occupied(date):
