@@ -58,6 +58,8 @@ enum Command {
     Pockets(commands::corridor::PocketsArgs),
     /// Serve the HTTP API and the web map (read-only).
     Serve(commands::serve::Args),
+    /// Check a whole store for damage (checksums of every snapshot); exits non-zero if any.
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Corridor(a) => commands::corridor::corridor(&ctx, a),
         Command::Pockets(a) => commands::corridor::pockets_cmd(&ctx, a),
         Command::Serve(a) => commands::serve::run(&ctx, a),
+        Command::Verify => commands::verify::run(&ctx),
     };
     match result {
         Ok(code) => code,

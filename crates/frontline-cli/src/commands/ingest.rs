@@ -128,14 +128,19 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     let mut warnings = vec![];
     let mut polygons: BTreeMap<frontline::ControlClass, usize> = BTreeMap::new();
+    // (new file, the file whose snapshot it replaced)
+    let mut replacements: Vec<(String, String)> = vec![];
     for (_, hash, r) in parsed {
         bar.inc(1);
         match r {
             Err(e) => errors.push(e.to_string()),
             Ok(fi) => {
-                let outcome = store.put(&fi, &hash)?;
+                let written = store.put_file(&fi, &hash)?;
+                for old in &written.replaced {
+                    replacements.push((fi.path.display().to_string(), old.clone()));
+                }
                 *outcomes
-                    .entry(match outcome {
+                    .entry(match written.outcome {
                         PutOutcome::Added => "added",
                         PutOutcome::Replaced => "replaced",
                         PutOutcome::Unchanged => "unchanged",
@@ -158,6 +163,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         "store": ctx.db.display().to_string(),
         "files_already_stored": unchanged_files,
         "files_written": outcomes,
+        "replacements": replacements.iter().map(|(new, old)| serde_json::json!({"file": new, "replaced": old})).collect::<Vec<_>>(),
         "polygons_kept": polygons,
         "repairs": repairs,
         "skipped": skipped,
@@ -178,6 +184,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 ctx.db.display(),
                 errors.len()
             );
+            for (new, old) in &replacements {
+                println!("{new}: replaced {old} (same source and time: the file ingested last is kept)");
+            }
             if !polygons.is_empty() {
                 println!(
                     "polygons kept: {}",

@@ -60,4 +60,26 @@ mod tests {
         assert_eq!(date_from_name("deepstatemap_data_20261301.geojson"), None);
         assert_eq!(date_from_name("deepstatemap_data_20260101.txt"), None);
     }
+
+    #[test]
+    fn implausible_dates_are_refused_like_every_format() {
+        let square = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},
+            "geometry":{"type":"Polygon","coordinates":[[[37,48],[38,48],[38,49],[37,48]]]}}]}"#;
+        let ctx = IngestContext::default();
+        for (name, why) in [
+            ("deepstatemap_data_29991231.geojson", "in the future"),
+            ("deepstatemap_data_00010101.geojson", "before the war began"),
+            ("deepstatemap_data_20131231.geojson", "before the war began"),
+        ] {
+            let e = ingest(Path::new(name), square, &ctx).expect_err(name).to_string();
+            assert!(e.starts_with(name) && e.contains("implausible") && e.contains(why), "{e}");
+        }
+        assert!(ingest(Path::new("deepstatemap_data_20140101.geojson"), square, &ctx).is_ok());
+        let today = Utc::now().date_naive();
+        let tomorrow = today.succ_opt().expect("date");
+        let name = |d: NaiveDate| format!("deepstatemap_data_{}.geojson", d.format("%Y%m%d"));
+        assert!(ingest(Path::new(&name(tomorrow)), square, &ctx).is_ok());
+        let after = tomorrow.succ_opt().expect("date");
+        assert!(ingest(Path::new(&name(after)), square, &ctx).is_err());
+    }
 }

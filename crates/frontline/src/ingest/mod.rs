@@ -17,7 +17,7 @@ pub use mapped::Mapping;
 use crate::error::{Error, Result};
 use crate::model::{ControlClass, Snapshot, SourceId};
 use crate::regions::Territory;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clean::RepairCounts;
 use geo::Polygon;
 use serde::Serialize;
@@ -105,6 +105,32 @@ pub fn detect_or(path: &Path, explicit: Option<&Format>) -> Result<Format> {
             ),
         )
     })
+}
+
+/// The first date a control map of this war can carry (the war began in
+/// February 2014).
+pub const FIRST_PLAUSIBLE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2014, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// The one date plausibility rule of every format: a snapshot dated before
+/// [`FIRST_PLAUSIBLE_DATE`] or more than one day after `today` (UTC; the day
+/// of slack covers publishers in time zones ahead of UTC) is misdated at its
+/// source and refused, never stored at a made-up date.
+pub fn check_plausible_date(path: &Path, date: NaiveDate, today: NaiveDate, what: &str) -> Result<()> {
+    let last = today.succ_opt().unwrap_or(today);
+    if date < FIRST_PLAUSIBLE_DATE || date > last {
+        return Err(Error::file(
+            path,
+            format!(
+                "{what} {date} is implausible ({}); the file is misdated at its source: \
+                 fix the date in the file and its name, or leave the file out",
+                if date > last { "in the future" } else { "before the war began in 2014" }
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// What ingest needs besides the file.
@@ -227,6 +253,7 @@ pub fn assemble(
     mut report: FileReport,
     ctx: &IngestContext,
 ) -> Result<FileIngest> {
+    check_plausible_date(path, taken_at.date_naive(), Utc::now().date_naive(), "date")?;
     let mut snapshot = Snapshot { source, taken_at, layers: vec![] };
     for &class in classes {
         let polygons = classified.by_class.remove(&class).unwrap_or_default();
