@@ -198,6 +198,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                     "repairs: {} unclosed ring(s) closed, {} repeated vertices removed, {} degenerate ring(s) dropped, {} layer(s) with overlaps or self-intersections resolved",
                     repairs.unclosed_rings, repairs.duplicate_vertices, repairs.degenerate_rings, repairs.overlaps_resolved
                 );
+                if repairs.self_crossing_polygons > 0 {
+                    println!(
+                        "repairs: {} polygon(s) whose ring crosses or overlaps itself, filled by the non-zero rule (named in the warnings below)",
+                        repairs.self_crossing_polygons
+                    );
+                }
             }
             for (k, v) in &skipped {
                 println!("skipped: {v} × {k}");

@@ -147,7 +147,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
         match verdict {
             Verdict::Class(class) => {
                 for p in f.polygons {
-                    classified.push(class, p);
+                    classified.push_from(class, p, f.index);
                 }
             }
             Verdict::Skip(reason) => {

@@ -126,7 +126,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
         check_plausible(path, date, today, "file-name date")?;
         for f in features {
             for p in f.polygons {
-                classified.push(class, p);
+                classified.push_from(class, p, f.index);
             }
         }
         (date, vec![class])
@@ -143,7 +143,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
             match layer_class(layer) {
                 Ok(class) => {
                     for p in f.polygons {
-                        classified.push(class, p);
+                        classified.push_from(class, p, f.index);
                     }
                 }
                 Err(reason) => {
@@ -172,7 +172,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
                 }
             }
             for p in f.polygons {
-                classified.push(ControlClass::Occupied, p);
+                classified.push_from(ControlClass::Occupied, p, f.index);
             }
         }
         (date, vec![ControlClass::Occupied])

@@ -232,12 +232,22 @@ pub fn expand_path(path: &Path) -> Result<Vec<PathBuf>> {
 pub struct Classified {
     /// Polygons per class.
     pub by_class: BTreeMap<ControlClass, Vec<Polygon<f64>>>,
+    /// The feature each polygon came from (same order as `by_class`), so
+    /// that repairs can be reported by feature.
+    pub origins: BTreeMap<ControlClass, Vec<Option<usize>>>,
 }
 
 impl Classified {
     /// Adds one polygon to a class.
     pub fn push(&mut self, class: ControlClass, p: Polygon<f64>) {
         self.by_class.entry(class).or_default().push(p);
+        self.origins.entry(class).or_default().push(None);
+    }
+
+    /// Adds one polygon of feature `feature` (zero-based) to a class.
+    pub fn push_from(&mut self, class: ControlClass, p: Polygon<f64>, feature: usize) {
+        self.by_class.entry(class).or_default().push(p);
+        self.origins.entry(class).or_default().push(Some(feature));
     }
 }
 
@@ -257,8 +267,10 @@ pub fn assemble(
     let mut snapshot = Snapshot { source, taken_at, layers: vec![] };
     for &class in classes {
         let polygons = classified.by_class.remove(&class).unwrap_or_default();
+        let origins = classified.origins.remove(&class).unwrap_or_default();
         let mut kept = Vec::with_capacity(polygons.len());
-        for p in polygons {
+        let mut kept_origins = Vec::with_capacity(polygons.len());
+        for (i, p) in polygons.into_iter().enumerate() {
             let Some(p) = clean::clean_polygon(p, &mut report.repairs) else {
                 continue;
             };
@@ -269,9 +281,20 @@ pub fn assemble(
                 }
             }
             kept.push(p);
+            kept_origins.push(origins.get(i).copied().flatten());
         }
         report.polygons.insert(class, kept.len());
-        let union = clean::union_polygons(kept, &mut report.repairs);
+        let (union, crossing) = clean::union_polygons_naming(kept, &mut report.repairs);
+        for k in crossing {
+            let who = match kept_origins.get(k).copied().flatten() {
+                Some(f) => format!("feature #{f}"),
+                None => format!("{class} polygon #{k}"),
+            };
+            report.warnings.push(format!(
+                "{who}: a {class} ring crosses or overlaps itself; filled by the non-zero rule \
+                 (every place the ring encloses counts once, even where it is wound twice)"
+            ));
+        }
         snapshot.set_layer(class, union);
     }
     if let Some((class, polys)) = classified.by_class.into_iter().next() {
