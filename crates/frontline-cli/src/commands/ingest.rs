@@ -3,7 +3,7 @@
 use crate::context::Context;
 use anyhow::{bail, Result};
 use frontline::ingest::mapped::Mapping;
-use frontline::ingest::{detect_or, expand_path, ingest_bytes, reader, FileIngest, Format, IngestContext};
+use frontline::ingest::{detect_or, expand_path_reporting, ingest_bytes, reader, FileIngest, Format, IngestContext};
 use frontline::regions::{load_reference, Reference};
 use frontline::store::{content_hash, PutOutcome, Store};
 use frontline::SourceId;
@@ -62,16 +62,19 @@ fn explicit_format(args: &Args) -> Result<Option<Format>> {
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let explicit = explicit_format(&args)?;
     let mut files = vec![];
+    let mut errors: Vec<String> = vec![];
     for p in &args.paths {
-        files.extend(expand_path(p)?);
+        let (found, problems) = expand_path_reporting(p)?;
+        files.extend(found);
+        errors.extend(problems);
     }
     if files.is_empty() {
         bail!(
-            "no .geojson/.geojson.gz/.json files under {}",
-            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            "no .geojson/.geojson.gz/.json files under {}{}",
+            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+            errors.iter().map(|e| format!("; {e}")).collect::<String>()
         );
     }
-    let mut errors: Vec<String> = vec![];
     let mut jobs = vec![];
     for f in files {
         match detect_or(&f, explicit.as_ref()) {

@@ -205,26 +205,60 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], format: &Format, ctx: &IngestCont
 
 /// Lists the files a path stands for: the file itself, or every `.geojson`
 /// / `.geojson.gz` / `.json` file under a folder, sorted by name.
+/// Problems met on the way (see [`expand_path_reporting`]) are dropped here.
 pub fn expand_path(path: &Path) -> Result<Vec<PathBuf>> {
+    expand_path_reporting(path).map(|(files, _)| files)
+}
+
+/// [`expand_path`], with one line per thing that was not listed and why:
+/// a file name that is not UTF-8 (frontline cannot read its date), a
+/// folder reached again through a symbolic link (a loop, listed once).
+/// Folders are followed through symbolic links; what they hold is read
+/// through [`reader::read_bytes`], which refuses anything but regular files.
+pub fn expand_path_reporting(path: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
     let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+        return Ok((vec![path.to_path_buf()], vec![]));
     }
     let mut out = vec![];
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    for e in entries {
-        let e = e.map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        let p = e.path();
+    let mut problems = vec![];
+    let mut seen = std::collections::HashSet::new();
+    walk(path, &mut seen, &mut out, &mut problems)?;
+    out.sort();
+    Ok((out, problems))
+}
+
+fn walk(
+    dir: &Path,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+    problems: &mut Vec<String>,
+) -> Result<()> {
+    let io = |source| Error::Io { path: dir.to_path_buf(), source };
+    // Canonical paths identify a folder however it was reached.
+    if !seen.insert(std::fs::canonicalize(dir).map_err(io)?) {
+        problems.push(format!("{}: folder already read (a symbolic link loops back to it); read once", dir.display()));
+        return Ok(());
+    }
+    for e in std::fs::read_dir(dir).map_err(io)? {
+        let p = e.map_err(io)?.path();
         if p.is_dir() {
-            out.extend(expand_path(&p)?);
-        } else if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
-            if name.ends_with(".geojson") || name.ends_with(".geojson.gz") || name.ends_with(".json") {
-                out.push(p);
-            }
+            walk(&p, seen, out, problems)?;
+            continue;
+        }
+        let Some(name) = p.file_name() else { continue };
+        let wanted = |n: &[u8]| n.ends_with(b".geojson") || n.ends_with(b".geojson.gz") || n.ends_with(b".json");
+        match name.to_str() {
+            Some(n) if wanted(n.as_bytes()) => out.push(p),
+            Some(_) => {}
+            None if wanted(name.as_encoded_bytes()) => problems.push(format!(
+                "{}: file name is not valid UTF-8, so its date cannot be read; rename the file",
+                p.display()
+            )),
+            None => {}
         }
     }
-    out.sort();
-    Ok(out)
+    Ok(())
 }
 
 /// Polygons sorted into classes, before cleaning and union.
@@ -309,6 +343,26 @@ pub fn assemble(
 #[cfg(test)]
 mod format_tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn folder_listing_names_what_it_cannot_list() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = std::env::temp_dir().join(format!("frontline-expand-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).expect("dir");
+        std::fs::write(dir.join("sub/deepstatemap_data_20250101.geojson"), "{}").expect("file");
+        // A loop: sub/back -> .. ; and a Latin-1 file name.
+        std::os::unix::fs::symlink("..", dir.join("sub/back")).expect("symlink");
+        let latin1 = std::ffi::OsStr::from_bytes(b"carte_\xe9t\xe9.geojson");
+        std::fs::write(dir.join(latin1), "{}").expect("file");
+        let (files, problems) = expand_path_reporting(&dir).expect("expand");
+        assert_eq!(files, vec![dir.join("sub/deepstatemap_data_20250101.geojson")]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("not valid UTF-8") && p.contains("carte_")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("symbolic link loops")), "{problems:?}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn detects_published_names() {
