@@ -145,3 +145,46 @@ fn store_paths_that_are_not_stores_get_one_clear_line() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn two_ingests_into_one_store_wait_for_each_other() {
+    let dir = tmpdir("writers");
+    let db = dir.join("t.db");
+    // Two folders of 12 daily files each, ingested at the same time into a
+    // store neither has created yet.
+    let all: Vec<PathBuf> = std::fs::read_dir(shared_data().join("deepstate/daily"))
+        .expect("daily folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().contains("deepstatemap_data_2025"))
+        .collect();
+    let mut all = all;
+    all.sort();
+    let mut children = vec![];
+    for (k, chunk) in all.chunks(12).take(2).enumerate() {
+        let sub = dir.join(format!("set{k}"));
+        std::fs::create_dir_all(&sub).expect("dir");
+        for f in chunk {
+            std::fs::copy(f, sub.join(f.file_name().expect("name"))).expect("copy");
+        }
+        children.push(
+            Command::new(env!("CARGO_BIN_EXE_frontline"))
+                .arg("--db")
+                .arg(&db)
+                .arg("--data")
+                .arg(shared_data())
+                .args(["ingest", sub.to_str().expect("utf8")])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start frontline"),
+        );
+    }
+    for child in children {
+        let o = child.wait_with_output().expect("run");
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(text(&o.stdout).contains("12 file(s) written"), "{}", text(&o.stdout));
+    }
+    let o = frontline(&db, &["snapshots", "--format", "csv"]);
+    assert_eq!(text(&o.stdout).lines().count(), 1 + 24);
+    std::fs::remove_dir_all(&dir).ok();
+}

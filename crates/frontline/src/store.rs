@@ -92,7 +92,6 @@ impl Store {
         let conn = Connection::open(path).map_err(|e| store_err(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| store_err(path, e))?;
         let store = Store { conn, path: path.to_path_buf() };
-        store.refuse_foreign()?;
         store.init()?;
         Ok(store)
     }
@@ -142,11 +141,24 @@ impl Store {
     }
 
     fn init(&self) -> Result<()> {
+        // One write transaction from the foreign-database check to the
+        // version row: two ingests creating the same store at once must not
+        // see each other's half-made schema, and a foreign database is left
+        // untouched (the journal mode is set only after the check).
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.open_err(e))?;
+        let made = self.refuse_foreign().and_then(|()| self.create_schema());
+        let end = if made.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        self.conn.execute_batch(end).map_err(|e| store_err(&self.path, e))?;
+        made?;
+        self.conn
+            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .map_err(|e| store_err(&self.path, e))
+    }
+
+    fn create_schema(&self) -> Result<()> {
         self.conn
             .execute_batch(
-                "PRAGMA journal_mode=WAL;
-                 PRAGMA synchronous=NORMAL;
-                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  CREATE TABLE IF NOT EXISTS layers(
                      source TEXT NOT NULL,
                      taken_at INTEGER NOT NULL,
@@ -187,10 +199,8 @@ impl Store {
                 // are simply parsed again on their next ingest (a no-op write).
                 self.conn
                     .execute_batch(
-                        "BEGIN IMMEDIATE;
-                         ALTER TABLE files ADD COLUMN layers TEXT;
-                         UPDATE meta SET value='2' WHERE key='schema_version';
-                         COMMIT;",
+                        "ALTER TABLE files ADD COLUMN layers TEXT;
+                         UPDATE meta SET value='2' WHERE key='schema_version';",
                     )
                     .map_err(|e| store_err(&self.path, e))?;
                 self.check_version()
