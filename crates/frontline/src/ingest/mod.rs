@@ -318,14 +318,27 @@ pub fn assemble(
             kept_origins.push(origins.get(i).copied().flatten());
         }
         report.polygons.insert(class, kept.len());
-        let (union, crossing) = clean::union_polygons_naming(kept, &mut report.repairs);
+        let (union, crossing) = clean::union_polygons_naming(kept, &mut report.repairs, clean::MAX_SELF_CROSSINGS)
+            .map_err(|t| {
+                let problem = format!(
+                    "the {class} polygon's edges cross or touch each other at least {} times (the limit is {}): \
+                     a scribble, not a map, and resolving it would take time and memory without bound; \
+                     repair the geometry (e.g. with make_valid) and ingest it again",
+                    t.crossings,
+                    clean::MAX_SELF_CROSSINGS
+                );
+                match kept_origins.get(t.polygon).copied().flatten() {
+                    Some(f) => Error::feature(path, f, problem),
+                    None => Error::file(path, problem),
+                }
+            })?;
         for k in crossing {
             let who = match kept_origins.get(k).copied().flatten() {
                 Some(f) => format!("feature #{f}"),
                 None => format!("{class} polygon #{k}"),
             };
             report.warnings.push(format!(
-                "{who}: a {class} ring crosses or overlaps itself; filled by the non-zero rule \
+                "{who}: the {class} ring crosses or overlaps itself; filled by the non-zero rule \
                  (every place the ring encloses counts once, even where it is wound twice)"
             ));
         }
