@@ -91,6 +91,15 @@ impl Store {
         check_not_dir(path)?;
         let conn = Connection::open(path).map_err(|e| store_err(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| store_err(path, e))?;
+        // SQLite silently opens an unwritable file (read-only file system)
+        // read-only: say so here, so that callers fall back to reading.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(Error::Store {
+                path: path.to_path_buf(),
+                problem: "cannot be written (read-only file or file system); write to a store elsewhere with --db"
+                    .into(),
+            });
+        }
         let store = Store { conn, path: path.to_path_buf() };
         store.init()?;
         Ok(store)
@@ -109,6 +118,14 @@ impl Store {
             });
         }
         check_not_dir(path)?;
+        let journal = sibling(path, "-journal");
+        let wal = sibling(path, "-wal");
+        if journal.exists() {
+            // A writer was killed mid-transaction: a read-only connection
+            // cannot roll its journal back, a writable one does on first read.
+            let _ = Connection::open(path)
+                .and_then(|c| c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)));
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let normal = Connection::open_with_flags(path, flags).and_then(|c| {
             c.busy_timeout(BUSY_TIMEOUT)?;
@@ -121,6 +138,18 @@ impl Store {
             Ok(c) => c,
             Err(e) if is_not_a_database(&e) => return Err(not_a_store(path, "not an SQLite database")),
             Err(first) => {
+                // Immutable mode ignores journals and WAL: only safe when
+                // the last writer finished cleanly.
+                let unfinished = journal.exists() || std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+                if unfinished {
+                    return Err(Error::Store {
+                        path: path.to_path_buf(),
+                        problem: format!(
+                            "cannot be opened here ({first}) and its last write was not finished; \
+                             open it once where it can be written (any frontline command), then retry"
+                        ),
+                    });
+                }
                 let uri = immutable_uri(path);
                 Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)
                     .and_then(|c| {
@@ -561,6 +590,13 @@ fn immutable_uri(path: &Path) -> String {
     }
     uri.push_str("?mode=ro&immutable=1");
     uri
+}
+
+/// `path` with `suffix` appended to its file name (SQLite's `-wal`, `-journal`).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 fn to_hex(bytes: &[u8]) -> String {

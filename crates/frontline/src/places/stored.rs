@@ -49,7 +49,8 @@ pub fn gazetteer(store: &Store, sources: &GazetteerSources, writable: bool) -> R
     }
     let (g, _) = Gazetteer::load(sources)?;
     if writable {
-        store.put_derived("gazetteer", "", &inputs, &encode(&g)?)?;
+        // Keeping it is an optimisation: a full disk must not fail a read.
+        let _ = store.put_derived("gazetteer", "", &inputs, &encode(&g)?);
     }
     Ok(g)
 }
@@ -69,7 +70,8 @@ pub fn status_table(store: &Store, gazetteer: &Gazetteer, source: &SourceId, wri
     let snapshots = store.load_range(source, None, None)?;
     let t = StatusTable::compute(gazetteer, &snapshots)?;
     if writable {
-        store.put_derived("status", source.as_str(), &inputs, &encode(&t)?)?;
+        // Keeping it is an optimisation: a full disk must not fail a read.
+        let _ = store.put_derived("status", source.as_str(), &inputs, &encode(&t)?);
     }
     Ok(t)
 }
