@@ -34,7 +34,6 @@ fn json_body(content_type: &'static str, body: Bytes) -> Response {
 /// `GET /api/status`: what is loaded, and anything the operator should know.
 pub async fn status(State(app): AppRef) -> Json<serde_json::Value> {
     Json(json!({
-        "store": app.store_path().display().to_string(),
         "sources": app.sources.iter().map(|s| json!({
             "source": s.summary.source, "snapshots": s.snapshots.len(), "dates": s.dates.len(),
         })).collect::<Vec<_>>(),
@@ -264,31 +263,25 @@ pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> 
     let key = format!("{si}|{every_text}|{from:?}|{to:?}|{classes:?}|{ref_key}");
     let cell = app.change_cell(key)?;
     let territory = app.reference(ref_key, reference).await?;
-    let app2 = app.clone();
-    let body = cell
-        .get_or_try_init(|| async move {
-            let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
-            let app3 = app2.clone();
-            blocking(move || {
-                let src = &app3.sources[si];
-                let jobs: Vec<(usize, ControlClass)> =
-                    (0..pairs.len()).flat_map(|i| classes.iter().map(move |c| (i, *c))).collect();
-                let rows: Vec<_> = jobs
-                    .par_iter()
-                    .filter_map(|(i, c)| {
-                        let p = &pairs[*i];
-                        change(&p.label, &src.snapshots[p.a], &src.snapshots[p.b], *c, &territory).map(|(r, _)| r)
-                    })
-                    .collect();
-                let body = json!({
-                    "source": src.summary.source, "reference": territory.name, "every": every_text, "rows": rows,
-                });
-                Ok(Bytes::from(body.to_string()))
-            })
-            .await
+    let app3 = app.clone();
+    let body = app
+        .heavy_cached(cell, move || {
+            let src = &app3.sources[si];
+            let jobs: Vec<(usize, ControlClass)> =
+                (0..pairs.len()).flat_map(|i| classes.iter().map(move |c| (i, *c))).collect();
+            let rows: Vec<_> = jobs
+                .par_iter()
+                .filter_map(|(i, c)| {
+                    let p = &pairs[*i];
+                    change(&p.label, &src.snapshots[p.a], &src.snapshots[p.b], *c, &territory).map(|(r, _)| r)
+                })
+                .collect();
+            let body = json!({
+                "source": src.summary.source, "reference": territory.name, "every": every_text, "rows": rows,
+            });
+            Ok(Bytes::from(body.to_string()))
         })
-        .await?
-        .clone();
+        .await?;
     Ok(json_body("application/json", body))
 }
 

@@ -39,7 +39,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
 /// The longest URI (path and query) accepted, bytes. Every real request is
 /// far shorter; a longer one is refused before any parsing.
@@ -47,6 +46,24 @@ pub const MAX_URI_BYTES: usize = 2048;
 
 /// No request may hold a connection longer than this.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A client must send a request's whole header within this time, counted
+/// from when the server starts waiting for it (so an idle keep-alive
+/// connection is closed after it too): slow-header ("slowloris") and
+/// blank-line connections cannot hold a slot.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most connections served at once; further clients wait in the
+/// kernel's accept queue.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// The Content-Security-Policy of every response: everything from this
+/// server only. MapLibre starts its worker from a `blob:` URL and draws
+/// into canvases (`blob:`/`data:` images); it needs no `eval`. Inline style
+/// attributes are allowed because the map positions its controls with them.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; \
+     child-src 'self' blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; \
+     font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// The optional parts compiled into this server (the map's UI hides what is absent).
 pub fn features() -> serde_json::Value {
@@ -79,8 +96,29 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(get(assets::serve_asset))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(limit_uri))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn(limit_time))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+}
+
+/// [`REQUEST_TIMEOUT`], answered in the API's error shape (JSON, 503,
+/// `Retry-After`). Heavy work is detached from the request
+/// ([`AppState::heavy_cached`]) and finishes into the cache regardless.
+async fn limit_time(req: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ApiError::unavailable(format!(
+            "no answer within {} s; retry in {} s",
+            REQUEST_TIMEOUT.as_secs(),
+            error::RETRY_AFTER_S
+        ))
+        .into_response(),
+    }
 }
 
 async fn api_not_found(uri: axum::http::Uri) -> ApiError {
@@ -106,13 +144,61 @@ async fn limit_uri(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Serves until `shutdown` completes.
+/// Serves until `shutdown` completes, then lets open requests finish.
+///
+/// HTTP/1.1 over hyper directly (not `axum::serve`) to set
+/// [`HEADER_READ_TIMEOUT`] and cap connections at [`MAX_CONNECTIONS`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
     api::warm_up(state.clone());
     places::warm_up(state.clone());
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let app = router(state);
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let slot = tokio::select! {
+            s = slots.clone().acquire_owned() => s.map_err(std::io::Error::other)?,
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: wait, do not spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut stop = stop_rx.clone();
+        connections.spawn(async move {
+            let _slot = slot;
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service);
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stop.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+        while connections.try_join_next().is_some() {}
+    }
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
+    Ok(())
 }

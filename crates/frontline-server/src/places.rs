@@ -347,42 +347,36 @@ pub async fn corridor(
     let key = format!("corridor|{si}|{pid}|{from:?}|{to:?}");
     let cell = app.change_cell(key)?;
     let reference = app.reference("sea", Reference::WithSea).await?;
-    let app2 = app.clone();
+    let app3 = app.clone();
     let src_name = source.summary.source.clone();
-    let body = cell
-        .get_or_try_init(|| async move {
-            let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
-            let app3 = app2.clone();
-            blocking(move || {
-                let p = g.place(pid).ok_or_else(|| ApiError::not_found(format!("no place {pid}")))?;
-                let snaps: Vec<frontline::Snapshot> = app3.sources[si]
-                    .snapshots
-                    .iter()
-                    .filter(|s| from.is_none_or(|f| s.date() >= f) && to.is_none_or(|t| s.date() <= t))
-                    .cloned()
-                    .collect();
-                if snaps.is_empty() {
-                    return Err(ApiError::not_found(format!("no {src_name} snapshot between from and to")));
-                }
-                let frame = CorridorFrame::new(&reference, p.point(), CorridorParams::default())?;
-                let series = frame.series(&snaps);
-                let rows: Vec<serde_json::Value> = series
-                    .iter()
-                    .map(|c| json!({"date": c.date, "state": c.corridor.state, "width_m": c.corridor.width_m}))
-                    .collect();
-                let last = series.last().map(|c| &c.corridor);
-                Ok(Bytes::from(
-                    json!({
-                        "source": src_name, "place": place_json(p), "reference": reference.name,
-                        "params": CorridorParams::default(), "rows": rows, "last": last,
-                    })
-                    .to_string(),
-                ))
-            })
-            .await
+    let body = app
+        .heavy_cached(cell, move || {
+            let p = g.place(pid).ok_or_else(|| ApiError::not_found(format!("no place {pid}")))?;
+            let snaps: Vec<frontline::Snapshot> = app3.sources[si]
+                .snapshots
+                .iter()
+                .filter(|s| from.is_none_or(|f| s.date() >= f) && to.is_none_or(|t| s.date() <= t))
+                .cloned()
+                .collect();
+            if snaps.is_empty() {
+                return Err(ApiError::not_found(format!("no {src_name} snapshot between from and to")));
+            }
+            let frame = CorridorFrame::new(&reference, p.point(), CorridorParams::default())?;
+            let series = frame.series(&snaps);
+            let rows: Vec<serde_json::Value> = series
+                .iter()
+                .map(|c| json!({"date": c.date, "state": c.corridor.state, "width_m": c.corridor.width_m}))
+                .collect();
+            let last = series.last().map(|c| &c.corridor);
+            Ok(Bytes::from(
+                json!({
+                    "source": src_name, "place": place_json(p), "reference": reference.name,
+                    "params": CorridorParams::default(), "rows": rows, "last": last,
+                })
+                .to_string(),
+            ))
         })
-        .await?
-        .clone();
+        .await?;
     let mut r = body.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Ok(r)

@@ -105,6 +105,61 @@ pub struct AppState {
     /// Bounds the number of costly computations (change series, area series)
     /// running at once, so that a burst of them cannot starve the map.
     pub heavy: Semaphore,
+    /// Admission tickets for [`AppState::heavy_cached`]: computations
+    /// running or queued. When none is left a request gets 503 at once.
+    heavy_pending: Arc<Semaphore>,
+}
+
+/// The most per-request computations (corridors, change tables) admitted at
+/// once: one runs, the others queue. Beyond that a request is refused with
+/// 503 and `Retry-After`, so that a flood cannot pile up work and memory.
+pub const MAX_HEAVY_PENDING: usize = 4;
+
+/// How long a request waits for its computation before answering 503
+/// (under the server's 30 s request limit). The computation goes on and its
+/// result is cached, so the client's retry gets it.
+pub const HEAVY_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl AppState {
+    /// The value of `cell`, computing it with `work` when absent: admitted
+    /// only while fewer than [`MAX_HEAVY_PENDING`] computations are running
+    /// or queued (else 503 at once), run one at a time, and detached from
+    /// the request, so that a client giving up (or the [`HEAVY_WAIT`]
+    /// answer) never throws finished work away: it lands in the cache.
+    pub async fn heavy_cached<T, F>(self: &Arc<Self>, cell: Arc<OnceCell<T>>, work: F) -> ApiResult<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> ApiResult<T> + Send + 'static,
+    {
+        if let Some(v) = cell.get() {
+            return Ok(v.clone());
+        }
+        let ticket = self.heavy_pending.clone().try_acquire_owned().map_err(|_| {
+            ApiError::unavailable(format!(
+                "the server is busy with {MAX_HEAVY_PENDING} long computations; retry in {} s",
+                crate::error::RETRY_AFTER_S
+            ))
+        })?;
+        let app = self.clone();
+        let task = tokio::spawn(async move {
+            let _ticket = ticket;
+            cell.get_or_try_init(|| async move {
+                let _permit = app.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
+                blocking(work).await
+            })
+            .await
+            .cloned()
+        });
+        match tokio::time::timeout(HEAVY_WAIT, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(ApiError::internal(format!("computation failed: {e}"))),
+            Err(_) => Err(ApiError::unavailable(format!(
+                "still computing after {} s; the result is kept when ready: retry in {} s",
+                HEAVY_WAIT.as_secs(),
+                crate::error::RETRY_AFTER_S
+            ))),
+        }
+    }
 }
 
 /// The reference territories a client may name (never a file path: a
@@ -177,6 +232,7 @@ impl AppState {
             gazetteer: OnceCell::new(),
             front_extractor: OnceCell::new(),
             heavy: Semaphore::new(1),
+            heavy_pending: Arc::new(Semaphore::new(MAX_HEAVY_PENDING)),
         })
     }
 

@@ -4,19 +4,31 @@
 //! carry one class of the same snapshot (ISW's control and advance layers)
 //! merge into one snapshot. Every file is written in one transaction: an
 //! interrupted ingest leaves no partial snapshot. A file whose content hash
-//! is already recorded is skipped before it is even parsed.
+//! is recorded *and* whose layers are still the ones stored for its key is
+//! skipped before it is even parsed; a second file for the same (source,
+//! instant, class) replaces the first, and re-ingesting the first restores it.
+//!
+//! Every layer blob carries the SHA-256 it was written with; it is checked
+//! on every load, so a flipped bit is an error naming the snapshot, never a
+//! wrong area. `Store::verify` scans a whole store.
 
 use crate::error::{Error, Result};
 use crate::ingest::{FileIngest, FileReport};
 use crate::model::{ControlClass, Layer, Snapshot, SourceId};
 use chrono::{DateTime, NaiveDate, Utc};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the tables or the geometry encoding change.
-pub const SCHEMA_VERSION: i64 = 1;
+/// Version 2 added `files.layers` (the layer hashes a file wrote); a
+/// version-1 store is migrated in place on its next writable open.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// How long a writer waits for another writer's transaction (a second
+/// `frontline ingest` on the same store) before giving up.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// The default store path.
 pub const DEFAULT_PATH: &str = "frontline.db";
@@ -38,6 +50,15 @@ pub enum PutOutcome {
     Replaced,
     /// The same content was already stored: nothing written.
     Unchanged,
+}
+
+/// What writing one file did, and which earlier files it replaced.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Written {
+    /// Added, replaced or unchanged.
+    pub outcome: PutOutcome,
+    /// The files whose layers this one replaced (as they were given to ingest).
+    pub replaced: Vec<String>,
 }
 
 /// One source in the store.
@@ -64,14 +85,33 @@ pub fn content_hash(bytes: &[u8]) -> [u8; 32] {
 
 impl Store {
     /// Opens (creating if needed) a store for reading and writing.
+    ///
+    /// Refuses a folder, a file that is not SQLite, and an SQLite database
+    /// that is not a frontline store (it has tables but no frontline
+    /// schema version): ingest never adds tables to someone else's database.
     pub fn open(path: &Path) -> Result<Store> {
+        check_not_dir(path)?;
         let conn = Connection::open(path).map_err(|e| store_err(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| store_err(path, e))?;
+        // SQLite silently opens an unwritable file (read-only file system)
+        // read-only: say so here, so that callers fall back to reading.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(Error::Store {
+                path: path.to_path_buf(),
+                problem: "cannot be written (read-only file or file system); write to a store elsewhere with --db"
+                    .into(),
+            });
+        }
         let store = Store { conn, path: path.to_path_buf() };
         store.init()?;
         Ok(store)
     }
 
     /// Opens an existing store read-only (errors if it does not exist).
+    ///
+    /// Works on a read-only file system: when SQLite cannot open the file
+    /// normally (it wants to create the WAL index beside it), it is opened
+    /// as immutable, which is safe because nothing can write there either.
     pub fn open_read_only(path: &Path) -> Result<Store> {
         if !path.exists() {
             return Err(Error::Store {
@@ -79,9 +119,48 @@ impl Store {
                 problem: "no such store; run `frontline ingest PATH...` first, or pass --db".into(),
             });
         }
-        let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| store_err(path, e))?;
+        check_not_dir(path)?;
+        let journal = sibling(path, "-journal");
+        let wal = sibling(path, "-wal");
+        if journal.exists() {
+            // A writer was killed mid-transaction: a read-only connection
+            // cannot roll its journal back, a writable one does on first read.
+            let _ = Connection::open(path)
+                .and_then(|c| c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let normal = Connection::open_with_flags(path, flags).and_then(|c| {
+            c.busy_timeout(BUSY_TIMEOUT)?;
+            // Opening is lazy: touch the schema so that a file SQLite cannot
+            // read in place fails here, not in the first query.
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+            Ok(c)
+        });
+        let conn = match normal {
+            Ok(c) => c,
+            Err(e) if is_not_a_database(&e) => return Err(not_a_store(path, "not an SQLite database")),
+            Err(first) => {
+                // Immutable mode ignores journals and WAL: only safe when
+                // the last writer finished cleanly.
+                let unfinished = journal.exists() || std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+                if unfinished {
+                    return Err(Error::Store {
+                        path: path.to_path_buf(),
+                        problem: format!(
+                            "cannot be opened here ({first}) and its last write was not finished; \
+                             open it once where it can be written (any frontline command), then retry"
+                        ),
+                    });
+                }
+                let uri = immutable_uri(path);
+                Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)
+                    .and_then(|c| {
+                        c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+                        Ok(c)
+                    })
+                    .map_err(|_| store_err(path, first))?
+            }
+        };
         let store = Store { conn, path: path.to_path_buf() };
         store.check_version()?;
         Ok(store)
@@ -93,11 +172,24 @@ impl Store {
     }
 
     fn init(&self) -> Result<()> {
+        // One write transaction from the foreign-database check to the
+        // version row: two ingests creating the same store at once must not
+        // see each other's half-made schema, and a foreign database is left
+        // untouched (the journal mode is set only after the check).
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.open_err(e))?;
+        let made = self.refuse_foreign().and_then(|()| self.create_schema());
+        let end = if made.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        self.conn.execute_batch(end).map_err(|e| store_err(&self.path, e))?;
+        made?;
+        self.conn
+            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .map_err(|e| store_err(&self.path, e))
+    }
+
+    fn create_schema(&self) -> Result<()> {
         self.conn
             .execute_batch(
-                "PRAGMA journal_mode=WAL;
-                 PRAGMA synchronous=NORMAL;
-                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  CREATE TABLE IF NOT EXISTS layers(
                      source TEXT NOT NULL,
                      taken_at INTEGER NOT NULL,
@@ -117,7 +209,8 @@ impl Store {
                      path TEXT NOT NULL,
                      source TEXT NOT NULL,
                      taken_at INTEGER NOT NULL,
-                     report TEXT NOT NULL);",
+                     report TEXT NOT NULL,
+                     layers TEXT);",
             )
             .map_err(|e| store_err(&self.path, e))?;
         let version: Option<String> = self
@@ -125,18 +218,67 @@ impl Store {
             .query_row("SELECT value FROM meta WHERE key='schema_version'", [], |r| r.get(0))
             .optional()
             .map_err(|e| store_err(&self.path, e))?;
-        match version {
+        match version.as_deref() {
             None => {
                 self.conn
                     .execute("INSERT INTO meta(key, value) VALUES('schema_version', ?1)", [SCHEMA_VERSION.to_string()])
                     .map_err(|e| store_err(&self.path, e))?;
                 Ok(())
             }
+            Some("1") => {
+                // Version 1 lacks files.layers: files recorded without it
+                // are simply parsed again on their next ingest (a no-op write).
+                self.conn
+                    .execute_batch(
+                        "ALTER TABLE files ADD COLUMN layers TEXT;
+                         UPDATE meta SET value='2' WHERE key='schema_version';",
+                    )
+                    .map_err(|e| store_err(&self.path, e))?;
+                self.check_version()
+            }
             Some(_) => self.check_version(),
         }
     }
 
+    /// Errors if the database already holds tables but is not a frontline store.
+    fn refuse_foreign(&self) -> Result<()> {
+        let tables = self.table_names()?;
+        if !tables.is_empty() && !tables.iter().any(|t| t == "meta") {
+            return Err(not_a_store(
+                &self.path,
+                &format!("an SQLite database with other tables ({})", tables.join(", ")),
+            ));
+        }
+        Ok(())
+    }
+
+    fn table_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+            .map_err(|e| self.open_err(e))?;
+        let names = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| self.open_err(e))?;
+        names.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.open_err(e))
+    }
+
+    fn open_err(&self, e: rusqlite::Error) -> Error {
+        if is_not_a_database(&e) {
+            not_a_store(&self.path, "not an SQLite database")
+        } else {
+            store_err(&self.path, e)
+        }
+    }
+
     fn check_version(&self) -> Result<()> {
+        let tables = self.table_names()?;
+        if !tables.iter().any(|t| t == "meta") {
+            let what = if tables.is_empty() {
+                "an empty database".to_string()
+            } else {
+                format!("an SQLite database with other tables ({})", tables.join(", "))
+            };
+            return Err(not_a_store(&self.path, &what));
+        }
         let version: Option<String> = self
             .conn
             .query_row("SELECT value FROM meta WHERE key='schema_version'", [], |r| r.get(0))
@@ -144,6 +286,9 @@ impl Store {
             .map_err(|e| store_err(&self.path, e))?;
         match version.as_deref().map(str::parse::<i64>) {
             Some(Ok(v)) if v == SCHEMA_VERSION => Ok(()),
+            // Read-only opens take a version-1 store as it is: its layers
+            // are unchanged; only the ingest bookkeeping gained a column.
+            Some(Ok(1)) if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) => Ok(()),
             Some(Ok(v)) => Err(Error::Store {
                 path: self.path.clone(),
                 problem: format!(
@@ -157,36 +302,80 @@ impl Store {
         }
     }
 
-    /// Whether a file with this content was already ingested.
+    /// Whether a file with this content was already ingested *and* what it
+    /// wrote is still what the store holds for its key: after another file
+    /// replaced its snapshot, the original is no longer "already stored", so
+    /// ingesting it again restores it.
     pub fn has_file(&self, hash: &[u8; 32]) -> Result<bool> {
-        self.conn
-            .query_row("SELECT 1 FROM files WHERE content_hash=?1", [&hash[..]], |_| Ok(()))
+        let row: Option<(String, i64, Option<String>)> = self
+            .conn
+            .query_row("SELECT source, taken_at, layers FROM files WHERE content_hash=?1", [&hash[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()
-            .map(|o| o.is_some())
-            .map_err(|e| store_err(&self.path, e))
+            .map_err(|e| store_err(&self.path, e))?;
+        // A file recorded before layer hashes were kept is parsed again.
+        let Some((source, ts, Some(layers))) = row else {
+            return Ok(false);
+        };
+        for entry in layers.split(',').filter(|e| !e.is_empty()) {
+            let Some((class, hex)) = entry.split_once(':') else {
+                return Ok(false);
+            };
+            let now: Option<Vec<u8>> = self
+                .conn
+                .query_row(
+                    "SELECT content_hash FROM layers WHERE source=?1 AND taken_at=?2 AND class=?3",
+                    params![source, ts, class],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| store_err(&self.path, e))?;
+            if now.is_none_or(|h| to_hex(&h) != hex) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Writes one ingested file in a single transaction.
     pub fn put(&mut self, ingest: &FileIngest, hash: &[u8; 32]) -> Result<PutOutcome> {
+        self.put_file(ingest, hash).map(|w| w.outcome)
+    }
+
+    /// Writes one ingested file in a single transaction and says what it
+    /// replaced. Waits (up to [`BUSY_TIMEOUT`]) while another process writes.
+    pub fn put_file(&mut self, ingest: &FileIngest, hash: &[u8; 32]) -> Result<Written> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| store_err(&path, e))?;
+        // IMMEDIATE: take the write lock before reading, so that a second
+        // writer waits in the busy handler instead of failing on upgrade.
+        let tx =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| store_err(&path, e))?;
         let snap = &ingest.snapshot;
         let ts = snap.taken_at.timestamp();
         let mut outcome = PutOutcome::Unchanged;
+        let mut replaced: Vec<String> = vec![];
+        let mut written_layers: Vec<String> = vec![];
         for layer in &snap.layers {
             let blob = encode_multipolygon(&layer.geometry);
             let layer_hash = content_hash(&blob);
-            let existing: Option<Vec<u8>> = tx
+            written_layers.push(format!("{}:{}", layer.class.as_str(), to_hex(&layer_hash)));
+            let existing: Option<(Vec<u8>, String)> = tx
                 .query_row(
-                    "SELECT content_hash FROM layers WHERE source=?1 AND taken_at=?2 AND class=?3",
+                    "SELECT content_hash, origin FROM layers WHERE source=?1 AND taken_at=?2 AND class=?3",
                     params![snap.source.as_str(), ts, layer.class.as_str()],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()
                 .map_err(|e| store_err(&path, e))?;
             match existing {
-                Some(h) if h == layer_hash => continue,
-                Some(_) => outcome = PutOutcome::Replaced,
+                Some((h, _)) if h == layer_hash => continue,
+                Some((_, origin)) => {
+                    outcome = PutOutcome::Replaced;
+                    if !replaced.contains(&origin) {
+                        replaced.push(origin);
+                    }
+                }
                 None if outcome == PutOutcome::Unchanged => outcome = PutOutcome::Added,
                 None => {}
             }
@@ -206,12 +395,20 @@ impl Store {
         }
         let report = serde_json::to_string(&ingest.report).unwrap_or_default();
         tx.execute(
-            "INSERT OR REPLACE INTO files(content_hash, path, source, taken_at, report) VALUES(?1, ?2, ?3, ?4, ?5)",
-            params![&hash[..], ingest.path.display().to_string(), snap.source.as_str(), ts, report],
+            "INSERT OR REPLACE INTO files(content_hash, path, source, taken_at, report, layers)
+             VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                &hash[..],
+                ingest.path.display().to_string(),
+                snap.source.as_str(),
+                ts,
+                report,
+                written_layers.join(",")
+            ],
         )
         .map_err(|e| store_err(&path, e))?;
         tx.commit().map_err(|e| store_err(&path, e))?;
-        Ok(outcome)
+        Ok(Written { outcome, replaced })
     }
 
     /// Every source with its snapshot count and span.
@@ -369,13 +566,13 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT taken_at, class, geometry FROM layers
+                "SELECT taken_at, class, geometry, content_hash FROM layers
                  WHERE source=?1 AND taken_at BETWEEN ?2 AND ?3 ORDER BY taken_at, class",
             )
             .map_err(|e| store_err(&self.path, e))?;
         let rows = stmt
             .query_map(params![source.as_str(), lo, hi], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?, r.get::<_, Vec<u8>>(3)?))
             })
             .map_err(|e| store_err(&self.path, e))?;
         let mut raw = vec![];
@@ -387,11 +584,10 @@ impl Store {
         let path = &self.path;
         let decoded: Vec<(i64, ControlClass, MultiPolygon<f64>)> = raw
             .into_par_iter()
-            .map(|(ts, class, blob)| {
+            .map(|(ts, class, blob, hash)| {
+                let geometry = decode_checked(path, source, ts, &class, &blob, &hash)?;
                 let class = ControlClass::parse(&class)
                     .ok_or_else(|| Error::Store { path: path.clone(), problem: format!("unknown class '{class}'") })?;
-                let geometry = decode_multipolygon(&blob)
-                    .ok_or_else(|| Error::Store { path: path.clone(), problem: format!("corrupt geometry at {ts}") })?;
                 Ok((ts, class, geometry))
             })
             .collect::<Result<_>>()?;
@@ -407,8 +603,85 @@ impl Store {
     }
 }
 
+/// Decodes one stored layer after checking its blob against the SHA-256 it
+/// was written with (SHA-NI makes this a small fraction of decoding): a
+/// flipped bit becomes an error naming the snapshot, never a wrong figure.
+fn decode_checked(
+    path: &Path,
+    source: &SourceId,
+    ts: i64,
+    class: &str,
+    blob: &[u8],
+    hash: &[u8],
+) -> Result<MultiPolygon<f64>> {
+    let corrupt = |what: &str| {
+        let when = DateTime::from_timestamp(ts, 0).map_or_else(|| format!("timestamp {ts}"), |t| t.to_rfc3339());
+        Error::Store {
+            path: path.to_path_buf(),
+            problem: format!(
+                "the stored {class} layer of {source} at {when} is corrupt ({what}); \
+                 run `frontline verify` to list every damaged snapshot, then re-ingest those files into a new store"
+            ),
+        }
+    };
+    if content_hash(blob)[..] != *hash {
+        return Err(corrupt("its checksum does not match"));
+    }
+    decode_multipolygon(blob).ok_or_else(|| corrupt("its geometry cannot be decoded"))
+}
+
 fn store_err(path: &Path, e: rusqlite::Error) -> Error {
     Error::Store { path: path.to_path_buf(), problem: e.to_string() }
+}
+
+fn not_a_store(path: &Path, what: &str) -> Error {
+    Error::Store {
+        path: path.to_path_buf(),
+        problem: format!(
+            "not a frontline store ({what}); pass --db with the path of a store made by `frontline ingest`, \
+             or a new file name to create one"
+        ),
+    }
+}
+
+fn check_not_dir(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::Store {
+            path: path.to_path_buf(),
+            problem: "is a folder; --db takes the store's file, e.g. --db data/frontline.db".into(),
+        });
+    }
+    Ok(())
+}
+
+fn is_not_a_database(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase)
+}
+
+/// A `file:` URI opening `path` as immutable (no locks, no WAL index): for
+/// read-only file systems only.
+fn immutable_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in abs.to_string_lossy().bytes() {
+        match b {
+            b'?' | b'#' | b'%' | 0x80.. => uri.push_str(&format!("%{b:02X}")),
+            _ => uri.push(b as char),
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    uri
+}
+
+/// `path` with `suffix` appended to its file name (SQLite's `-wal`, `-journal`).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Store {
@@ -462,6 +735,107 @@ impl Store {
             )
             .map_err(|e| store_err(&self.path, e))?;
         Ok(())
+    }
+}
+
+/// One damaged thing [`Store::verify`] found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Damage {
+    /// The source, or empty for damage SQLite itself reports.
+    pub source: String,
+    /// The snapshot's instant (RFC 3339), if known.
+    pub taken_at: String,
+    /// The class of the layer.
+    pub class: String,
+    /// The file the layer came from (re-ingest it).
+    pub origin: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// What [`Store::verify`] checked and found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VerifyReport {
+    /// Layers whose checksum and geometry were checked.
+    pub layers_checked: usize,
+    /// Everything found damaged (empty when the store is sound).
+    pub damaged: Vec<Damage>,
+}
+
+impl Store {
+    /// Checks the whole store: SQLite's own structure check, then every
+    /// layer's checksum and geometry. Reads everything once; never writes.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let mut damaged = vec![];
+        let mut stmt = self.conn.prepare("PRAGMA quick_check").map_err(|e| store_err(&self.path, e))?;
+        let lines = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| store_err(&self.path, e))?;
+        for line in lines {
+            match line {
+                Ok(l) if l == "ok" => {}
+                Ok(l) => damaged.push(Damage {
+                    source: String::new(),
+                    taken_at: String::new(),
+                    class: String::new(),
+                    origin: String::new(),
+                    problem: format!("SQLite structure: {l}"),
+                }),
+                Err(e) => return Err(store_err(&self.path, e)),
+            }
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, taken_at, class, geometry, content_hash, origin FROM layers ORDER BY source, taken_at, class")
+            .map_err(|e| store_err(&self.path, e))?;
+        let mut rows = stmt.query([]).map_err(|e| store_err(&self.path, e))?;
+        let mut layers_checked = 0;
+        loop {
+            // A damaged page can make a row unreadable: report it, stop the scan.
+            let row = match rows.next() {
+                Ok(Some(r)) => r,
+                Ok(None) => break,
+                Err(e) => {
+                    damaged.push(Damage {
+                        source: String::new(),
+                        taken_at: String::new(),
+                        class: String::new(),
+                        origin: String::new(),
+                        problem: format!("a row cannot be read: {e}"),
+                    });
+                    break;
+                }
+            };
+            layers_checked += 1;
+            let get = |i: usize| row.get_ref(i).ok();
+            let source = get(0).and_then(|v| v.as_str().ok()).unwrap_or("?").to_string();
+            let ts = get(1).and_then(|v| v.as_i64().ok());
+            let class = get(2).and_then(|v| v.as_str().ok()).unwrap_or("?").to_string();
+            let blob = get(3).and_then(|v| v.as_blob().ok()).unwrap_or_default();
+            let hash = get(4).and_then(|v| v.as_blob().ok()).unwrap_or_default();
+            let origin = get(5).and_then(|v| v.as_str().ok()).unwrap_or("?").to_string();
+            let when = ts.and_then(|t| DateTime::from_timestamp(t, 0));
+            let mut problems = vec![];
+            if when.is_none() {
+                problems.push("its timestamp is not a date".to_string());
+            }
+            if ControlClass::parse(&class).is_none() {
+                problems.push(format!("unknown class '{class}'"));
+            }
+            if content_hash(blob)[..] != *hash {
+                problems.push("its checksum does not match".into());
+            } else if decode_multipolygon(blob).is_none() {
+                problems.push("its geometry cannot be decoded".into());
+            }
+            if !problems.is_empty() {
+                damaged.push(Damage {
+                    source,
+                    taken_at: when.map_or_else(|| format!("{ts:?}"), |t| t.to_rfc3339()),
+                    class,
+                    origin,
+                    problem: problems.join("; "),
+                });
+            }
+        }
+        Ok(VerifyReport { layers_checked, damaged })
     }
 }
 
@@ -547,7 +921,130 @@ pub fn report_of(store: &Store, hash: &[u8; 32]) -> Result<Option<FileReport>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::FileReport;
     use geo::polygon;
+
+    fn tmp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("frontline-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("tmp dir");
+        d
+    }
+
+    /// A one-layer file of a square `side` degrees wide with its SW corner at (lon, 48).
+    fn file(path: &str, lon: f64, side: f64) -> FileIngest {
+        let sq = polygon![(x: lon, y: 48.0), (x: lon + side, y: 48.0), (x: lon + side, y: 48.0 + side), (x: lon, y: 48.0 + side)];
+        let taken_at =
+            NaiveDate::from_ymd_opt(2026, 1, 1).and_then(|d| d.and_hms_opt(3, 0, 0)).expect("date").and_utc();
+        let mut snapshot = Snapshot { source: SourceId::new("deepstate-daily"), taken_at, layers: vec![] };
+        snapshot.set_layer(ControlClass::Occupied, MultiPolygon::new(vec![sq]));
+        FileIngest { path: PathBuf::from(path), snapshot, report: FileReport::default() }
+    }
+
+    fn stored_lon(store: &Store) -> f64 {
+        let snaps = store.load_range(&SourceId::new("deepstate-daily"), None, None).expect("load");
+        snaps[0].layers[0].geometry.0[0].exterior().0[0].x
+    }
+
+    #[test]
+    fn a_second_file_replaces_and_the_first_restores() {
+        let dir = tmp("replace");
+        let mut store = Store::open(&dir.join("t.db")).expect("open");
+        let (a, b) = (
+            file("a/deepstatemap_data_20260101.geojson", 37.0, 1.0),
+            file("b/deepstatemap_data_20260101.geojson", 36.0, 0.1),
+        );
+        let (ha, hb) = ([1u8; 32], [2u8; 32]);
+        assert_eq!(store.put_file(&a, &ha).expect("put").outcome, PutOutcome::Added);
+        assert!(store.has_file(&ha).expect("has"));
+        let w = store.put_file(&b, &hb).expect("put");
+        assert_eq!(w, Written { outcome: PutOutcome::Replaced, replaced: vec![a.path.display().to_string()] });
+        assert_eq!(stored_lon(&store), 36.0);
+        // The original is no longer what is stored for its key: not "already stored".
+        assert!(!store.has_file(&ha).expect("has"));
+        assert!(store.has_file(&hb).expect("has"));
+        let w = store.put_file(&a, &ha).expect("put");
+        assert_eq!(w.replaced, vec![b.path.display().to_string()]);
+        assert_eq!(stored_lon(&store), 37.0);
+        assert!(store.has_file(&ha).expect("has") && !store.has_file(&hb).expect("has"));
+    }
+
+    #[test]
+    fn a_flipped_bit_is_an_error_naming_the_snapshot() {
+        let dir = tmp("bitflip");
+        let db = dir.join("t.db");
+        let lon = 37.123_456_789_012_3;
+        {
+            let mut store = Store::open(&db).expect("open");
+            store.put_file(&file("a/deepstatemap_data_20260101.geojson", lon, 1.0), &[1u8; 32]).expect("put");
+        }
+        assert!(Store::open_read_only(&db).expect("open").verify().expect("verify").damaged.is_empty());
+        // Flip the lowest mantissa bit of the first vertex's longitude in the
+        // file itself: a change of 7e-15 degrees that no structure check sees.
+        let mut bytes = std::fs::read(&db).expect("read");
+        let needle = lon.to_le_bytes();
+        let at = bytes.windows(8).position(|w| w == needle).expect("coordinate in file");
+        bytes[at] ^= 1;
+        std::fs::write(&db, &bytes).expect("write");
+        let store = Store::open_read_only(&db).expect("open");
+        let e = store.load_range(&SourceId::new("deepstate-daily"), None, None).expect_err("corrupt").to_string();
+        assert!(e.contains("occupied layer of deepstate-daily at 2026-01-01") && e.contains("frontline verify"), "{e}");
+        let report = store.verify().expect("verify");
+        assert_eq!(report.layers_checked, 1);
+        assert_eq!(report.damaged.len(), 1, "{:?}", report.damaged);
+        assert_eq!(report.damaged[0].origin, "a/deepstatemap_data_20260101.geojson");
+    }
+
+    #[test]
+    fn folders_foreign_and_empty_databases_are_refused_clearly() {
+        let dir = tmp("foreign");
+        let e = Store::open(&dir).err().expect("folder").to_string();
+        assert!(e.contains("is a folder"), "{e}");
+        let e = Store::open_read_only(&dir).err().expect("folder").to_string();
+        assert!(e.contains("is a folder"), "{e}");
+        let foreign = dir.join("other.sqlite");
+        Connection::open(&foreign).and_then(|c| c.execute_batch("CREATE TABLE notes(x TEXT);")).expect("foreign");
+        for e in [Store::open(&foreign).err(), Store::open_read_only(&foreign).err()] {
+            let e = e.expect("foreign").to_string();
+            assert!(e.contains("not a frontline store") && e.contains("notes"), "{e}");
+        }
+        // Ingest added nothing to it.
+        let c = Connection::open(&foreign).expect("reopen");
+        let n: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).expect("count");
+        assert_eq!(n, 1);
+        let empty = dir.join("empty.db");
+        std::fs::write(&empty, b"").expect("empty");
+        let e = Store::open_read_only(&empty).err().expect("empty").to_string();
+        assert!(e.contains("not a frontline store (an empty database)"), "{e}");
+        let text = dir.join("notes.db");
+        std::fs::write(&text, b"these are my notes, not a database, but long enough to look like one at first")
+            .expect("text");
+        let e = Store::open_read_only(&text).err().expect("text").to_string();
+        assert!(e.contains("not a frontline store (not an SQLite database)"), "{e}");
+    }
+
+    #[test]
+    fn a_version_1_store_is_migrated_in_place() {
+        let dir = tmp("migrate");
+        let db = dir.join("t.db");
+        {
+            let mut store = Store::open(&db).expect("open");
+            store.put_file(&file("a/x.geojson", 37.0, 1.0), &[1u8; 32]).expect("put");
+            store
+                .conn
+                .execute_batch(
+                    "ALTER TABLE files DROP COLUMN layers; UPDATE meta SET value='1' WHERE key='schema_version';",
+                )
+                .expect("downgrade");
+        }
+        assert!(Store::open_read_only(&db).is_ok(), "a read-only open takes version 1 as it is");
+        let store = Store::open(&db).expect("migrate");
+        // Recorded without layer hashes: parsed again on its next ingest.
+        assert!(!store.has_file(&[1u8; 32]).expect("has"));
+        let v: String =
+            store.conn.query_row("SELECT value FROM meta WHERE key='schema_version'", [], |r| r.get(0)).expect("v");
+        assert_eq!(v, SCHEMA_VERSION.to_string());
+    }
 
     #[test]
     fn geometry_round_trips_bit_for_bit() {

@@ -68,6 +68,7 @@ fn every_polygon_of_every_file_is_classified_or_skipped_and_no_satire_is_counted
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     let mut degenerate = 0;
     let mut warned_files = 0;
+    let mut self_crossing = 0;
     for r in &results {
         for (c, n) in &r.polygons {
             *per_class.entry(*c).or_default() += n;
@@ -76,10 +77,13 @@ fn every_polygon_of_every_file_is_classified_or_skipped_and_no_satire_is_counted
             *skipped.entry(reason.clone()).or_default() += n;
         }
         degenerate += r.repairs.degenerate_rings;
-        warned_files += usize::from(!r.warnings.is_empty());
+        // Self-crossing rings are named in warnings too (the non-zero rule
+        // fills them); the key/colour warnings are the others.
+        warned_files += usize::from(r.warnings.iter().any(|w| !w.contains("crosses or overlaps itself")));
+        self_crossing += r.repairs.self_crossing_polygons;
     }
     let satirical: usize = skipped.iter().filter(|(k, _)| k.starts_with("satirical territory")).map(|(_, n)| n).sum();
-    eprintln!("classes {per_class:?}\nskipped {skipped:#?}\ndegenerate rings {degenerate}");
+    eprintln!("classes {per_class:?}\nskipped {skipped:#?}\ndegenerate rings {degenerate}\nself-crossing polygons {self_crossing}");
     assert!(
         skipped.keys().all(|k| !k.starts_with("unknown") && !k.contains("neither")),
         "a key or colour the rules do not know: {skipped:?}"

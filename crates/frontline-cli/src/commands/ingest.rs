@@ -3,7 +3,7 @@
 use crate::context::Context;
 use anyhow::{bail, Result};
 use frontline::ingest::mapped::Mapping;
-use frontline::ingest::{detect_or, expand_path, ingest_bytes, reader, FileIngest, Format, IngestContext};
+use frontline::ingest::{detect_or, expand_path_reporting, ingest_bytes, reader, FileIngest, Format, IngestContext};
 use frontline::regions::{load_reference, Reference};
 use frontline::store::{content_hash, PutOutcome, Store};
 use frontline::SourceId;
@@ -62,16 +62,19 @@ fn explicit_format(args: &Args) -> Result<Option<Format>> {
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let explicit = explicit_format(&args)?;
     let mut files = vec![];
+    let mut errors: Vec<String> = vec![];
     for p in &args.paths {
-        files.extend(expand_path(p)?);
+        let (found, problems) = expand_path_reporting(p)?;
+        files.extend(found);
+        errors.extend(problems);
     }
     if files.is_empty() {
         bail!(
-            "no .geojson/.geojson.gz/.json files under {}",
-            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            "no .geojson/.geojson.gz/.json files under {}{}",
+            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+            errors.iter().map(|e| format!("; {e}")).collect::<String>()
         );
     }
-    let mut errors: Vec<String> = vec![];
     let mut jobs = vec![];
     for f in files {
         match detect_or(&f, explicit.as_ref()) {
@@ -128,14 +131,19 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     let mut warnings = vec![];
     let mut polygons: BTreeMap<frontline::ControlClass, usize> = BTreeMap::new();
+    // (new file, the file whose snapshot it replaced)
+    let mut replacements: Vec<(String, String)> = vec![];
     for (_, hash, r) in parsed {
         bar.inc(1);
         match r {
             Err(e) => errors.push(e.to_string()),
             Ok(fi) => {
-                let outcome = store.put(&fi, &hash)?;
+                let written = store.put_file(&fi, &hash)?;
+                for old in &written.replaced {
+                    replacements.push((fi.path.display().to_string(), old.clone()));
+                }
                 *outcomes
-                    .entry(match outcome {
+                    .entry(match written.outcome {
                         PutOutcome::Added => "added",
                         PutOutcome::Replaced => "replaced",
                         PutOutcome::Unchanged => "unchanged",
@@ -158,6 +166,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         "store": ctx.db.display().to_string(),
         "files_already_stored": unchanged_files,
         "files_written": outcomes,
+        "replacements": replacements.iter().map(|(new, old)| serde_json::json!({"file": new, "replaced": old})).collect::<Vec<_>>(),
         "polygons_kept": polygons,
         "repairs": repairs,
         "skipped": skipped,
@@ -178,6 +187,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 ctx.db.display(),
                 errors.len()
             );
+            for (new, old) in &replacements {
+                println!("{new}: replaced {old} (same source and time: the file ingested last is kept)");
+            }
             if !polygons.is_empty() {
                 println!(
                     "polygons kept: {}",
@@ -189,6 +201,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                     "repairs: {} unclosed ring(s) closed, {} repeated vertices removed, {} degenerate ring(s) dropped, {} layer(s) with overlaps or self-intersections resolved",
                     repairs.unclosed_rings, repairs.duplicate_vertices, repairs.degenerate_rings, repairs.overlaps_resolved
                 );
+                if repairs.self_crossing_polygons > 0 {
+                    println!(
+                        "repairs: {} polygon(s) whose ring crosses or overlaps itself, filled by the non-zero rule (named in the warnings below)",
+                        repairs.self_crossing_polygons
+                    );
+                }
             }
             if repairs.seams_closed > 0 {
                 println!(

@@ -9,3 +9,4 @@ pub mod ingest;
 pub mod places;
 pub mod serve;
 pub mod snapshots;
+pub mod verify;

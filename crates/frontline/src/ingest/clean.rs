@@ -26,6 +26,11 @@ pub struct RepairCounts {
     /// The geodesic area those seams had, m² (what closing them added).
     #[serde(default)]
     pub seam_area_m2: f64,
+    /// Polygons whose own rings cross or overlap (a ring wound twice, a bow
+    /// tie, a hole crossing its exterior): filled by the non-zero rule and
+    /// named in the report's warnings.
+    #[serde(default)]
+    pub self_crossing_polygons: usize,
 }
 
 impl RepairCounts {
@@ -38,6 +43,7 @@ impl RepairCounts {
         self.overlap_sq_deg += o.overlap_sq_deg;
         self.seams_closed += o.seams_closed;
         self.seam_area_m2 += o.seam_area_m2;
+        self.self_crossing_polygons += o.self_crossing_polygons;
     }
 
     /// Whether anything was repaired.
@@ -47,6 +53,7 @@ impl RepairCounts {
             + self.degenerate_rings
             + self.overlaps_resolved
             + self.seams_closed
+            + self.self_crossing_polygons
             > 0
     }
 }
@@ -77,8 +84,43 @@ fn clean_ring(ring: LineString<f64>, counts: &mut RepairCounts) -> Option<LineSt
 /// The union of polygons of one class, valid (no self-intersections, no
 /// overlaps, exteriors counter-clockwise as RFC 7946 wants).
 pub fn union_polygons(polygons: Vec<Polygon<f64>>, counts: &mut RepairCounts) -> MultiPolygon<f64> {
+    match union_polygons_naming(polygons, counts, usize::MAX) {
+        Ok((u, _)) => u,
+        Err(_) => MultiPolygon::new(vec![]), // unreachable: no limit
+    }
+}
+
+/// The most places one polygon's own edges may cross or touch before
+/// ingest refuses it. Real maps have a handful (the worst DeepState polygon
+/// a few dozen); a scribble of n random vertices has ~n²/10, and the union
+/// that resolves them costs more than linear time and memory in that
+/// number (8,000 random vertices: over 2 minutes and 1 GB).
+pub const MAX_SELF_CROSSINGS: usize = 10_000;
+
+/// A polygon [`union_polygons_naming`] refused: its position and how many
+/// crossings were counted before giving up (at least the limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooTangled {
+    /// Position of the polygon in the input.
+    pub polygon: usize,
+    /// Crossings counted (the count stops at the limit).
+    pub crossings: usize,
+}
+
+/// [`union_polygons`], also returning the positions of the polygons that
+/// were invalid on their own (a ring crossing or overlapping itself or a
+/// sibling ring, e.g. a ring wound twice), so that the report can name them.
+/// Only a layer that is not valid as drawn pays for the per-polygon checks.
+///
+/// A polygon whose own edges meet more than `max_crossings` times is
+/// refused ([`TooTangled`]) before the union is attempted.
+pub fn union_polygons_naming(
+    polygons: Vec<Polygon<f64>>,
+    counts: &mut RepairCounts,
+    max_crossings: usize,
+) -> Result<(MultiPolygon<f64>, Vec<usize>), TooTangled> {
     if polygons.is_empty() {
-        return MultiPolygon::new(vec![]);
+        return Ok((MultiPolygon::new(vec![]), vec![]));
     }
     // Orient every ring (sources mix clockwise and counter-clockwise
     // drawings), then fill by the non-zero rule: overlaps are kept once,
@@ -88,8 +130,19 @@ pub fn union_polygons(polygons: Vec<Polygon<f64>>, counts: &mut RepairCounts) ->
     // Most published layers are valid already: then the union would only
     // re-snap every vertex, at several times the cost of parsing the file.
     if valid_as_is(&oriented) {
-        return MultiPolygon::new(oriented);
+        return Ok((MultiPolygon::new(oriented), vec![]));
     }
+    let crossing: Vec<usize> =
+        (0..oriented.len()).filter(|&k| !valid_as_is(std::slice::from_ref(&oriented[k]))).collect();
+    if max_crossings < usize::MAX {
+        for &k in &crossing {
+            let n = self_crossings_capped(&oriented[k], max_crossings + 1);
+            if n > max_crossings {
+                return Err(TooTangled { polygon: k, crossings: n });
+            }
+        }
+    }
+    counts.self_crossing_polygons += crossing.len();
     let parts_sq_deg: f64 = oriented.iter().map(|p| p.unsigned_area()).sum();
     let union = crate::overlay::union_nonzero(&oriented);
     let union_sq_deg = union.unsigned_area();
@@ -98,7 +151,55 @@ pub fn union_polygons(polygons: Vec<Polygon<f64>>, counts: &mut RepairCounts) ->
         counts.overlaps_resolved += 1;
         counts.overlap_sq_deg += (parts_sq_deg - union_sq_deg).abs();
     }
-    union
+    Ok((union, crossing))
+}
+
+/// How many pairs of non-consecutive edges of one polygon's rings meet,
+/// counting up to `cap` (a sweep over x: near-linear for real rings). A
+/// tangle too dense to count within a fixed budget of pair tests counts as
+/// `cap`.
+pub fn self_crossings_capped(p: &Polygon<f64>, cap: usize) -> usize {
+    use geo::kernels::{Kernel, Orientation, RobustKernel};
+    const PAIR_TESTS_BUDGET: usize = 50_000_000;
+    // (x0, x1, y0, y1, ring, index, ring length, a, b)
+    let mut edges = vec![];
+    for (r, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
+        let n = ring.0.len().saturating_sub(1);
+        for i in 0..n {
+            let (a, b) = (ring.0[i], ring.0[i + 1]);
+            edges.push((a.x.min(b.x), a.x.max(b.x), a.y.min(b.y), a.y.max(b.y), r, i, n, a, b));
+        }
+    }
+    edges.sort_by(|e, f| e.0.total_cmp(&f.0));
+    let orient = |a, b, c| RobustKernel::orient2d(a, b, c);
+    let mut active: Vec<usize> = vec![];
+    let (mut found, mut tests) = (0, 0);
+    for k in 0..edges.len() {
+        let e = edges[k];
+        active.retain(|&j| edges[j].1 >= e.0);
+        for &j in &active {
+            let f = edges[j];
+            tests += 1;
+            if f.3 < e.2 || e.3 < f.2 {
+                continue;
+            }
+            let adjacent = e.4 == f.4 && (e.5 == (f.5 + 1) % e.6 || f.5 == (e.5 + 1) % e.6);
+            if adjacent {
+                continue;
+            }
+            let (o1, o2) = (orient(e.7, e.8, f.7), orient(e.7, e.8, f.8));
+            let (o3, o4) = (orient(f.7, f.8, e.7), orient(f.7, f.8, e.8));
+            let collinear = [o1, o2, o3, o4].contains(&Orientation::Collinear);
+            if (o1 != o2 && o3 != o4) || collinear {
+                found += 1;
+            }
+        }
+        if found >= cap || tests > PAIR_TESTS_BUDGET {
+            return cap.max(found);
+        }
+        active.push(k);
+    }
+    found
 }
 
 /// The widest hole, as mean width (2 × area ÷ perimeter, metres), that
@@ -298,10 +399,28 @@ pub fn valid_as_is(polygons: &[Polygon<f64>]) -> bool {
             }
         }
     }
+    // Only polygons whose box holds the vertex can hold the polygon: an
+    // R-tree of exterior boxes keeps this near-linear in the number of
+    // polygons (comparing every pair took minutes for 200k features).
+    let exterior_boxes = rstar::RTree::bulk_load(
+        polygons
+            .iter()
+            .enumerate()
+            .filter_map(|(j, _)| {
+                boxes[first[j]].map(|b| {
+                    rstar::primitives::GeomWithData::new(
+                        rstar::primitives::Rectangle::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]),
+                        j,
+                    )
+                })
+            })
+            .collect(),
+    );
     for (i, p) in polygons.iter().enumerate() {
         let v = p.exterior().0[0];
-        for (j, q) in polygons.iter().enumerate() {
-            let q_holes = first[j] + 1..first[j] + 1 + q.interiors().len();
+        for candidate in exterior_boxes.locate_all_at_point(&[v.x, v.y]) {
+            let j = candidate.data;
+            let q_holes = first[j] + 1..first[j] + 1 + polygons[j].interiors().len();
             if i != j && in_ring(v, first[j]) && !q_holes.clone().any(|h| in_ring(v, h)) {
                 return false;
             }
@@ -336,6 +455,66 @@ mod tests {
         let u = union_polygons(vec![bowtie], &mut c);
         assert!((u.unsigned_area() - 0.5).abs() < 1e-12, "{}", u.unsigned_area());
         assert_eq!(c.overlaps_resolved, 1);
+    }
+
+    /// The {5/2} pentagram of `benches/oracles/self_overlap.py`, drawn in
+    /// one stroke: its central pentagon is wound twice.
+    const PENTAGRAM: [(f64, f64); 5] = [
+        (37.5, 49.0),
+        (37.20610737385376, 48.09549150281253),
+        (37.97552825814758, 48.65450849718747),
+        (37.02447174185242, 48.65450849718747),
+        (37.79389262614624, 48.09549150281253),
+    ];
+
+    #[test]
+    fn a_ring_wound_twice_is_filled_by_the_non_zero_rule() {
+        use crate::geodesy::GeodesicAreaM2;
+        let star = Polygon::new(LineString::from(PENTAGRAM.to_vec()), vec![]);
+        let square = polygon![(x: 30.0, y: 50.0), (x: 30.1, y: 50.0), (x: 30.1, y: 50.1), (x: 30.0, y: 50.1)];
+        let mut c = RepairCounts::default();
+        let (u, crossing) =
+            union_polygons_naming(vec![square.clone(), star], &mut c, MAX_SELF_CROSSINGS).expect("5 crossings");
+        assert_eq!(crossing, vec![1], "the star, not the square, is named");
+        assert_eq!(c.self_crossing_polygons, 1);
+        let star_m2 = u.geodesic_area_m2() - MultiPolygon::new(vec![square]).geodesic_area_m2();
+        // benches/oracles/self_overlap.py: shapely polygonize + winding
+        // number (non-zero) + pyproj geodesic area = 2,306,263,963.985 m²
+        // (GEOS make_valid, which makes the doubly wound centre a hole:
+        // 1,593,586,587.532 m²). Tolerance: the overlay's 1.7 mm grid.
+        assert!((star_m2 - 2_306_263_963.985).abs() < 2_000.0, "{star_m2}");
+    }
+
+    #[test]
+    fn a_scribble_is_refused_before_the_union() {
+        // A zigzag out along x = 0, 1, .., n and back along x = k + 0.5,
+        // the way back mirrored: the ring crosses itself all along.
+        let n = 40;
+        let mut pts: Vec<(f64, f64)> = (0..=n).map(|k| (f64::from(k), if k % 2 == 0 { 0.0 } else { 2.0 })).collect();
+        pts.extend((0..n).rev().map(|k| (f64::from(k) + 0.5, if k % 2 == 0 { 2.0 } else { 0.0 })));
+        let p = Polygon::new(LineString::from(pts), vec![]);
+        let crossings = self_crossings_capped(&p, usize::MAX);
+        // The oracle: every pair of non-consecutive edges tested with geo's
+        // `Intersects` (quadratic, independent of the sweep).
+        let edges: Vec<_> = p.exterior().lines().collect();
+        let m = edges.len();
+        let mut brute = 0;
+        for i in 0..m {
+            for j in i + 1..m {
+                if j == i + 1 || (i == 0 && j == m - 1) {
+                    continue;
+                }
+                if geo::Intersects::intersects(&edges[i], &edges[j]) {
+                    brute += 1;
+                }
+            }
+        }
+        assert_eq!(crossings, brute);
+        assert!(brute > 20, "{brute}");
+        let mut c = RepairCounts::default();
+        let e = union_polygons_naming(vec![p.clone()], &mut c, brute - 1).expect_err("over the limit");
+        assert_eq!(e.polygon, 0);
+        assert!(union_polygons_naming(vec![p], &mut c, brute).is_ok());
     }
 
     #[test]

@@ -158,7 +158,7 @@ pub(super) fn classify_features(
         match verdict {
             Verdict::Class(class) => {
                 for p in f.polygons {
-                    classified.push(class, p);
+                    classified.push_from(class, p, f.index);
                 }
             }
             Verdict::Skip(reason) => {

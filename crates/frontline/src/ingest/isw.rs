@@ -98,20 +98,9 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
         .or_else(|| (s.len() == 8).then(|| NaiveDate::parse_from_str(s, "%Y%m%d").ok()).flatten())
 }
 
-/// Rejects dates no ISW map can carry (before 2014, or after `today`).
+/// Rejects dates no map can carry: the one rule of [`super::check_plausible_date`].
 pub fn check_plausible(path: &Path, date: NaiveDate, today: NaiveDate, what: &str) -> Result<()> {
-    let first = NaiveDate::from_ymd_opt(2014, 1, 1).unwrap_or_default();
-    if date < first || date > today {
-        return Err(Error::file(
-            path,
-            format!(
-                "{what} {date} is implausible ({}); the file is misdated at its source: \
-                 fix the date in the file and its name, or leave the file out",
-                if date > today { "in the future" } else { "before the war began in 2014" }
-            ),
-        ));
-    }
-    Ok(())
+    super::check_plausible_date(path, date, today, what)
 }
 
 /// A date at 00:00 UTC (see the module comment).
@@ -137,7 +126,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
         check_plausible(path, date, today, "file-name date")?;
         for f in features {
             for p in f.polygons {
-                classified.push(class, p);
+                classified.push_from(class, p, f.index);
             }
         }
         (date, vec![class])
@@ -154,7 +143,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
             match layer_class(layer) {
                 Ok(class) => {
                     for p in f.polygons {
-                        classified.push(class, p);
+                        classified.push_from(class, p, f.index);
                     }
                 }
                 Err(reason) => {
@@ -183,7 +172,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
                 }
             }
             for p in f.polygons {
-                classified.push(ControlClass::Occupied, p);
+                classified.push_from(ControlClass::Occupied, p, f.index);
             }
         }
         (date, vec![ControlClass::Occupied])

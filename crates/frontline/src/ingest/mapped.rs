@@ -171,7 +171,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], mapping: &Mapping, ctx: &IngestC
         match mapping.class_of(f.properties.get(&mapping.property)) {
             Ok(class) => {
                 for p in f.polygons {
-                    classified.push(class, p);
+                    classified.push_from(class, p, f.index);
                 }
             }
             Err(reason) => {

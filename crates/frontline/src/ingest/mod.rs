@@ -18,7 +18,7 @@ pub use mapped::Mapping;
 use crate::error::{Error, Result};
 use crate::model::{ControlClass, Snapshot, SourceId};
 use crate::regions::Territory;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clean::RepairCounts;
 use geo::Polygon;
 use serde::Serialize;
@@ -116,6 +116,32 @@ pub fn detect_or(path: &Path, explicit: Option<&Format>) -> Result<Format> {
     })
 }
 
+/// The first date a control map of this war can carry (the war began in
+/// February 2014).
+pub const FIRST_PLAUSIBLE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2014, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// The one date plausibility rule of every format: a snapshot dated before
+/// [`FIRST_PLAUSIBLE_DATE`] or more than one day after `today` (UTC; the day
+/// of slack covers publishers in time zones ahead of UTC) is misdated at its
+/// source and refused, never stored at a made-up date.
+pub fn check_plausible_date(path: &Path, date: NaiveDate, today: NaiveDate, what: &str) -> Result<()> {
+    let last = today.succ_opt().unwrap_or(today);
+    if date < FIRST_PLAUSIBLE_DATE || date > last {
+        return Err(Error::file(
+            path,
+            format!(
+                "{what} {date} is implausible ({}); the file is misdated at its source: \
+                 fix the date in the file and its name, or leave the file out",
+                if date > last { "in the future" } else { "before the war began in 2014" }
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// What ingest needs besides the file.
 #[derive(Debug, Clone, Default)]
 pub struct IngestContext {
@@ -189,26 +215,60 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], format: &Format, ctx: &IngestCont
 
 /// Lists the files a path stands for: the file itself, or every `.geojson`
 /// / `.geojson.gz` / `.json` file under a folder, sorted by name.
+/// Problems met on the way (see [`expand_path_reporting`]) are dropped here.
 pub fn expand_path(path: &Path) -> Result<Vec<PathBuf>> {
+    expand_path_reporting(path).map(|(files, _)| files)
+}
+
+/// [`expand_path`], with one line per thing that was not listed and why:
+/// a file name that is not UTF-8 (frontline cannot read its date), a
+/// folder reached again through a symbolic link (a loop, listed once).
+/// Folders are followed through symbolic links; what they hold is read
+/// through [`reader::read_bytes`], which refuses anything but regular files.
+pub fn expand_path_reporting(path: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
     let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+        return Ok((vec![path.to_path_buf()], vec![]));
     }
     let mut out = vec![];
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    for e in entries {
-        let e = e.map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        let p = e.path();
+    let mut problems = vec![];
+    let mut seen = std::collections::HashSet::new();
+    walk(path, &mut seen, &mut out, &mut problems)?;
+    out.sort();
+    Ok((out, problems))
+}
+
+fn walk(
+    dir: &Path,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+    problems: &mut Vec<String>,
+) -> Result<()> {
+    let io = |source| Error::Io { path: dir.to_path_buf(), source };
+    // Canonical paths identify a folder however it was reached.
+    if !seen.insert(std::fs::canonicalize(dir).map_err(io)?) {
+        problems.push(format!("{}: folder already read (a symbolic link loops back to it); read once", dir.display()));
+        return Ok(());
+    }
+    for e in std::fs::read_dir(dir).map_err(io)? {
+        let p = e.map_err(io)?.path();
         if p.is_dir() {
-            out.extend(expand_path(&p)?);
-        } else if let Some(name) = p.file_name().and_then(|n| n.to_str()) {
-            if name.ends_with(".geojson") || name.ends_with(".geojson.gz") || name.ends_with(".json") {
-                out.push(p);
-            }
+            walk(&p, seen, out, problems)?;
+            continue;
+        }
+        let Some(name) = p.file_name() else { continue };
+        let wanted = |n: &[u8]| n.ends_with(b".geojson") || n.ends_with(b".geojson.gz") || n.ends_with(b".json");
+        match name.to_str() {
+            Some(n) if wanted(n.as_bytes()) => out.push(p),
+            Some(_) => {}
+            None if wanted(name.as_encoded_bytes()) => problems.push(format!(
+                "{}: file name is not valid UTF-8, so its date cannot be read; rename the file",
+                p.display()
+            )),
+            None => {}
         }
     }
-    out.sort();
-    Ok(out)
+    Ok(())
 }
 
 /// Polygons sorted into classes, before cleaning and union.
@@ -216,12 +276,22 @@ pub fn expand_path(path: &Path) -> Result<Vec<PathBuf>> {
 pub struct Classified {
     /// Polygons per class.
     pub by_class: BTreeMap<ControlClass, Vec<Polygon<f64>>>,
+    /// The feature each polygon came from (same order as `by_class`), so
+    /// that repairs can be reported by feature.
+    pub origins: BTreeMap<ControlClass, Vec<Option<usize>>>,
 }
 
 impl Classified {
     /// Adds one polygon to a class.
     pub fn push(&mut self, class: ControlClass, p: Polygon<f64>) {
         self.by_class.entry(class).or_default().push(p);
+        self.origins.entry(class).or_default().push(None);
+    }
+
+    /// Adds one polygon of feature `feature` (zero-based) to a class.
+    pub fn push_from(&mut self, class: ControlClass, p: Polygon<f64>, feature: usize) {
+        self.by_class.entry(class).or_default().push(p);
+        self.origins.entry(class).or_default().push(Some(feature));
     }
 }
 
@@ -237,11 +307,14 @@ pub fn assemble(
     mut report: FileReport,
     ctx: &IngestContext,
 ) -> Result<FileIngest> {
+    check_plausible_date(path, taken_at.date_naive(), Utc::now().date_naive(), "date")?;
     let mut snapshot = Snapshot { source, taken_at, layers: vec![] };
     for &class in classes {
         let polygons = classified.by_class.remove(&class).unwrap_or_default();
+        let origins = classified.origins.remove(&class).unwrap_or_default();
         let mut kept = Vec::with_capacity(polygons.len());
-        for p in polygons {
+        let mut kept_origins = Vec::with_capacity(polygons.len());
+        for (i, p) in polygons.into_iter().enumerate() {
             let Some(p) = clean::clean_polygon(p, &mut report.repairs) else {
                 continue;
             };
@@ -252,9 +325,33 @@ pub fn assemble(
                 }
             }
             kept.push(p);
+            kept_origins.push(origins.get(i).copied().flatten());
         }
         report.polygons.insert(class, kept.len());
-        let union = clean::union_polygons(kept, &mut report.repairs);
+        let (union, crossing) = clean::union_polygons_naming(kept, &mut report.repairs, clean::MAX_SELF_CROSSINGS)
+            .map_err(|t| {
+                let problem = format!(
+                    "the {class} polygon's edges cross or touch each other at least {} times (the limit is {}): \
+                     a scribble, not a map, and resolving it would take time and memory without bound; \
+                     repair the geometry (e.g. with make_valid) and ingest it again",
+                    t.crossings,
+                    clean::MAX_SELF_CROSSINGS
+                );
+                match kept_origins.get(t.polygon).copied().flatten() {
+                    Some(f) => Error::feature(path, f, problem),
+                    None => Error::file(path, problem),
+                }
+            })?;
+        for k in crossing {
+            let who = match kept_origins.get(k).copied().flatten() {
+                Some(f) => format!("feature #{f}"),
+                None => format!("{class} polygon #{k}"),
+            };
+            report.warnings.push(format!(
+                "{who}: the {class} ring crosses or overlaps itself; filled by the non-zero rule \
+                 (every place the ring encloses counts once, even where it is wound twice)"
+            ));
+        }
         // Layers of one class drawn edge to edge (DeepState's ORDLO, Crimea
         // and occupied) leave sub-metre seams that are not ground.
         let union = clean::close_seams(union, clean::SEAM_MAX_WIDTH_M, &mut report.repairs);
@@ -272,6 +369,26 @@ pub fn assemble(
 #[cfg(test)]
 mod format_tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn folder_listing_names_what_it_cannot_list() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = std::env::temp_dir().join(format!("frontline-expand-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).expect("dir");
+        std::fs::write(dir.join("sub/deepstatemap_data_20250101.geojson"), "{}").expect("file");
+        // A loop: sub/back -> .. ; and a Latin-1 file name.
+        std::os::unix::fs::symlink("..", dir.join("sub/back")).expect("symlink");
+        let latin1 = std::ffi::OsStr::from_bytes(b"carte_\xe9t\xe9.geojson");
+        std::fs::write(dir.join(latin1), "{}").expect("file");
+        let (files, problems) = expand_path_reporting(&dir).expect("expand");
+        assert_eq!(files, vec![dir.join("sub/deepstatemap_data_20250101.geojson")]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("not valid UTF-8") && p.contains("carte_")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("symbolic link loops")), "{problems:?}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn detects_published_names() {

@@ -15,17 +15,75 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
+/// The most bytes a file may hold, plain or once unzipped: 256 MiB. The
+/// largest published control map is under 5 MB unzipped; the limit keeps a
+/// hostile `.gz` (a few MB that expand to gigabytes) from exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
 /// Reads a file's bytes, gunzipping when it starts with the gzip magic.
+///
+/// Refuses anything but a regular file (a FIFO would block, a device would
+/// never end; symbolic links are followed to what they point at), and any
+/// content above [`MAX_FILE_BYTES`], plain or unzipped.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    let raw = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::file(path, format!("{}; frontline reads regular files only", file_kind(&meta))));
+    }
+    let too_big = |what: &str| {
+        Error::file(
+            path,
+            format!(
+                "{what} more than {} MiB; frontline reads control maps up to that size \
+                 (published ones are under 5 MB): check the file, or split it",
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big("holds"));
+    }
+    let mut raw = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut raw)).map_err(io)?;
+    if raw.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big("holds"));
+    }
     if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(raw.len() * 8);
         GzDecoder::new(&raw[..])
+            .take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut out)
             .map_err(|e| Error::file(path, format!("corrupt or truncated gzip data ({e}); download the file again")))?;
+        if out.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_big("unzips to"));
+        }
         Ok(out)
     } else {
         Ok(raw)
+    }
+}
+
+/// What a non-regular file is, in words.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe (FIFO), not a file";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device, not a file";
+        }
+        if t.is_socket() {
+            return "a socket, not a file";
+        }
+    }
+    if meta.is_dir() {
+        "a folder, not a file"
+    } else {
+        "not a regular file"
     }
 }
 
@@ -60,6 +118,8 @@ impl RawFeature {
 /// ±90° or a longitude outside ±180° is an error naming the feature, since
 /// no standard repair exists for a wrong coordinate.
 pub fn parse_features(path: &Path, bytes: &[u8]) -> Result<Vec<RawFeature>> {
+    // A UTF-8 byte-order mark (some Windows editors write one) is not JSON.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Document = serde_json::from_slice(bytes).map_err(|e| json_error(path, bytes, &e))?;
     let raw_features = match doc {
         Document::Collection(f) => f,
@@ -187,15 +247,27 @@ fn ring(c: Nested) -> std::result::Result<LineString<f64>, String> {
 
 fn check_coord(c: Coord<f64>) -> std::result::Result<Coord<f64>, String> {
     if !c.x.is_finite() || !c.y.is_finite() {
-        return Err(format!("non-finite coordinate [{}, {}]; fix or drop that vertex", c.x, c.y));
+        return Err(format!("non-finite coordinate [{}, {}]; fix or drop that vertex", compact(c.x), compact(c.y)));
     }
     if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) {
         return Err(format!(
             "coordinate [{}, {}] is outside longitude ±180 / latitude ±90 (swapped axes or a projected CRS? frontline reads WGS84 lon/lat only)",
-            c.x, c.y
+            compact(c.x),
+            compact(c.y)
         ));
     }
     Ok(c)
+}
+
+/// A coordinate as a person reads it: as written when short, else in
+/// scientific notation (never a 309-digit number).
+fn compact(v: f64) -> String {
+    let plain = v.to_string();
+    if plain.len() <= 24 {
+        plain
+    } else {
+        format!("{v:.6e}")
+    }
 }
 
 // ---- typed deserialisation ----------------------------------------------
@@ -225,11 +297,22 @@ enum Nested {
 }
 
 impl Nested {
-    fn describe(&self) -> &'static str {
+    fn describe(&self) -> String {
         match self {
-            Nested::Position(_) => "a single position",
-            Nested::List(_) => "an array",
-            Nested::Invalid(what) => what,
+            Nested::Position(_) => "a single position".into(),
+            Nested::List(items) => match items.iter().find_map(|i| match i {
+                Nested::Invalid(what) => Some(*what),
+                _ => None,
+            }) {
+                // e.g. ["30.5", "48.1"]: say what is inside, not just "an array".
+                Some("a string") => {
+                    "an array holding a string (coordinates must be JSON numbers, not text in quotes: 30.5, not \"30.5\")"
+                        .into()
+                }
+                Some(what) => format!("an array holding {what}"),
+                None => "an array".into(),
+            },
+            Nested::Invalid(what) => (*what).into(),
         }
     }
 }
@@ -467,6 +550,57 @@ mod tests {
         let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[30,48],[31,4"#;
         let e = parse(text).expect_err("truncated").to_string();
         assert!(e.contains("feature #0") && e.contains("truncated"), "{e}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let text = "\u{feff}{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[30,48],[31,48],[31,49],[30,48]]]}}";
+        assert_eq!(parse(text).expect("BOM then JSON").len(), 1);
+    }
+
+    #[test]
+    fn quoted_coordinates_are_named_as_strings() {
+        let e = parse(r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[["30","48"],["31","48"],["31","49"],["30","48"]]]}}"#)
+            .expect_err("strings")
+            .to_string();
+        assert!(e.contains("feature #0") && e.contains("a string") && e.contains("JSON numbers"), "{e}");
+    }
+
+    #[test]
+    fn a_huge_coordinate_is_printed_compactly() {
+        let e = parse(r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[1e308,48],[31,48],[31,49],[30,48]]]}}"#)
+            .expect_err("1e308")
+            .to_string();
+        assert!(e.contains("[1.000000e308, 48]") && e.len() < 250, "{e}");
+    }
+
+    #[test]
+    fn oversized_gzip_and_non_files_are_refused() {
+        use flate2::write::GzEncoder;
+        use std::io::Write;
+        let dir = std::env::temp_dir().join(format!("frontline-reader-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        // 257 MiB of zeros, about 256 KB zipped.
+        let bomb = dir.join("bomb.geojson.gz");
+        let mut gz = GzEncoder::new(std::fs::File::create(&bomb).expect("create"), flate2::Compression::fast());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..257 {
+            gz.write_all(&zeros).expect("write");
+        }
+        gz.finish().expect("finish");
+        let e = read_bytes(&bomb).expect_err("bomb").to_string();
+        assert!(e.contains("bomb.geojson.gz") && e.contains("unzips to more than 256 MiB"), "{e}");
+        #[cfg(unix)]
+        {
+            let link = dir.join("null.geojson");
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink("/dev/null", &link).expect("symlink");
+            let e = read_bytes(&link).expect_err("device").to_string();
+            assert!(e.contains("a device, not a file"), "{e}");
+        }
+        let e = read_bytes(&dir).expect_err("folder").to_string();
+        assert!(e.contains("a folder"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

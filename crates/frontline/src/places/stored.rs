@@ -127,8 +127,9 @@ pub fn gazetteer_timed(
         let places = encode(&g.places())?;
         let footprints = encode(&geo)?;
         g.put_geometries(geo);
-        store.put_derived("gazetteer", "", &inputs, &places)?;
-        store.put_derived("footprints", "", &inputs, &footprints)?;
+        // Keeping it is an optimisation: a full disk must not fail a read.
+        let _ = store.put_derived("gazetteer", "", &inputs, &places);
+        let _ = store.put_derived("footprints", "", &inputs, &footprints);
         timings.lap("gazetteer: store", &mut t);
     }
     Ok(g)
@@ -209,7 +210,8 @@ pub fn status_table_timed(
     let table = StatusTable::compute(gazetteer, &snapshots)?;
     timings.lap("status table: compute", &mut t);
     if writable {
-        store.put_derived("status", source.as_str(), &inputs, &encode(&table)?)?;
+        // Keeping it is an optimisation: a full disk must not fail a read.
+        let _ = store.put_derived("status", source.as_str(), &inputs, &encode(&table)?);
         timings.lap("status table: store", &mut t);
     }
     Ok(table)
