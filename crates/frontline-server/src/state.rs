@@ -207,6 +207,12 @@ impl AppState {
             sources.push(SourceData { summary, snapshots, dates, date_snapshot });
         }
         let mut warnings = vec![];
+        if let Some(started) = store.unfinished_ingest()? {
+            warnings.push(format!(
+                "an ingest started at {started} had not finished when this server loaded the store: some snapshots \
+                 may be missing; restart the server once the ingest has ended (or, if it was stopped, run it again)"
+            ));
+        }
         let basemap = match &config.data_dir {
             Some(d) => {
                 let (layers, problems) = basemap::load(d);

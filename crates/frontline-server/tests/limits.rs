@@ -167,3 +167,25 @@ async fn a_flood_of_corridor_requests_is_refused_then_served_from_the_cache() {
         assert!(answered, "{url} never answered");
     }
 }
+
+#[test]
+fn a_server_loaded_during_an_ingest_says_its_snapshots_may_be_incomplete() {
+    let data = shared_data();
+    let dir = std::env::temp_dir().join(format!("frontline-partial-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("partial.db");
+    let _ = std::fs::remove_file(&db);
+    let mut store = Store::open(&db).unwrap();
+    let path = data.join("deepstate/daily/deepstatemap_data_20260101.geojson");
+    let fi = ingest_file(&path, &Format::DeepStateDaily, &IngestContext::default()).unwrap();
+    // What `frontline ingest` does: the mark first, then files one by one.
+    store.begin_ingest(chrono::Utc::now()).unwrap();
+    store.put(&fi, &content_hash(&std::fs::read(&path).unwrap())).unwrap();
+    let during = AppState::load(&ServerConfig { db: db.clone(), data_dir: Some(data.clone()) }).unwrap();
+    assert!(during.warnings.iter().any(|w| w.contains("had not finished")), "{:?}", during.warnings);
+    store.end_ingest().unwrap();
+    drop(store);
+    let after = AppState::load(&ServerConfig { db, data_dir: Some(data) }).unwrap();
+    assert!(!after.warnings.iter().any(|w| w.contains("had not finished")), "{:?}", after.warnings);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -630,6 +630,38 @@ fn decode_checked(
     decode_multipolygon(blob).ok_or_else(|| corrupt("its geometry cannot be decoded"))
 }
 
+impl Store {
+    /// Marks the store as being written by an ingest that started at
+    /// `started`, so that a reader (the server) loading it meanwhile can say
+    /// its snapshots may be incomplete. Cleared by [`Store::end_ingest`]; an
+    /// ingest killed before that leaves the mark, which the next ingest
+    /// replaces and clears.
+    pub fn begin_ingest(&self, started: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES('ingest_started', ?1)",
+                [started.format("%Y-%m-%d %H:%M:%S UTC").to_string()],
+            )
+            .map_err(|e| store_err(&self.path, e))?;
+        Ok(())
+    }
+
+    /// Clears the mark of [`Store::begin_ingest`].
+    pub fn end_ingest(&self) -> Result<()> {
+        self.conn.execute("DELETE FROM meta WHERE key='ingest_started'", []).map_err(|e| store_err(&self.path, e))?;
+        Ok(())
+    }
+
+    /// When an ingest that has not finished started (its mark is still
+    /// there: it is running, or it was killed), if any.
+    pub fn unfinished_ingest(&self) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key='ingest_started'", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| store_err(&self.path, e))
+    }
+}
+
 fn store_err(path: &Path, e: rusqlite::Error) -> Error {
     Error::Store { path: path.to_path_buf(), problem: e.to_string() }
 }

@@ -90,6 +90,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     };
     let ictx = IngestContext { territory };
     let mut store = Store::open(&ctx.db)?;
+    // A server loading the store meanwhile says its snapshots may be incomplete.
+    store.begin_ingest(chrono::Utc::now())?;
 
     let bar = progress(jobs.len() as u64);
     // Read and hash in parallel; skip what the store already has before parsing.
@@ -161,6 +163,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         }
     }
     bar.finish_and_clear();
+    store.end_ingest()?;
 
     let summary = serde_json::json!({
         "store": ctx.db.display().to_string(),
