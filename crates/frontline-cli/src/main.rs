@@ -66,7 +66,32 @@ enum Command {
     Verify,
 }
 
+/// Whether an error is a closed pipe on stdout (`frontline ... | head`).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// A reader that stops early (`| head`) is not an error: stop quietly with
+/// success, as ripgrep does. Rust ignores SIGPIPE, so a closed pipe shows up
+/// as an error from a write, or as a panic from `println!`.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let ctx = context::Context::new(cli.db, cli.data, cli.format);
     let result = match cli.command {
@@ -90,6 +115,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // One line: the engine's errors already name file, feature and problem.
             let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();

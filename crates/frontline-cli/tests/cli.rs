@@ -446,3 +446,30 @@ fn deepstate_full_map_series_regional_shares_and_pockets() {
     assert_eq!(v["pockets"].as_array().expect("pockets").len(), 0, "{v}");
     assert!(v["slivers"].as_u64().expect("slivers") >= 500, "{v}");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::process::Stdio;
+    let dir = tmpdir("pipe");
+    let db = dir.join("t.db");
+    // Printed with println! (the ingest summary) and through the table
+    // writer (snapshots): the reader closes the pipe before either writes.
+    for args in [vec!["ingest", daily("20260101").to_str().expect("utf8")], vec!["snapshots"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_frontline"))
+            .arg("--db")
+            .arg(&db)
+            .arg("--data")
+            .arg(shared_data())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run frontline");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
