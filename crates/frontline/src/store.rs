@@ -347,6 +347,18 @@ impl Store {
     /// replaced. Waits (up to [`BUSY_TIMEOUT`]) while another process writes.
     pub fn put_file(&mut self, ingest: &FileIngest, hash: &[u8; 32]) -> Result<Written> {
         let path = self.path.clone();
+        // A composite source is read from its members: layers stored under
+        // its own name would never be read back.
+        if let Some(members) = ingest.snapshot.source.members() {
+            return Err(Error::file(
+                &ingest.path,
+                format!(
+                    "source name '{}' is reserved for the joined series of {}; ingest under another --source name",
+                    ingest.snapshot.source,
+                    members.join(" and ")
+                ),
+            ));
+        }
         // IMMEDIATE: take the write lock before reading, so that a second
         // writer waits in the busy handler instead of failing on upgrade.
         let tx =
@@ -1128,6 +1140,14 @@ mod tests {
         let listed: Vec<(String, usize)> =
             store.sources().expect("sources").into_iter().map(|s| (s.source.0, s.snapshots)).collect();
         assert_eq!(listed, [("deepstate".into(), 3), ("deepstate-archive".into(), 2), ("deepstate-raw".into(), 2)]);
+        // Nothing can be stored under the joined series' own name.
+        let before_sources = store.sources().expect("sources").len();
+        let mut snapshot = Snapshot { source: deepstate.clone(), taken_at: Utc::now(), layers: vec![] };
+        snapshot.set_layer(ControlClass::Occupied, MultiPolygon::new(vec![]));
+        let ingest = FileIngest { path: PathBuf::from("mine.geojson"), snapshot, report: FileReport::default() };
+        let err = store.put(&ingest, &content_hash(b"mine")).expect_err("reserved name").to_string();
+        assert!(err.contains("mine.geojson") && err.contains("reserved"), "{err}");
+        assert_eq!(store.sources().expect("sources").len(), before_sources);
         // A new archive map changes the joined series' fingerprint.
         let before = store.source_fingerprint(&deepstate).expect("fingerprint");
         put(&mut store, SourceId::DEEPSTATE_ARCHIVE, "2025-08-05T09:30:00Z", 0.5);
