@@ -306,7 +306,9 @@ async function selectPlace(id: string, fly: boolean) {
     const t = await getJSON<PlaceTimeline>(`/api/places/${encodeURIComponent(id)}/timeline${s}`);
     $("place-panel").hidden = false;
     $("place-name").textContent = t.place.name;
-    const cap = t.capture ? Object.entries(t.capture).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join(" · ") : "";
+    // Keys are the capture thresholds ("50%", "95%"): say what they mean.
+    const capWords: Record<string, string> = { "50%": "half the town occupied", "95%": "95 % of the town occupied" };
+    const cap = t.capture ? Object.entries(t.capture).filter(([, v]) => v).map(([k, v]) => `${v} (${capWords[k] ?? `${k} of the town occupied`})`).join(" · ") : "";
     $("place-meta").textContent = `${t.place.oblast ?? ""}${t.place.population ? ` · pop. ${t.place.population.toLocaleString("en-US")}` : ""}${cap ? ` · captured ${cap}` : ""}`;
     seriesChart("place-chart", t.series.map((p) => ({ date: p.date, v: p.occupied_fraction })), 1, "#c62828");
     const ol = $("place-timeline");

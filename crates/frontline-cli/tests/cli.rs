@@ -137,6 +137,36 @@ fn isw_folder_ingests_except_misdated_files() {
     assert!(stdout(&o).contains("37 file(s) written"), "{}", stdout(&o));
     let o = frontline(&db, &["snapshots", "--source", "isw", "--format", "csv"]);
     assert_eq!(stdout(&o).lines().count(), 1 + 37);
+    // ISW's redrawn layer of 2026-01-25 (net −4,776 km² by the files' own
+    // area_km2 properties) flags January 2026 in `change --by` too, on every
+    // region's row of that month and no other.
+    let o = frontline(
+        &db,
+        &[
+            "change",
+            "--every",
+            "month",
+            "--from",
+            "2025-12-01",
+            "--to",
+            "2026-02-28",
+            "--by",
+            "oblast",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let (period, flag) =
+        (header.iter().position(|h| *h == "period").unwrap(), header.iter().position(|h| *h == "flag").unwrap());
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().any(|r| r[period] == "2026-01"));
+    for r in &rows {
+        assert_eq!(r[flag].contains("implausible jump 2026-01-25"), r[period] == "2026-01", "{r:?}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -9,9 +9,9 @@ use crate::query::{self, Query};
 use crate::state::{blocking, clip_text, reference_by_name};
 use axum::extract::State;
 use axum::Json;
-use frontline::audit::{audit_series, AuditRules};
+use frontline::audit::{audit_series, witness_source, AuditRules, Witness};
 use frontline::compare::{compare, nearest};
-use frontline::ControlClass;
+use frontline::{ControlClass, SourceId};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -79,7 +79,14 @@ pub async fn audit(State(app): AppRef, Query(q): Query<AuditQuery>) -> ApiResult
     let app2 = app.clone();
     let _permit = app.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
     blocking(move || {
-        let audit = audit_series(&app2.sources[si].snapshots, class, AuditRules::default());
+        let mut audit = audit_series(&app2.sources[si].snapshots, class, AuditRules::default());
+        // Jumps the other publisher's map shows too are real changes (as the CLI's audit).
+        let ids: Vec<SourceId> = app2.sources.iter().map(|s| s.summary.source.clone()).collect();
+        if let Some(w) = witness_source(&app2.sources[si].summary.source, &ids) {
+            if let Some(ws) = app2.sources.iter().find(|s| s.summary.source == w) {
+                audit.corroborate(&Witness::of(format!("{w} ({})", ws.summary.label), &ws.snapshots, class));
+            }
+        }
         let rules = audit.rules.describe(audit.median_net_km2_per_day, audit.median_churn_km2_per_day);
         Ok(Json(json!({ "rules_in_words": rules, "audit": audit })))
     })

@@ -205,7 +205,8 @@ fn place_id(app: &Gazetteer, id: &str) -> ApiResult<usize> {
 
 /// `GET /api/places/{id}/timeline`: a place's occupied and gray fraction,
 /// distance to hostile territory and status at every snapshot, its status
-/// changes, and its capture and retake dates at θ = 50 % and 95 %.
+/// changes, and its capture and retake dates at 50 % and 95 % of the town occupied
+/// (keys "50%" and "95%").
 pub async fn timeline(
     State(app): AppRef,
     Path(id): Path<String>,
@@ -223,7 +224,7 @@ pub async fn timeline(
     let first_capture: serde_json::Map<String, serde_json::Value> = THETAS
         .iter()
         .map(|&t| {
-            (format!("θ={}%", (t * 100.0).round()), json!(table.first_capture(pid, CaptureRule::at(t)).map(|c| c.date)))
+            (format!("{}%", (t * 100.0).round()), json!(table.first_capture(pid, CaptureRule::at(t)).map(|c| c.date)))
         })
         .collect();
     let body = json!({

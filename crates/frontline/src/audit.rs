@@ -13,8 +13,17 @@
 //!   to the previous snapshot's (a repeated file, or a day without edits).
 //!   Informational.
 //! - **implausible jump**: |net| > max(k × m × days, floor), where m is
-//!   the series' median of |net| per day over all steps (a robust rate the
-//!   jump itself barely moves), k = 5 and floor = 100 km² by default.
+//!   the median |net| per day of the 20 neighbouring steps (10 before, 10
+//!   after, the step itself left out: a robust local rate, so the weekly
+//!   maps of 2022's war of movement are judged by 2022's pace, not by
+//!   2024's), k = 5 and floor = 100 km² by default.
+//! - **confirmed by another source**: an implausible jump that another
+//!   publisher's map shows too ([`Audit::corroborate`]): the witness's net
+//!   change between its snapshots enclosing the step (at most
+//!   [`WITNESS_MAX_SPAN_DAYS`] apart) has the jump's sign and at least half
+//!   its size. The Kharkiv counter-offensive (DeepState −8,849 km² in the
+//!   week to 2022-09-12; ISW −10,839 km² in September) is a large change,
+//!   not an error. Informational.
 //! - **layer change**: ground lost *and* gained in different places at
 //!   once: min(gained, lost) > max(k × t × days, floor), t being the
 //!   series' median of min(gained, lost) per day. A real advance gains
@@ -68,8 +77,14 @@ impl AuditRules {
             (median_net_km2_per_day + 0.0, median_churn_km2_per_day + 0.0);
         vec![
             format!(
-                "implausible jump: |net| > max({} × {:.2} km²/day (the series' median |net| per day) × days, {} km²)",
-                self.factor, median_net_km2_per_day, self.floor_km2
+                "implausible jump: |net| > max({} × the median |net| per day of the 20 neighbouring steps × days, {} km²) \
+                 (the series' overall median: {:.2} km²/day)",
+                self.factor, self.floor_km2, median_net_km2_per_day
+            ),
+            format!(
+                "confirmed by another source: an implausible jump that another publisher's map also shows (its net change \
+                 between its maps enclosing the step, at most {WITNESS_MAX_SPAN_DAYS} days apart, has the same sign and at \
+                 least half the size); not a warning"
             ),
             format!(
                 "layer change: min(gained, lost) > max({} × {:.2} km²/day (the series' median of min(gained, lost) per day) × days, {} km²)",
@@ -97,6 +112,8 @@ pub enum FindingKind {
     PrecisionChange,
     /// A file that ingest refused.
     RejectedFile,
+    /// An implausible jump that another source's map shows too.
+    ConfirmedChange,
 }
 
 impl FindingKind {
@@ -109,6 +126,7 @@ impl FindingKind {
             FindingKind::LayerChange => "layer change",
             FindingKind::PrecisionChange => "precision change",
             FindingKind::RejectedFile => "rejected file",
+            FindingKind::ConfirmedChange => "large change confirmed by another source",
         }
     }
 
@@ -184,6 +202,75 @@ pub struct Audit {
     pub findings: Vec<Finding>,
 }
 
+/// Steps on each side of a step that set its plausible pace.
+pub const NEIGHBOUR_STEPS: usize = 10;
+
+/// The widest interval between a witness's two snapshots that can still
+/// confirm a jump: half a year (ISW's maps of 2022-11 and 2023-05 enclose
+/// Kherson's liberation).
+pub const WITNESS_MAX_SPAN_DAYS: i64 = 186;
+
+/// Another source's area series of the same class, to confirm jumps with.
+#[derive(Debug, Clone)]
+pub struct Witness {
+    /// Its name as reports print it.
+    pub label: String,
+    /// (date, area km²) in date order, areas of the layer as stored.
+    pub areas_km2: Vec<(NaiveDate, f64)>,
+}
+
+impl Witness {
+    /// The witness's areas of `class` over its snapshots (unclipped, as the audit measures).
+    pub fn of(label: impl Into<String>, snapshots: &[Snapshot], class: ControlClass) -> Witness {
+        let areas = class_area_series_km2(snapshots, class);
+        Witness {
+            label: label.into(),
+            areas_km2: snapshots.iter().zip(areas).filter_map(|(s, a)| Some((s.date(), a?))).collect(),
+        }
+    }
+
+    /// The net change between the witness's last snapshot on or before
+    /// `from` and its first on or after `to`, with those dates, if they
+    /// are at most [`WITNESS_MAX_SPAN_DAYS`] apart.
+    fn net_enclosing(&self, from: NaiveDate, to: NaiveDate) -> Option<(NaiveDate, NaiveDate, f64)> {
+        let a = self.areas_km2.iter().rev().find(|(d, _)| *d <= from)?;
+        let b = self.areas_km2.iter().find(|(d, _)| *d >= to)?;
+        ((b.0 - a.0).num_days() <= WITNESS_MAX_SPAN_DAYS).then_some((a.0, b.0, b.1 - a.1))
+    }
+}
+
+/// The other publisher that can confirm a source's jumps: ISW for
+/// DeepState's series, DeepState (the full map, else its history or daily
+/// export) for ISW's. Same-publisher series are no witness: they share the
+/// drawing.
+pub fn witness_source(source: &SourceId, available: &[SourceId]) -> Option<SourceId> {
+    let has = |name: &str| available.iter().find(|s| s.as_str() == name).cloned();
+    if source.as_str().starts_with("isw") {
+        ["deepstate", "deepstate-raw", "deepstate-archive", "deepstate-daily"].iter().find_map(|n| has(n))
+    } else if source.as_str().starts_with("deepstate") {
+        has("isw").or_else(|| available.iter().find(|s| s.as_str().starts_with("isw")).cloned())
+    } else {
+        None
+    }
+}
+
+/// Audits a stored source and confirms its jumps against the other
+/// publisher's series when the store has one: what `audit`, and the `flag`
+/// column of `change` and `area`, use.
+pub fn audit_stored(store: &Store, source: &SourceId, class: ControlClass, rules: AuditRules) -> crate::Result<Audit> {
+    let snaps = store.load_range(source, None, None)?;
+    let mut audit = audit_series(&snaps, class, rules);
+    let available: Vec<SourceId> = store.sources()?.into_iter().map(|s| s.source).collect();
+    if let Some(w) = witness_source(source, &available) {
+        if audit.findings.iter().any(|f| f.kind == FindingKind::ImplausibleJump) {
+            let label = w.label().to_string();
+            let snaps = store.load_range(&w, None, None)?;
+            audit.corroborate(&Witness::of(format!("{w} ({label})"), &snaps, class));
+        }
+    }
+    Ok(audit)
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     if xs.is_empty() {
         return 0.0;
@@ -238,7 +325,19 @@ pub fn audit_series(snapshots: &[Snapshot], class: ControlClass, rules: AuditRul
         })
         .collect();
     let days: Vec<i64> = (1..snaps.len()).map(|i| (snaps[i].date() - snaps[i - 1].date()).num_days().max(1)).collect();
-    let net_rate = median(steps.iter().zip(&days).map(|((_, g, l), d)| (g - l).abs() / *d as f64).collect());
+    let net_rates: Vec<f64> = steps.iter().zip(&days).map(|((_, g, l), d)| (g - l).abs() / *d as f64).collect();
+    let net_rate = median(net_rates.clone());
+    // The local pace around step j (the step itself left out).
+    let local_rate = |j: usize| {
+        let before = &net_rates[j.saturating_sub(NEIGHBOUR_STEPS)..j];
+        let after = &net_rates[(j + 1).min(net_rates.len())..(j + 1 + NEIGHBOUR_STEPS).min(net_rates.len())];
+        let window: Vec<f64> = before.iter().chain(after).copied().collect();
+        if window.is_empty() {
+            net_rate
+        } else {
+            median(window)
+        }
+    };
     let churn_rate = median(steps.iter().zip(&days).map(|((_, g, l), d)| g.min(*l) / *d as f64).collect());
     let mut findings = vec![];
     let mut rows = Vec::with_capacity(snaps.len());
@@ -279,7 +378,7 @@ pub fn audit_series(snapshots: &[Snapshot], class: ControlClass, rules: AuditRul
             if same {
                 found(FindingKind::SameAsPrevious, format!("identical to {prev}"));
             }
-            let jump_limit = (rules.factor * net_rate * d as f64).max(rules.floor_km2);
+            let jump_limit = (rules.factor * local_rate(i - 1) * d as f64).max(rules.floor_km2);
             if net.abs() > jump_limit {
                 found(
                     FindingKind::ImplausibleJump,
@@ -321,6 +420,30 @@ pub fn audit_series(snapshots: &[Snapshot], class: ControlClass, rules: AuditRul
 }
 
 impl Audit {
+    /// Turns each implausible jump that `witness` shows too (same sign, at
+    /// least half the size, between its snapshots enclosing the step) into
+    /// a [`FindingKind::ConfirmedChange`], and updates the rows' flags.
+    pub fn corroborate(&mut self, witness: &Witness) {
+        for f in self.findings.iter_mut().filter(|f| f.kind == FindingKind::ImplausibleJump) {
+            let (Some(date), Some(previous)) = (f.date, f.previous) else { continue };
+            let Some(net) = self.snapshots.iter().find(|r| r.date == date).and_then(|r| r.net_km2) else { continue };
+            if let Some((a, b, witness_net)) = witness.net_enclosing(previous, date) {
+                if witness_net.signum() == net.signum() && witness_net.abs() >= 0.5 * net.abs() {
+                    f.kind = FindingKind::ConfirmedChange;
+                    f.detail = format!(
+                        "{}; {} shows {witness_net:+.1} km² from {a} to {b}: a real change",
+                        f.detail, witness.label
+                    );
+                }
+            }
+        }
+        for row in &mut self.snapshots {
+            let labels: Vec<&str> =
+                self.findings.iter().filter(|f| f.date == Some(row.date)).map(|f| f.kind.label()).collect();
+            row.flags = labels.join(", ");
+        }
+    }
+
     /// The warning labels (see [`FindingKind::is_warning`]) of the steps
     /// ending in `from < date <= to`, comma-separated; `None` when clean.
     /// This is the `flag` column of `change`.
@@ -471,5 +594,63 @@ mod tests {
         // The box's edges are 11 and 75 km long: "simplified".
         assert_eq!(audit.snapshots[0].detail, "simplified");
         assert_eq!(audit.snapshots[0].vertices, 4);
+    }
+
+    #[test]
+    fn a_jump_another_publisher_shows_is_a_confirmed_change() {
+        // The steady advance of the test above with the ≈415 km² jump on day
+        // 20 (2025-01-21, from 2025-01-20).
+        let mut snaps = vec![];
+        let mut east = 37.0;
+        for day in 0..30 {
+            east += if day == 20 { 0.5 } else { 0.001 };
+            snaps.push(snap(day, rect(36.0, east)));
+        }
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let witness = |a: &str, b: &str, net: f64| Witness {
+            label: "other".into(),
+            areas_km2: vec![(d(a), 1000.0), (d(b), 1000.0 + net)],
+        };
+        let kind_on_21 = |w: &Witness| {
+            let mut audit = audit_series(&snaps, ControlClass::Occupied, AuditRules::default());
+            audit.corroborate(w);
+            let f = audit.findings.iter().find(|f| f.date == Some(d("2025-01-21"))).expect("a finding").clone();
+            (f.kind, audit.flag_on(d("2025-01-21")))
+        };
+        // Half the jump (≥ 207.5 km²) over maps enclosing 01-20 → 01-21: confirmed, no flag.
+        assert_eq!(kind_on_21(&witness("2025-01-15", "2025-02-01", 210.0)), (FindingKind::ConfirmedChange, None));
+        // Less than half, the other sign, or maps that do not enclose the step, or too far apart: still a warning.
+        for w in [
+            witness("2025-01-15", "2025-02-01", 200.0),
+            witness("2025-01-15", "2025-02-01", -415.0),
+            witness("2025-01-21", "2025-02-01", 415.0),
+            witness("2024-06-01", "2025-02-01", 415.0),
+        ] {
+            assert_eq!(kind_on_21(&w).0, FindingKind::ImplausibleJump, "{:?}", w.areas_km2);
+        }
+    }
+
+    #[test]
+    fn the_plausible_pace_is_the_neighbourhood_s() {
+        // 40 quiet days (≈0.83 km²/day), then 20 days of ≈83 km²/day (a war
+        // of movement) with one step of ≈330 km² among them. Each fast step
+        // is 100× the series' overall median (≈0.83 km²/day, which the old
+        // whole-series rule used: every one of them would be flagged), but
+        // within 5× its neighbourhood's pace (≥ 42 km²/day at the turn, 83
+        // inside), so none is.
+        let mut snaps = vec![];
+        let mut east = 37.0;
+        for day in 0..60 {
+            east += match day {
+                0..40 => 0.001,
+                50 => 0.4,
+                _ => 0.1,
+            };
+            snaps.push(snap(day, rect(36.0, east)));
+        }
+        let audit = audit_series(&snaps, ControlClass::Occupied, AuditRules::default());
+        assert!((audit.median_net_km2_per_day - 0.83).abs() < 0.02, "{}", audit.median_net_km2_per_day);
+        let jumps: Vec<_> = audit.findings.iter().filter(|f| f.kind == FindingKind::ImplausibleJump).collect();
+        assert!(jumps.is_empty(), "{jumps:?}");
     }
 }

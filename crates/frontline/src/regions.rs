@@ -387,10 +387,15 @@ impl RegionLevel {
 
 /// Reads a boundary set: one region per feature.
 pub fn load_regions(path: &Path) -> Result<Vec<Region>> {
+    load_regions_where(path, |_| true)
+}
+
+/// Reads a boundary set, one region per feature that `keep` accepts.
+pub fn load_regions_where(path: &Path, keep: impl Fn(&reader::RawFeature) -> bool) -> Result<Vec<Region>> {
     let bytes = reader::read_bytes(path)?;
     let features = reader::parse_features(path, &bytes)?;
     let mut out = Vec::with_capacity(features.len());
-    for f in features {
+    for f in features.into_iter().filter(|f| keep(f)) {
         let name = ["name:en", "shapeName", "name", "NAME_1", "NAME"]
             .iter()
             .find_map(|k| f.prop_str(k))

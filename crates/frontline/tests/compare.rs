@@ -6,8 +6,8 @@
 
 mod common;
 
-use chrono::NaiveDate;
-use frontline::audit::{audit_series, rejected_files, AuditRules, FindingKind};
+use chrono::{Datelike, NaiveDate};
+use frontline::audit::{audit_series, rejected_files, AuditRules, FindingKind, Witness};
 use frontline::compare::{compare, nearest};
 use frontline::ingest::{self, IngestContext};
 use frontline::lag::find_lag;
@@ -255,4 +255,35 @@ fn monthly_gains_of_2025_with_the_lag_applied_match_deepstates_published_figures
     assert!(worst > 10.0, "{raw_dates:?}");
     let mean_abs = |v: &[f64]| v.iter().map(|e| e.abs()).sum::<f64>() / v.len() as f64;
     assert!(mean_abs(&aligned) < mean_abs(&raw_dates) / 3.0, "{aligned:?} vs {raw_dates:?}");
+}
+
+#[test]
+fn another_publisher_confirms_the_kharkiv_offensive_but_not_isw_s_redraw() {
+    let reference = reference();
+    let ctx = ctx(&reference);
+    let year = |y: i32| move |s: &Snapshot| s.date().year() == y;
+    let raw_2022 = ingest_folder("deepstate/raw", year(2022), &ctx);
+    let isw_2022 = ingest_folder("isw/full_2022", |_| true, &ctx);
+    let isw = ingest_folder("isw/control", |_| true, &ctx);
+    // DeepState's week to 2022-09-12: the Kharkiv counter-offensive. On
+    // 2022-09-12 Zelensky said "more than 6,000 square kilometres" had been
+    // liberated since the start of September; ISW's September map agrees.
+    let mut raw_audit = audit_series(&raw_2022, ControlClass::Occupied, AuditRules::default());
+    let row = raw_audit.snapshots.iter().find(|r| r.date == d("2022-09-12")).unwrap();
+    assert!(row.net_km2.unwrap() < -6_000.0, "{:?}", row.net_km2);
+    raw_audit.corroborate(&Witness::of("isw", &isw_2022, ControlClass::Occupied));
+    let f = raw_audit.findings.iter().find(|f| f.date == Some(d("2022-09-12"))).unwrap();
+    assert_eq!(f.kind, FindingKind::ConfirmedChange, "{}", f.detail);
+    assert!(f.detail.contains("2022-09-01 to 2022-10-01"), "{}", f.detail);
+    assert_eq!(raw_audit.flag_on(d("2022-09-12")), None);
+
+    // ISW's −4,776 km² of 2026-01-25: DeepState's daily maps gain ground
+    // over the same four weeks, so it stays a warning.
+    let daily = ingest_folder("deepstate/daily", |s| s.date() >= d("2025-12-01") && s.date() <= d("2026-02-28"), &ctx);
+    let mut isw_audit = audit_series(&isw, ControlClass::Occupied, AuditRules::default());
+    isw_audit.corroborate(&Witness::of("deepstate-daily", &daily, ControlClass::Occupied));
+    assert_eq!(
+        isw_audit.flag_between(d("2025-12-31"), d("2026-01-31")).as_deref(),
+        Some("implausible jump 2026-01-25")
+    );
 }

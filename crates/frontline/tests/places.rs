@@ -345,3 +345,15 @@ fn gazetteer_joins_report() {
     assert_eq!(r.joined + r.osm_not_joined, r.osm_places);
     assert_eq!(r.joined + r.geonames_only_added + r.geonames_duplicates_dropped, r.geonames_places);
 }
+
+#[test]
+fn kyiv_is_not_cut_to_one_of_its_boroughs() {
+    // The hromada file has no Kyiv municipality, only its ten boroughs
+    // (`place=borough`); cutting to the one holding the centre left 13.8 of
+    // 78.4 km². pyproj (WGS84): the 64-point 5 km disc around OSM node/26150422
+    // (30.5241361, 50.4500336) has 78.414 km², all of it on OSM land.
+    let (p, _) = resolved("Kyiv");
+    assert_eq!(p.osm_id.as_deref(), Some("node/26150422"));
+    let area_km2 = p.footprint.area_m2 / 1e6;
+    assert!((area_km2 - 78.414).abs() < 0.01, "Kyiv footprint {area_km2:.3} km²");
+}

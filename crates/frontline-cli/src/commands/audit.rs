@@ -4,7 +4,7 @@
 use crate::context::{pick_source, Context};
 use crate::output::{num, Table};
 use anyhow::{anyhow, Result};
-use frontline::audit::{audit_series, check_paths, rejected_files, Audit, AuditRules};
+use frontline::audit::{audit_stored, check_paths, rejected_files, Audit, AuditRules};
 use frontline::ingest::IngestContext;
 use frontline::regions::{load_reference, Reference};
 use frontline::store::Store;
@@ -27,7 +27,7 @@ pub struct Args {
     /// List every snapshot, not only those with a finding.
     #[arg(long)]
     all: bool,
-    /// k of the rules: how many times the series' median daily rate a step may reach.
+    /// k of the rules: how many times the local median daily rate (20 neighbouring steps) a step may reach.
     #[arg(long, default_value_t = 5.0)]
     factor: f64,
     /// The floor under which no change is flagged, km².
@@ -36,10 +36,9 @@ pub struct Args {
 }
 
 /// The audit of a source's class as `change` and `area` use it for their
-/// `flag` column (default rules).
+/// `flag` column (default rules, jumps confirmed by the other publisher).
 pub fn audit_for_flags(store: &Store, source: &SourceId, class: ControlClass) -> Result<Audit> {
-    let snaps = store.load_range(source, None, None)?;
-    Ok(audit_series(&snaps, class, AuditRules::default()))
+    Ok(audit_stored(store, source, class, AuditRules::default())?)
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
@@ -51,9 +50,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     check_paths(&args.files)?;
     let store = ctx.store()?;
     let source = pick_source(&store, Some(&args.source))?;
-    let snaps = store.load_range(&source, None, None)?;
     let rules = AuditRules { factor: args.factor, floor_km2: args.floor_km2, ..AuditRules::default() };
-    let mut audit = audit_series(&snaps, class, rules);
+    let mut audit = audit_stored(&store, &source, class, rules)?;
     if !args.files.is_empty() {
         // The same context ingest uses, so that a file is judged as ingest judged it.
         let territory = Some(Arc::new(load_reference(&Reference::WithSea, &ctx.data_dir()?)?));

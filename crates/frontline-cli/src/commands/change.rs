@@ -55,12 +55,15 @@ struct FlaggedChange {
 #[derive(serde::Serialize)]
 struct RegionChange {
     period: String,
+    class: ControlClass,
     region: String,
     from: NaiveDate,
     to: NaiveDate,
     gained_km2: f64,
     lost_km2: f64,
     net_km2: f64,
+    /// What `audit` found implausible in the period, for the whole map.
+    flag: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
@@ -121,6 +124,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         eprintln!("wrote {} gained/lost feature(s) to {}", features.len(), path.display());
     }
 
+    // The audit judges the files as dated by their publisher; flags are
+    // looked up in file dates (map date + offset).
+    let audits: Vec<(ControlClass, frontline::audit::Audit)> =
+        classes.iter().map(|c| Ok((*c, super::audit::audit_for_flags(&store, &source, *c)?))).collect::<Result<_>>()?;
+    let flag_of = |class: ControlClass, from: NaiveDate, to: NaiveDate| {
+        audits.iter().find(|(c, _)| *c == class).and_then(|(_, a)| a.flag_between(from + offset, to + offset))
+    };
+
     if let Some(by) = &args.by {
         let set = super::area::region_set(ctx, by, None)?;
         let regions = &set.regions;
@@ -134,45 +145,53 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                         let lost = frontline::area::area_within_km2(&geom.lost, &r.territory);
                         RegionChange {
                             period: row.period.clone(),
+                            class: row.class,
                             region: r.name.clone(),
                             from: row.from,
                             to: row.to,
                             gained_km2: gained,
                             lost_km2: lost,
                             net_km2: gained - lost,
+                            flag: flag_of(row.class, row.from, row.to),
                         }
                     })
                     .filter(|r| r.gained_km2 > 0.0 || r.lost_km2 > 0.0)
                     .collect::<Vec<_>>()
             })
             .collect();
-        Table::new(vec!["period", "region", "from", "to", "gained_km2", "lost_km2", "net_km2"], &rows, |r| {
-            vec![
-                r.period.clone(),
-                r.region.clone(),
-                r.from.to_string(),
-                r.to.to_string(),
-                num(Some(r.gained_km2), 3),
-                num(Some(r.lost_km2), 3),
-                num(Some(r.net_km2), 3),
-            ]
-        })
-        .title(format!("{source}: change per region ({by}: {}), within {}", set.outlines, reference.name))
-        .print(ctx.format)?;
+        let flagged = rows.iter().filter(|r| r.flag.is_some()).count();
+        let mut t = Table::new(
+            vec!["period", "class", "region", "from", "to", "gained_km2", "lost_km2", "net_km2", "flag"],
+            &rows,
+            |r| {
+                vec![
+                    r.period.clone(),
+                    r.class.to_string(),
+                    r.region.clone(),
+                    r.from.to_string(),
+                    r.to.to_string(),
+                    num(Some(r.gained_km2), 3),
+                    num(Some(r.lost_km2), 3),
+                    num(Some(r.net_km2), 3),
+                    r.flag.clone().unwrap_or_default(),
+                ]
+            },
+        )
+        .title(format!("{source}: change per region ({by}: {}), within {}", set.outlines, reference.name));
+        if flagged > 0 {
+            t = t.note(format!(
+                "flag: {flagged} row(s) fall in a period with a change `frontline audit {source}` finds implausible \
+                 (judged on the whole map, not the region); read them with care"
+            ));
+        }
+        t.print(ctx.format)?;
         return Ok(ExitCode::SUCCESS);
     }
 
-    // The audit judges the files as dated by their publisher; flags are
-    // looked up in file dates (map date + offset).
-    let audits: Vec<(ControlClass, frontline::audit::Audit)> =
-        classes.iter().map(|c| Ok((*c, super::audit::audit_for_flags(&store, &source, *c)?))).collect::<Result<_>>()?;
     let rows: Vec<FlaggedChange> = results
         .into_iter()
         .map(|(row, _)| {
-            let flag = audits
-                .iter()
-                .find(|(c, _)| *c == row.class)
-                .and_then(|(_, a)| a.flag_between(row.from + offset, row.to + offset));
+            let flag = flag_of(row.class, row.from, row.to);
             FlaggedChange { row, flag }
         })
         .collect();

@@ -192,8 +192,9 @@ pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
         l.source,
         now.date,
         status_name(now.status),
-        100.0 * now.occupied_fraction,
-        now.gray_fraction.map(|g| format!(", gray {:.1} %", 100.0 * g)).unwrap_or_default(),
+        // `+ 0.0` turns a rounding -0.0 into 0.0, so nobody reads "-0.0 %".
+        100.0 * now.occupied_fraction + 0.0,
+        now.gray_fraction.map(|g| format!(", gray {:.1} %", 100.0 * g + 0.0)).unwrap_or_default(),
         match now.distance_m {
             Some(d) if d > 0.0 => format!("{:.1} km", d / 1000.0),
             Some(_) => "0 (inside it)".to_string(),
@@ -217,7 +218,7 @@ pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
     if captures.is_empty() {
         println!("never captured at 50 % or 95 % in this source's history");
     } else {
-        Table::new(vec!["theta_pct", "date", "change"], &captures, |c| {
+        Table::new(vec!["threshold_pct", "date", "change"], &captures, |c| {
             vec![
                 format!("{:.0}", 100.0 * c.rule.theta),
                 format!("{}{}", if c.at_first_snapshot { "≤ " } else { "" }, c.date),
@@ -227,7 +228,10 @@ pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
                 },
             ]
         })
-        .title("capture dates (occupied fraction ≥ θ for 3+ snapshots; retaken: below θ for 3+):")
+        .title(
+            "capture dates (the date the occupied share of the town reached the threshold and stayed there for 3+ maps; \
+             retaken: fell below it for 3+ maps):",
+        )
         .print(ctx.format)?;
     }
     if args.timings {
@@ -347,9 +351,10 @@ pub struct CapturedArgs {
     /// Last date (default: the latest snapshot).
     #[arg(long, value_parser = parse_date)]
     to: Option<NaiveDate>,
-    /// Capture threshold in per cent of the footprint (50 or 95, or any).
-    #[arg(long, default_value_t = 50.0)]
-    theta: f64,
+    /// Capture threshold: the share of the town's footprint that must be
+    /// occupied, in per cent (50 or 95, or any).
+    #[arg(long, alias = "theta", default_value_t = 50.0)]
+    threshold: f64,
     /// Only settlements with at least this population.
     #[arg(long, default_value_t = 0)]
     min_pop: u64,
@@ -359,14 +364,14 @@ pub struct CapturedArgs {
 }
 
 pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
-    if !(args.theta > 0.0 && args.theta <= 100.0) {
-        bail!("--theta must be a percentage in (0, 100]");
+    if !(args.threshold > 0.0 && args.threshold <= 100.0) {
+        bail!("--threshold must be a percentage above 0 and at most 100, e.g. --threshold 50");
     }
     let l = load(ctx, args.source.as_deref(), false, &mut Timings::default())?;
     let to = args.to.unwrap_or_else(|| l.table.dates().last().copied().unwrap_or(args.from));
     let rows: Vec<_> = l
         .table
-        .changed_hands(&l.gazetteer, args.from, to, CaptureRule::at(args.theta / 100.0))?
+        .changed_hands(&l.gazetteer, args.from, to, CaptureRule::at(args.threshold / 100.0))?
         .into_iter()
         .filter(|r| r.population >= args.min_pop)
         .collect();
@@ -385,8 +390,9 @@ pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
         ]
     })
     .title(format!(
-        "{}: settlements that changed hands {} .. {to} at θ = {} % (3-snapshot persistence), biggest first",
-        l.source, args.from, args.theta
+        "{}: settlements that changed hands {} .. {to} (captured: {} % of the town occupied for 3+ maps in a row), \
+         biggest first",
+        l.source, args.from, args.threshold
     ))
     .print(ctx.format)?;
     Ok(ExitCode::SUCCESS)

@@ -386,8 +386,11 @@ impl Gazetteer {
             Some(p) => crate::regions::load_regions(p)?,
             None => vec![],
         };
+        // Kyiv is not a hromada in the file but ten boroughs (`place=borough`):
+        // cutting its disc to the borough holding the centre left 14 of its
+        // 78 km². A city of boroughs is cut to land only.
         let hromadas = match &sources.hromadas {
-            Some(p) => crate::regions::load_regions(p)?,
+            Some(p) => crate::regions::load_regions_where(p, |f| f.prop_str("place") != Some("borough"))?,
             None => vec![],
         };
         let land = match &sources.land {
