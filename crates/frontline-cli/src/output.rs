@@ -48,19 +48,24 @@ impl Table {
     }
 
     pub fn print(&self, format: OutputFormat) -> std::io::Result<()> {
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
+        self.write_to(format, &mut std::io::stdout().lock())
+    }
+
+    /// Writes the table in `format` to `out`.
+    pub fn write_to(&self, format: OutputFormat, out: &mut impl Write) -> std::io::Result<()> {
         match format {
             OutputFormat::Json => {
-                serde_json::to_writer_pretty(&mut out, &self.json)?;
+                serde_json::to_writer_pretty(&mut *out, &self.json)?;
                 writeln!(out)
             }
             OutputFormat::Csv => {
-                writeln!(out, "{}", self.headers.iter().map(|h| csv_cell(h)).collect::<Vec<_>>().join(","))?;
+                // RFC 4180 by the csv crate: fields with commas, quotes, CR or LF are quoted.
+                let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(&mut *out);
+                w.write_record(&self.headers).map_err(csv_io)?;
                 for r in &self.rows {
-                    writeln!(out, "{}", r.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","))?;
+                    w.write_record(r).map_err(csv_io)?;
                 }
-                Ok(())
+                w.flush()
             }
             OutputFormat::Table => {
                 if let Some(t) = &self.title {
@@ -109,11 +114,12 @@ fn looks_numeric(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || "+-.,%".contains(c))
 }
 
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+/// The csv crate's error as the I/O error it wraps (so that a closed pipe
+/// stays a `BrokenPipe`, which `main` ends quietly on).
+fn csv_io(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
     }
 }
 
@@ -142,7 +148,19 @@ pub fn multipolygon_geojson(mp: &geo::MultiPolygon<f64>) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::num;
+    use super::{num, OutputFormat, Table};
+
+    #[test]
+    fn csv_quotes_what_rfc_4180_says() {
+        let rows = vec![vec!["a,b", "say \"hi\"", "one\rtwo", "line\nbreak", "plain"]];
+        let t = Table::new(vec!["h1", "h2", "h3", "h4", "h5"], &rows, |r| r.iter().map(|c| c.to_string()).collect());
+        let mut out = vec![];
+        t.write_to(OutputFormat::Csv, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "h1,h2,h3,h4,h5\n\"a,b\",\"say \"\"hi\"\"\",\"one\rtwo\",\"line\nbreak\",plain\n"
+        );
+    }
 
     #[test]
     fn no_negative_zero() {

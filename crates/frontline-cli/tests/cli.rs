@@ -305,8 +305,19 @@ fn settlements_over_the_daily_history() {
     let expected = NaiveDate::from_ymd_opt(2024, 10, 28).expect("date");
     assert!((date - expected).num_days().abs() <= 3, "{line}");
     // Kupiansk: never captured in DeepState's history.
+    // (The command must succeed and list the towns that did fall, so that an
+    // empty or failed output cannot pass for "Kupiansk not listed".)
     let o = frontline(&db, &["captured", "--from", "2024-07-01", "--format", "csv"]);
-    assert!(!stdout(&o).lines().any(|l| l.starts_with("Kupiansk,") && l.ends_with("captured")), "{}", stdout(&o));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    let captured_names: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(4) == Some("captured"))
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert!(captured_names.contains(&"Selydove") && captured_names.contains(&"Pokrovsk"), "{out}");
+    assert!(!captured_names.contains(&"Kupiansk"), "{out}");
 
     // The fortress belt: distances shrink from 2024 to 2026.
     let o = frontline(&db, &["watch", "Sloviansk", "Kramatorsk", "--every", "month", "--format", "csv"]);

@@ -369,7 +369,14 @@ impl Store {
         let mut replaced: Vec<String> = vec![];
         let mut written_layers: Vec<String> = vec![];
         for layer in &snap.layers {
-            let blob = encode_multipolygon(&layer.geometry);
+            let blob = encode_multipolygon(&layer.geometry).ok_or_else(|| Error::Store {
+                path: path.clone(),
+                problem: format!(
+                    "the {} layer of {} has more polygons, rings or vertices than a layer can hold (4,294,967,295); \
+                     split the file",
+                    layer.class, snap.taken_at
+                ),
+            })?;
             let layer_hash = content_hash(&blob);
             written_layers.push(format!("{}:{}", layer.class.as_str(), to_hex(&layer_hash)));
             let existing: Option<(Vec<u8>, String)> = tx
@@ -884,27 +891,29 @@ impl Store {
 }
 
 /// Encodes a MultiPolygon compactly: counts as u32, coordinates as f64,
-/// little-endian, rings with their closing vertex.
-pub fn encode_multipolygon(mp: &MultiPolygon<f64>) -> Vec<u8> {
+/// little-endian, rings with their closing vertex. `None` when a count
+/// does not fit in a u32 (a saturated count would be a corrupt blob).
+pub fn encode_multipolygon(mp: &MultiPolygon<f64>) -> Option<Vec<u8>> {
     let n: usize =
         mp.0.iter().map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()).sum();
     let mut out = Vec::with_capacity(16 * n + 64);
-    put_u32(&mut out, mp.0.len());
+    put_u32(&mut out, mp.0.len())?;
     for p in &mp.0 {
-        put_u32(&mut out, 1 + p.interiors().len());
+        put_u32(&mut out, 1 + p.interiors().len())?;
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
-            put_u32(&mut out, ring.0.len());
+            put_u32(&mut out, ring.0.len())?;
             for c in &ring.0 {
                 out.extend_from_slice(&c.x.to_le_bytes());
                 out.extend_from_slice(&c.y.to_le_bytes());
             }
         }
     }
-    out
+    Some(out)
 }
 
-fn put_u32(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+fn put_u32(out: &mut Vec<u8>, n: usize) -> Option<()> {
+    out.extend_from_slice(&u32::try_from(n).ok()?.to_le_bytes());
+    Some(())
 }
 
 /// Decodes [`encode_multipolygon`]'s bytes; `None` if they are corrupt.
@@ -1097,7 +1106,7 @@ mod tests {
             interiors: [[(x: 30.8, y: 48.2), (x: 30.9, y: 48.3), (x: 30.85, y: 48.5)]],
         );
         let mp = MultiPolygon::new(vec![p.clone(), p]);
-        let bytes = encode_multipolygon(&mp);
+        let bytes = encode_multipolygon(&mp).unwrap();
         assert_eq!(decode_multipolygon(&bytes), Some(mp));
         assert_eq!(decode_multipolygon(&bytes[..bytes.len() - 1]), None);
         assert_eq!(decode_multipolygon(&[255, 255, 255, 255]), None);

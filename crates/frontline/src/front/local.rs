@@ -179,11 +179,12 @@ mod tests {
 
     #[test]
     fn scale_matches_known_arcs() {
-        // 1° of latitude at 48.5°N is 111,220 m (meridian 48..49°N,
-        // GeographicLib, see geodesy's test); 1° of longitude at the equator
-        // is a * pi / 180 = 111,319.49 m.
+        // 1° of latitude at 48.5°N: the meridian radius of curvature there,
+        // a(1 − e²)/(1 − e² sin²φ)^1.5 × π/180 = 111,200.040 m (hand
+        // calculation on the WGS84 constants); 1° of longitude at the
+        // equator is a × π/180 = 111,319.49 m.
         let (_, lat_m) = metres_per_degree(48.5);
-        assert!((lat_m - 111_220.0).abs() < 30.0, "{lat_m}");
+        assert!((lat_m - 111_200.040).abs() < 0.01, "{lat_m}");
         let (lon_m, _) = metres_per_degree(0.0);
         assert!((lon_m - 111_319.490_8).abs() < 0.01, "{lon_m}");
     }

@@ -363,6 +363,18 @@ pub fn assemble(
             format!("internal: {} {class} polygon(s) classified but the format does not publish {class}", polys.len()),
         ));
     }
+    if snapshot.layers.iter().all(|l| l.geometry.0.is_empty()) {
+        // Stored, an empty map would read as "nothing occupied" on its date.
+        let classes: Vec<&str> = classes.iter().map(|c| c.as_str()).collect();
+        return Err(Error::file(
+            path,
+            format!(
+                "no {} polygons to keep (an empty or cut-off download?); a map with nothing drawn is refused, \
+                 since it would read as nothing held: check the file is a whole map",
+                classes.join(" or ")
+            ),
+        ));
+    }
     Ok(FileIngest { path: path.to_path_buf(), snapshot, report })
 }
 
