@@ -37,11 +37,32 @@ impl ApiError {
 }
 
 impl From<frontline::Error> for ApiError {
+    /// An invalid argument is the client's to fix (400), a missing thing
+    /// is 404, everything else the server's fault (500).
     fn from(e: frontline::Error) -> Self {
-        match e {
-            frontline::Error::Request(m) => ApiError::not_found(m),
-            other => ApiError::internal(other.to_string()),
+        match e.kind() {
+            frontline::error::ErrorKind::InvalidArgument => ApiError::bad_request(e.to_string()),
+            frontline::error::ErrorKind::NotFound => ApiError::not_found(e.to_string()),
+            frontline::error::ErrorKind::Internal => ApiError::internal(e.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_map_to_their_status() {
+        let status = |e: frontline::Error| ApiError::from(e).status;
+        assert_eq!(status(frontline::Error::Request("radius must be positive".into())), StatusCode::BAD_REQUEST);
+        assert_eq!(status(frontline::Error::NotFound("no snapshots of source 'x'".into())), StatusCode::NOT_FOUND);
+        assert_eq!(
+            status(frontline::Error::Internal("stored table does not match".into())),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        let store = frontline::Error::Store { path: "s.db".into(), problem: "disk I/O error".into() };
+        assert_eq!(status(store), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }
 

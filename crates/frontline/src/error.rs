@@ -32,12 +32,42 @@ pub enum Error {
         /// What went wrong.
         problem: String,
     },
-    /// A request that cannot be answered as asked (unknown source, no snapshot at a date...).
+    /// A request that cannot be answered as asked: an invalid argument
+    /// (a negative radius, an empty mapping, a period too large...).
     #[error("{0}")]
     Request(String),
+    /// What was asked for does not exist (a source with no snapshots, a
+    /// place or date that is not there).
+    #[error("{0}")]
+    NotFound(String),
+    /// A fault of the engine or of data it derived itself (a stored derived
+    /// result that does not match), not of the request.
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// What kind of failure an [`Error`] is, for a caller that maps failures
+/// to answers (the HTTP server: 400, 404, 500).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The request is wrong as sent: say what to send instead.
+    InvalidArgument,
+    /// Nothing there.
+    NotFound,
+    /// Not the caller's fault: a file, the store, or the engine failed.
+    Internal,
 }
 
 impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Request(_) => ErrorKind::InvalidArgument,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Io { .. } | Error::Input { .. } | Error::Store { .. } | Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
     /// An input error about a whole file.
     pub fn file(path: &Path, problem: impl Into<String>) -> Self {
         Self::Input { path: path.to_path_buf(), feature: None, problem: problem.into() }

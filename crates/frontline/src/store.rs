@@ -549,7 +549,7 @@ impl Store {
         }
         if out.is_empty() {
             let known: Vec<String> = self.sources()?.into_iter().map(|s| s.source.0).collect();
-            return Err(Error::Request(format!(
+            return Err(Error::NotFound(format!(
                 "no snapshots of source '{source}' in {}; sources here: {}",
                 self.path.display(),
                 if known.is_empty() { "none (run `frontline ingest` first)".to_string() } else { known.join(", ") }

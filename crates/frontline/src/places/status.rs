@@ -408,7 +408,7 @@ impl StatusTable {
         rule: CaptureRule,
     ) -> Result<Vec<HandChange>> {
         if gazetteer.len() != self.places {
-            return Err(Error::Request(format!(
+            return Err(Error::Internal(format!(
                 "this status table has {} settlements but the gazetteer {}: recompute the table with this gazetteer",
                 self.places,
                 gazetteer.len()
@@ -469,7 +469,7 @@ struct Target {
 impl Target {
     fn new(footprint: &MultiPolygon<f64>, area_m2: f64, point: Coord<f64>) -> Result<Target> {
         let bad = || {
-            Error::Request(format!(
+            Error::Internal(format!(
                 "settlement at ({}, {}) has an empty footprint; rebuild the gazetteer",
                 point.x, point.y
             ))

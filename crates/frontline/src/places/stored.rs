@@ -24,9 +24,9 @@ const DERIVED_VERSION: u32 = 4;
 
 /// Encodes a derived result as the store keeps it (bincode, zlib).
 pub fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
-    let raw = bincode::serialize(value).map_err(|e| Error::Request(format!("cannot encode a derived result: {e}")))?;
+    let raw = bincode::serialize(value).map_err(|e| Error::Internal(format!("cannot encode a derived result: {e}")))?;
     let mut z = ZlibEncoder::new(Vec::with_capacity(raw.len() / 3), Compression::fast());
-    z.write_all(&raw).and_then(|_| z.finish()).map_err(|e| Error::Request(format!("cannot compress: {e}")))
+    z.write_all(&raw).and_then(|_| z.finish()).map_err(|e| Error::Internal(format!("cannot compress: {e}")))
 }
 
 /// Decodes a stored blob; the error says why (a blob that does not decode
@@ -36,8 +36,8 @@ pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     let mut raw = vec![];
     ZlibDecoder::new(bytes)
         .read_to_end(&mut raw)
-        .map_err(|e| Error::Request(format!("a stored derived result is not zlib data ({e})")))?;
-    bincode::deserialize(&raw).map_err(|e| Error::Request(format!("a stored derived result does not decode ({e})")))
+        .map_err(|e| Error::Internal(format!("a stored derived result is not zlib data ({e})")))?;
+    bincode::deserialize(&raw).map_err(|e| Error::Internal(format!("a stored derived result does not decode ({e})")))
 }
 
 fn file_fingerprint(sources: &GazetteerSources) -> Result<Vec<u8>> {
@@ -80,7 +80,7 @@ pub fn stored_gazetteer(store: &Store, sources: &GazetteerSources) -> Result<Opt
         return Ok(None);
     };
     if !g.put_geometries(decode(&geometries)?) {
-        return Err(Error::Request("the stored footprints do not match the stored gazetteer".into()));
+        return Err(Error::Internal("the stored footprints do not match the stored gazetteer".into()));
     }
     Ok(Some(g))
 }
