@@ -48,6 +48,23 @@ impl From<frontline::Error> for ApiError {
     }
 }
 
+/// Seconds a client is told to wait (`Retry-After`) when the server is busy.
+pub const RETRY_AFTER_S: u64 = 15;
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.message, "status": self.status.as_u16() });
+        let mut r = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(RETRY_AFTER_S));
+        }
+        r
+    }
+}
+
+/// The result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,20 +82,3 @@ mod tests {
         assert_eq!(status(store), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }
-
-/// Seconds a client is told to wait (`Retry-After`) when the server is busy.
-pub const RETRY_AFTER_S: u64 = 15;
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.message, "status": self.status.as_u16() });
-        let mut r = (self.status, Json(body)).into_response();
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(RETRY_AFTER_S));
-        }
-        r
-    }
-}
-
-/// The result of a handler.
-pub type ApiResult<T> = Result<T, ApiError>;
