@@ -664,6 +664,37 @@ impl Store {
         Ok(())
     }
 
+    /// A value `frontline sync` keeps between runs (a listing's ETag), by key.
+    pub fn sync_state(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key=?1", [format!("sync:{key}")], |r| r.get(0))
+            .optional()
+            .map_err(|e| store_err(&self.path, e))
+    }
+
+    /// Keeps (or with `None` forgets) a value of [`Store::sync_state`].
+    pub fn set_sync_state(&self, key: &str, value: Option<&str>) -> Result<()> {
+        let key = format!("sync:{key}");
+        match value {
+            Some(v) => self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", params![key, v]),
+            None => self.conn.execute("DELETE FROM meta WHERE key=?1", [key]),
+        }
+        .map_err(|e| store_err(&self.path, e))?;
+        Ok(())
+    }
+
+    /// What changes whenever a snapshot is added or replaced: the number of
+    /// stored layers and the highest row id among them (a replaced layer is
+    /// written as a new row), plus whether an ingest is under way. A reader
+    /// polls it to notice new snapshots without loading anything.
+    pub fn change_marker(&self) -> Result<(i64, i64, bool)> {
+        let (n, max): (i64, i64) = self
+            .conn
+            .query_row("SELECT count(*), coalesce(max(rowid), 0) FROM layers", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| store_err(&self.path, e))?;
+        Ok((n, max, self.unfinished_ingest()?.is_some()))
+    }
+
     /// When an ingest that has not finished started (its mark is still
     /// there: it is running, or it was killed), if any.
     pub fn unfinished_ingest(&self) -> Result<Option<String>> {
