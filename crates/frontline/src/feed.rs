@@ -170,13 +170,15 @@ pub fn check_body(bytes: &[u8], content_type: Option<&str>) -> Result<(), String
 }
 
 /// How far a new map may fall short of the one before it before it is
-/// taken for a partial response. Measured on the real history (every
-/// consecutive pair of `deepstate/raw`, `archive` and `daily`; see
-/// `tests/feed.rs`): the largest real drop in a class's polygon count is
-/// far above [`SuccessorRules::min_polygon_ratio`], and the largest real
-/// change of the occupied area between two published maps is a few
-/// percent (the Kharkiv and Kherson counter-offensives of 2022, weekly
-/// maps), far below [`SuccessorRules::max_area_change`].
+/// taken for a partial response. Measured on every consecutive pair of
+/// the real history (`tests/feed.rs`, `whole_history_extremes`): the
+/// smallest fraction of a class's polygons (classes of 10 or more) kept
+/// from one map to the next is 0.700 in `deepstate/raw` (255 maps), 0.786
+/// in `archive` (348), 0.769 in `daily` (769), above the 0.6 threshold and
+/// well above the 0.5 of a map with half its polygons missing; the largest
+/// change of the occupied area is 7.1 % (raw, weekly maps of the Kharkiv
+/// counter-offensive, September 2022), 0.1 % in the daily series, under
+/// the 15 % threshold. No published map is refused.
 #[derive(Debug, Clone, Copy)]
 pub struct SuccessorRules {
     /// A class with at least [`SuccessorRules::min_polygons`] polygons in
