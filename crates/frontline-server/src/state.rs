@@ -237,7 +237,8 @@ impl AppState {
         if let Some(started) = store.unfinished_ingest()? {
             warnings.push(format!(
                 "an ingest started at {started} had not finished when this server loaded the store: some snapshots \
-                 may be missing; restart the server once the ingest has ended (or, if it was stopped, run it again)"
+                 may be missing; `frontline serve` loads them when the ingest has ended (unless started with \
+                 --check-store-every 0: then restart it); if the ingest was stopped, run it again"
             ));
         }
         let basemap = match (&config.data_dir, previous) {
@@ -364,7 +365,8 @@ impl AppState {
         }
         match self.sources.as_slice() {
             [] => Err(ApiError::not_found(format!(
-                "the store {} holds no snapshots; run `frontline ingest PATH...` and restart the server",
+                "the store {} holds no snapshots; run `frontline ingest PATH...` or `frontline sync deepstate` \
+                 (`frontline serve` picks them up without a restart)",
                 self.store_path.display()
             ))),
             [only] => Ok((0, only)),
