@@ -332,10 +332,15 @@ fn one_bad_daily_file(name: &str, bad: Reply, expected: &[&str]) {
         "{listed}"
     );
     assert!(frontline(&db, &["verify"]).status.success());
-    // The listing's ETag is not kept after a failure: the next sync retries the file.
+    // The listing's ETag is not kept after a failure: the next sync retries
+    // the file, and only it (what is stored is not fetched again).
     p.route(&format!("/raw/data/{}", files[1].0), Reply::json(files[1].1.clone()));
+    p.clear_log();
     let o = sync(&db, &p, "daily");
     assert!(o.status.success() && text(&o.stdout).starts_with("1 map(s) stored"), "{}", text(&o.stdout));
+    let log = p.requests();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log[0].starts_with("/tree 200") && log[1].starts_with(&format!("/raw/data/{} 200", files[1].0)), "{log:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
