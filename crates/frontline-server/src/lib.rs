@@ -162,7 +162,7 @@ pub async fn serve(
 /// reload (the new state is built beside the old one, then swapped in).
 pub struct Live {
     current: std::sync::RwLock<(Arc<AppState>, Router)>,
-    /// Set when the state was last replaced (0 = never): how many reloads so far.
+    /// How many times the state was replaced since the server started.
     pub reloads: std::sync::atomic::AtomicUsize,
     wake: tokio::sync::Notify,
 }
@@ -217,11 +217,15 @@ impl Live {
 /// a cheap count), and when it changed loads it again with
 /// [`AppState::reload`] off the request threads and swaps it in. While an
 /// ingest is writing, it waits until the writer has been quiet for one
-/// interval. `note` receives one line per reload or failure, for the log.
+/// interval. `loaded` is the store's marker read *before* the state being
+/// served was loaded (so that a write in between is not missed; `None`
+/// reloads at the first tick). `note` receives one line per reload or
+/// failure, for the log.
 pub fn watch_store(
     live: Arc<Live>,
     config: ServerConfig,
     every: Duration,
+    loaded: Option<(i64, i64, bool)>,
     note: impl Fn(String) + Send + Sync + 'static,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -233,7 +237,7 @@ pub fn watch_store(
             .map_err(|e| e.to_string())
             .and_then(|r| r.map_err(|e| e.to_string()))
         };
-        let mut loaded = marker_of(config.db.clone()).await.ok();
+        let mut loaded = loaded;
         let mut previous_poll = loaded;
         loop {
             tokio::select! {

@@ -38,6 +38,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     }
     let started = std::time::Instant::now();
     let config = ServerConfig { db: ctx.db.clone(), data_dir: data_dir.clone() };
+    // Read before loading: a write while the state loads is then seen as a change.
+    let marker = frontline::store::Store::open_read_only(&ctx.db).and_then(|s| s.change_marker()).ok();
     let state = AppState::load(&config)?;
     for w in &state.warnings {
         eprintln!("warning: {w}");
@@ -72,7 +74,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             } else {
                 args.check_store_every
             };
-            frontline_server::watch_store(live.clone(), config, every, |line| eprintln!("frontline: {line}"));
+            frontline_server::watch_store(live.clone(), config, every, marker, |line| eprintln!("frontline: {line}"));
         }
         if let Some(every) = args.sync_every {
             let Some(data) = data_dir else {
