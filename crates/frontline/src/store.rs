@@ -684,15 +684,34 @@ impl Store {
     }
 
     /// What changes whenever a snapshot is added or replaced: the number of
-    /// stored layers and the highest row id among them (a replaced layer is
-    /// written as a new row), plus whether an ingest is under way. A reader
-    /// polls it to notice new snapshots without loading anything.
+    /// stored layers and a digest of every layer's key and content hash
+    /// (its first 8 bytes; row ids are no marker, SQLite reuses the highest
+    /// one when it is replaced), plus whether an ingest is under way. A
+    /// reader polls it to notice new snapshots without decoding anything
+    /// (a scan of the primary key and 32-byte hashes: milliseconds).
     pub fn change_marker(&self) -> Result<(i64, i64, bool)> {
-        let (n, max): (i64, i64) = self
+        let mut stmt = self
             .conn
-            .query_row("SELECT count(*), coalesce(max(rowid), 0) FROM layers", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare("SELECT source, taken_at, class, content_hash FROM layers ORDER BY source, taken_at, class")
             .map_err(|e| store_err(&self.path, e))?;
-        Ok((n, max, self.unfinished_ingest()?.is_some()))
+        let mut rows = stmt.query([]).map_err(|e| store_err(&self.path, e))?;
+        let mut h = Sha256::new();
+        let mut n = 0i64;
+        while let Some(r) = rows.next().map_err(|e| store_err(&self.path, e))? {
+            let source: String = r.get(0).map_err(|e| store_err(&self.path, e))?;
+            let ts: i64 = r.get(1).map_err(|e| store_err(&self.path, e))?;
+            let class: String = r.get(2).map_err(|e| store_err(&self.path, e))?;
+            let hash: Vec<u8> = r.get(3).map_err(|e| store_err(&self.path, e))?;
+            h.update(source.as_bytes());
+            h.update(ts.to_le_bytes());
+            h.update(class.as_bytes());
+            h.update(&hash);
+            n += 1;
+        }
+        let digest: [u8; 32] = h.finalize().into();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        Ok((n, i64::from_le_bytes(first), self.unfinished_ingest()?.is_some()))
     }
 
     /// When an ingest that has not finished started (its mark is still

@@ -86,3 +86,55 @@ fn whole_history_extremes() {
         }
     }
 }
+
+/// What `serve` polls to notice new snapshots, and what `sync` keeps
+/// between runs.
+#[test]
+fn change_marker_and_sync_state() {
+    use frontline::store::{content_hash, Store};
+    let dir = std::env::temp_dir().join(format!("frontline-marker-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = dir.join("t.db");
+    let mut store = Store::open(&db).expect("store");
+    let empty = store.change_marker().expect("marker");
+    assert_eq!((empty.0, empty.2), (0, false));
+    let put = |store: &mut Store, date: &str, as_name: &str| {
+        let path = common::daily_file(date);
+        let bytes = std::fs::read(&path).expect("read");
+        let fi = frontline::ingest::ingest_bytes(
+            std::path::Path::new(as_name),
+            &bytes,
+            &Format::DeepStateDaily,
+            &IngestContext::default(),
+        )
+        .expect("ingest");
+        store.put_file(&fi, &content_hash(&bytes)).expect("put");
+    };
+    put(&mut store, "2026-01-01", "deepstatemap_data_20260101.geojson");
+    let one = store.change_marker().expect("marker");
+    assert_eq!((one.0, one.2), (1, false));
+    assert_ne!(one.1, empty.1);
+    // Another map under the same date replaces the layer: same count, new digest.
+    put(&mut store, "2025-06-01", "deepstatemap_data_20260101.geojson");
+    let replaced = store.change_marker().expect("marker");
+    assert_eq!(replaced.0, 1);
+    assert_ne!(replaced.1, one.1, "{one:?} {replaced:?}");
+    // Putting the first map back restores the first digest.
+    put(&mut store, "2026-01-01", "deepstatemap_data_20260101.geojson");
+    assert_eq!(store.change_marker().expect("marker"), one);
+    put(&mut store, "2025-06-01", "deepstatemap_data_20260101.geojson");
+    store.begin_ingest(chrono::Utc::now()).expect("begin");
+    assert!(store.change_marker().expect("marker").2);
+    store.end_ingest().expect("end");
+    // A reader sees what the writer did.
+    let reader = Store::open_read_only(&db).expect("read-only");
+    assert_eq!(reader.change_marker().expect("marker"), replaced);
+
+    assert_eq!(store.sync_state("etag:http://x/list").expect("state"), None);
+    store.set_sync_state("etag:http://x/list", Some("\"abc\"")).expect("set");
+    assert_eq!(store.sync_state("etag:http://x/list").expect("state").as_deref(), Some("\"abc\""));
+    store.set_sync_state("etag:http://x/list", None).expect("forget");
+    assert_eq!(store.sync_state("etag:http://x/list").expect("state"), None);
+    std::fs::remove_dir_all(&dir).ok();
+}
