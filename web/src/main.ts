@@ -374,6 +374,10 @@ async function loadSource(wanted: string | null) {
   await show(i < 0 ? d.dates.length - 1 : i);
   areaRows = []; areaByDate = new Map();
   drawChart();
+  await loadArea();
+}
+
+async function loadArea() {
   try {
     const a = await getJSON<{ rows: AreaRow[]; reference: string; reference_km2: number; country_km2: number }>(`/api/area?source=${encodeURIComponent(state.source)}`);
     areaRows = a.rows;
@@ -384,5 +388,23 @@ async function loadSource(wanted: string | null) {
     document.body.dataset.areaLoaded = "1";
   } catch (e) { $("reference-note").textContent = `area unavailable: ${(e as Error).message}`; }
 }
+
+// A running server serves maps synced or ingested after it started
+// (`serve --check-store-every`): an open page looks for new dates every
+// minute and, when it was showing the latest one, moves on to the newest.
+async function refreshDates() {
+  if (!state.source || state.playing || !state.dates.length) return;
+  const source = state.source;
+  const d = await getJSON<{ dates: string[] }>(`/api/dates?source=${encodeURIComponent(source)}`);
+  if (source !== state.source || state.playing) return;
+  if (d.dates.length === state.dates.length && d.dates.every((x, i) => x === state.dates[i])) return;
+  const atLatest = state.index === state.dates.length - 1;
+  const current = state.dates[state.index];
+  state.dates = d.dates;
+  ($("slider") as HTMLInputElement).max = String(Math.max(0, d.dates.length - 1));
+  await show(atLatest ? d.dates.length - 1 : Math.max(0, d.dates.indexOf(current)));
+  await loadArea();
+}
+setInterval(() => void refreshDates().catch(() => undefined), 60_000);
 
 map.on("load", () => void start().catch((e) => { $("date-label").textContent = `error: ${(e as Error).message}`; }));

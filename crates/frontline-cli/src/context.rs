@@ -111,3 +111,37 @@ pub fn pick_source(store: &Store, named: Option<&str>) -> Result<SourceId> {
             }),
     }
 }
+
+/// A duration as people write it: `500ms`, `30s`, `10m`, `6h`, `1d`
+/// (a bare number is seconds).
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().map_err(|_| format!("'{s}': expected a duration such as 30s, 10m, 6h or 1d"))?;
+    let seconds = match unit.trim() {
+        "ms" => n / 1000.0,
+        "" | "s" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        "d" => n * 86400.0,
+        other => return Err(format!("'{s}': unknown unit '{other}'; use ms, s, m, h or d")),
+    };
+    if !seconds.is_finite() || !(0.0..=1e9).contains(&seconds) {
+        return Err(format!("'{s}': out of range"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod duration_tests {
+    #[test]
+    fn durations() {
+        use std::time::Duration;
+        assert_eq!(super::parse_duration("6h"), Ok(Duration::from_secs(21_600)));
+        assert_eq!(super::parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(super::parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert!(super::parse_duration("6 weeks").is_err());
+        assert!(super::parse_duration("-1s").is_err());
+    }
+}

@@ -62,6 +62,8 @@ enum Command {
     Audit(commands::audit::Args),
     /// Serve the HTTP API and the web map (read-only).
     Serve(commands::serve::Args),
+    /// Fetch the maps the store lacks from the publishers (DeepStateMap's history API, its daily export).
+    Sync(commands::sync::Args),
     /// Check a whole store for damage (checksums of every snapshot); exits non-zero if any.
     Verify,
 }
@@ -111,6 +113,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => commands::compare::run(&ctx, a),
         Command::Audit(a) => commands::audit::run(&ctx, a),
         Command::Serve(a) => commands::serve::run(&ctx, a),
+        Command::Sync(a) => commands::sync::run(&ctx, a),
         Command::Verify => commands::verify::run(&ctx),
     };
     match result {

@@ -153,12 +153,147 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_live(listener, Live::new(state), shutdown).await
+}
+
+/// The state requests are answered from, replaced whole when the store
+/// changes ([`watch_store`]): a request runs on the state it started
+/// with, so an answer never mixes two loads, and no request waits for a
+/// reload (the new state is built beside the old one, then swapped in).
+pub struct Live {
+    current: std::sync::RwLock<(Arc<AppState>, Router)>,
+    /// How many times the state was replaced since the server started.
+    pub reloads: std::sync::atomic::AtomicUsize,
+    wake: tokio::sync::Notify,
+}
+
+impl Live {
+    /// Serves `state` until it is replaced.
+    pub fn new(state: Arc<AppState>) -> Arc<Live> {
+        let app = router(state.clone());
+        Arc::new(Live {
+            current: std::sync::RwLock::new((state, app)),
+            reloads: std::sync::atomic::AtomicUsize::new(0),
+            wake: tokio::sync::Notify::new(),
+        })
+    }
+
+    /// The state answering requests now.
+    pub fn state(&self) -> Arc<AppState> {
+        match self.current.read() {
+            Ok(c) => c.0.clone(),
+            Err(p) => p.into_inner().0.clone(),
+        }
+    }
+
+    fn router(&self) -> Router {
+        match self.current.read() {
+            Ok(c) => c.1.clone(),
+            Err(p) => p.into_inner().1.clone(),
+        }
+    }
+
+    /// Answers every request from now on from `state`, and starts its warm-up.
+    pub fn replace(&self, state: Arc<AppState>) {
+        let app = router(state.clone());
+        match self.current.write() {
+            Ok(mut c) => *c = (state.clone(), app),
+            Err(p) => *p.into_inner() = (state.clone(), app),
+        }
+        self.reloads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        api::warm_up(state.clone());
+        places::warm_up(state);
+    }
+
+    /// Asks [`watch_store`] to look at the store now rather than at its next tick
+    /// (`serve --sync-every` calls it after a sync).
+    pub fn check_now(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// Polls the store every `every` (and whenever [`Live::check_now`] is
+/// called) for new or replaced snapshots ([`frontline::store::Store::change_marker`],
+/// a cheap count), and when it changed loads it again with
+/// [`AppState::reload`] off the request threads and swaps it in. While an
+/// ingest is writing, it waits until the writer has been quiet for one
+/// interval. `loaded` is the store's marker read *before* the state being
+/// served was loaded (so that a write in between is not missed; `None`
+/// reloads at the first tick). `note` receives one line per reload or
+/// failure, for the log.
+pub fn watch_store(
+    live: Arc<Live>,
+    config: ServerConfig,
+    every: Duration,
+    loaded: Option<(i64, i64, bool)>,
+    note: impl Fn(String) + Send + Sync + 'static,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let marker_of = |db: std::path::PathBuf| async move {
+            tokio::task::spawn_blocking(move || {
+                frontline::store::Store::open_read_only(&db).and_then(|s| s.change_marker())
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()))
+        };
+        let mut loaded = loaded;
+        let mut previous_poll = loaded;
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(every) => {}
+                () = live.wake.notified() => {}
+            }
+            let Ok(now) = marker_of(config.db.clone()).await else { continue };
+            let layers = |m: Option<(i64, i64, bool)>| m.map(|(n, max, _)| (n, max));
+            let changed = layers(Some(now)) != layers(loaded);
+            // A writer still at work: wait until its layers stop changing.
+            let writer_busy = now.2 && layers(Some(now)) != layers(previous_poll);
+            previous_poll = Some(now);
+            if !changed || writer_busy {
+                continue;
+            }
+            let old = live.state();
+            let cfg = config.clone();
+            let started = std::time::Instant::now();
+            match tokio::task::spawn_blocking(move || old.reload(&cfg)).await {
+                Ok(Ok(state)) => {
+                    let snapshots: usize = state.sources.iter().map(|s| s.snapshots.len()).sum();
+                    live.replace(Arc::new(state));
+                    loaded = Some(now);
+                    note(format!(
+                        "store changed: {snapshots} snapshots now, reloaded in {:.1} s",
+                        started.elapsed().as_secs_f64()
+                    ));
+                }
+                Ok(Err(e)) => {
+                    note(format!("store changed but could not be reloaded ({e}); still serving the previous snapshots"))
+                }
+                Err(e) => note(format!("reload failed ({e}); still serving the previous snapshots")),
+            }
+        }
+    })
+}
+
+/// [`serve`] with a state that [`watch_store`] may replace while serving.
+pub async fn serve_live(
+    listener: tokio::net::TcpListener,
+    live: Arc<Live>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
 
+    let state = live.state();
     api::warm_up(state.clone());
-    places::warm_up(state.clone());
-    let app = router(state);
+    places::warm_up(state);
+    // Each request is routed by the router of the state current when it
+    // arrives (a keep-alive connection sees a reload at its next request).
+    let app = tower::service_fn(move |req: axum::extract::Request<hyper::body::Incoming>| {
+        let r = live.router();
+        async move { r.oneshot(req).await }
+    });
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);

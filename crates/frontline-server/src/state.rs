@@ -32,12 +32,15 @@ pub struct ServerConfig {
 pub struct SourceData {
     /// Name, span and classes.
     pub summary: SourceSummary,
-    /// Every snapshot, oldest first.
-    pub snapshots: Vec<Snapshot>,
+    /// Every snapshot, oldest first (shared with the state a reload
+    /// replaces, when the source did not change).
+    pub snapshots: Arc<Vec<Snapshot>>,
     /// The distinct snapshot dates, ascending.
     pub dates: Vec<NaiveDate>,
     /// For each date, the index in `snapshots` of the last snapshot that day.
     pub date_snapshot: Vec<usize>,
+    /// The store's fingerprint of the source's layers when it was loaded.
+    pub fingerprint: [u8; 32],
 }
 
 impl SourceData {
@@ -188,10 +191,34 @@ pub fn clip_text(s: &str) -> String {
 impl AppState {
     /// Opens the store read-only and loads every source and the base map.
     pub fn load(config: &ServerConfig) -> frontline::Result<AppState> {
+        Self::load_after(config, None)
+    }
+
+    /// Loads the store again after it changed, keeping what is still true
+    /// of `self`: sources whose layers did not change are shared, not
+    /// decoded again, with every cache derived from them (GeoJSON, area and
+    /// change series, status tables); a source that only gained snapshots
+    /// at its end keeps its GeoJSON cache and gets its area series extended
+    /// by the new snapshots alone; the base map, reference territories, the
+    /// gazetteer and the frontline extractor do not depend on snapshots and
+    /// are kept whole. Runs on a blocking thread while `self` goes on
+    /// answering requests.
+    pub fn reload(&self, config: &ServerConfig) -> frontline::Result<AppState> {
+        Self::load_after(config, Some(self))
+    }
+
+    fn load_after(config: &ServerConfig, previous: Option<&AppState>) -> frontline::Result<AppState> {
         let store = Store::open_read_only(&config.db)?;
         let mut sources = vec![];
         for summary in store.sources()? {
-            let snapshots = store.load_range(&summary.source, None, None)?;
+            let fingerprint = store.source_fingerprint(&summary.source)?;
+            let same = previous.and_then(|p| {
+                p.sources.iter().find(|s| s.summary.source == summary.source && s.fingerprint == fingerprint)
+            });
+            let snapshots = match same {
+                Some(s) => s.snapshots.clone(),
+                None => Arc::new(store.load_range(&summary.source, None, None)?),
+            };
             let mut dates: Vec<NaiveDate> = vec![];
             let mut date_snapshot = vec![];
             for (i, s) in snapshots.iter().enumerate() {
@@ -204,27 +231,29 @@ impl AppState {
                     date_snapshot.push(i);
                 }
             }
-            sources.push(SourceData { summary, snapshots, dates, date_snapshot });
+            sources.push(SourceData { summary, snapshots, dates, date_snapshot, fingerprint });
         }
         let mut warnings = vec![];
         if let Some(started) = store.unfinished_ingest()? {
             warnings.push(format!(
                 "an ingest started at {started} had not finished when this server loaded the store: some snapshots \
-                 may be missing; restart the server once the ingest has ended (or, if it was stopped, run it again)"
+                 may be missing; `frontline serve` loads them when the ingest has ended (unless started with \
+                 --check-store-every 0: then restart it); if the ingest was stopped, run it again"
             ));
         }
-        let basemap = match &config.data_dir {
-            Some(d) => {
+        let basemap = match (&config.data_dir, previous) {
+            (Some(_), Some(p)) => p.basemap.clone(),
+            (Some(d), None) => {
                 let (layers, problems) = basemap::load(d);
                 warnings.extend(problems);
                 layers.into_iter().map(|(k, v)| (k, Bytes::from(v))).collect()
             }
-            None => {
+            (None, _) => {
                 warnings.push("shared data folder not found: no base map and no area series (pass --data DIR)".into());
                 BTreeMap::new()
             }
         };
-        Ok(AppState {
+        let state = AppState {
             store_path: config.db.clone(),
             data_dir: config.data_dir.clone(),
             sources,
@@ -239,7 +268,88 @@ impl AppState {
             front_extractor: OnceCell::new(),
             heavy: Semaphore::new(1),
             heavy_pending: Arc::new(Semaphore::new(MAX_HEAVY_PENDING)),
-        })
+        };
+        if let Some(p) = previous {
+            state.keep_caches_of(p);
+        }
+        Ok(state)
+    }
+
+    /// Carries over the caches of `previous` that the new snapshots leave
+    /// true (see [`AppState::reload`]).
+    fn keep_caches_of(&self, previous: &AppState) {
+        if let Some(g) = previous.gazetteer.get().cloned() {
+            let _ = self.gazetteer.set(g);
+        }
+        if let Some(f) = previous.front_extractor.get().cloned() {
+            let _ = self.front_extractor.set(f);
+        }
+        if let (Ok(old), Ok(mut new)) = (previous.references.lock(), self.references.lock()) {
+            new.extend(old.iter().map(|(k, v)| (*k, v.clone())));
+        }
+        // old source index -> (new index, whether unchanged, how many leading snapshots are shared)
+        let mut map: HashMap<usize, (usize, bool, usize)> = HashMap::new();
+        for (oi, old) in previous.sources.iter().enumerate() {
+            let Some((ni, new)) = self.sources.iter().enumerate().find(|(_, s)| s.summary.source == old.summary.source)
+            else {
+                continue;
+            };
+            if new.fingerprint == old.fingerprint {
+                map.insert(oi, (ni, true, old.snapshots.len()));
+            } else if new.snapshots.len() > old.snapshots.len()
+                && old.snapshots.iter().zip(new.snapshots.iter()).all(|(a, b)| a == b)
+            {
+                map.insert(oi, (ni, false, old.snapshots.len()));
+            }
+        }
+        if let (Ok(old), Ok(mut new)) = (previous.geo_cache.lock(), self.geo_cache.lock()) {
+            for (&(oi, k, z, m), body) in &old.entries {
+                if let Some(&(ni, _, shared)) = map.get(&oi) {
+                    if k < shared {
+                        new.bytes += body.len();
+                        new.entries.insert((ni, k, z, m), body.clone());
+                    }
+                }
+            }
+        }
+        let references = self.references.lock().map(|r| r.clone()).unwrap_or_default();
+        if let (Ok(old), Ok(mut new)) = (previous.area_cache.lock(), self.area_cache.lock()) {
+            for (&(oi, reference), cell) in old.iter() {
+                let Some(&(ni, unchanged, shared)) = map.get(&oi) else { continue };
+                if unchanged {
+                    new.insert((ni, reference), cell.clone());
+                    continue;
+                }
+                // Extend: the rows of the shared snapshots stay, the new ones are computed.
+                let (Some(rows), Some(territory)) =
+                    (cell.get(), references.get(reference).and_then(|t| t.get().cloned()))
+                else {
+                    continue;
+                };
+                let mut extended: Vec<AreaRow> = rows.iter().take(shared).cloned().collect();
+                extended.extend(
+                    self.sources[ni].snapshots[shared..]
+                        .iter()
+                        .map(|s| frontline::area::area_row(s, &territory, frontline::area::UKRAINE_OFFICIAL_KM2)),
+                );
+                new.insert((ni, reference), Arc::new(OnceCell::new_with(Some(Arc::new(extended)))));
+            }
+        }
+        if let (Ok(old), Ok(mut new)) = (previous.status_tables.lock(), self.status_tables.lock()) {
+            for (oi, cell) in old.iter() {
+                if let Some(&(ni, true, _)) = map.get(oi) {
+                    new.insert(ni, cell.clone());
+                }
+            }
+        }
+        if let (Ok(old), Ok(mut new)) = (previous.change_cache.lock(), self.change_cache.lock()) {
+            for (key, cell) in old.iter() {
+                let Some((si, rest)) = key.split_once('|') else { continue };
+                if let Some(&(ni, true, _)) = si.parse::<usize>().ok().and_then(|oi| map.get(&oi)) {
+                    new.insert(format!("{ni}|{rest}"), cell.clone());
+                }
+            }
+        }
     }
 
     /// The source named, else the only one, else the DeepState daily export.
@@ -255,7 +365,8 @@ impl AppState {
         }
         match self.sources.as_slice() {
             [] => Err(ApiError::not_found(format!(
-                "the store {} holds no snapshots; run `frontline ingest PATH...` and restart the server",
+                "the store {} holds no snapshots; run `frontline ingest PATH...` or `frontline sync deepstate` \
+                 (`frontline serve` picks them up without a restart)",
                 self.store_path.display()
             ))),
             [only] => Ok((0, only)),

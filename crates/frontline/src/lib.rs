@@ -10,6 +10,7 @@ pub mod audit;
 pub mod compare;
 pub mod encircle;
 pub mod error;
+pub mod feed;
 pub mod front;
 pub mod geodesy;
 pub mod ingest;

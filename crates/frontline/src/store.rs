@@ -671,6 +671,56 @@ impl Store {
         Ok(())
     }
 
+    /// A value `frontline sync` keeps between runs (a listing's ETag), by key.
+    pub fn sync_state(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key=?1", [format!("sync:{key}")], |r| r.get(0))
+            .optional()
+            .map_err(|e| store_err(&self.path, e))
+    }
+
+    /// Keeps (or with `None` forgets) a value of [`Store::sync_state`].
+    pub fn set_sync_state(&self, key: &str, value: Option<&str>) -> Result<()> {
+        let key = format!("sync:{key}");
+        match value {
+            Some(v) => self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", params![key, v]),
+            None => self.conn.execute("DELETE FROM meta WHERE key=?1", [key]),
+        }
+        .map_err(|e| store_err(&self.path, e))?;
+        Ok(())
+    }
+
+    /// What changes whenever a snapshot is added or replaced: the number of
+    /// stored layers and a digest of every layer's key and content hash
+    /// (its first 8 bytes; row ids are no marker, SQLite reuses the highest
+    /// one when it is replaced), plus whether an ingest is under way. A
+    /// reader polls it to notice new snapshots without decoding anything
+    /// (a scan of the primary key and 32-byte hashes: milliseconds).
+    pub fn change_marker(&self) -> Result<(i64, i64, bool)> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, taken_at, class, content_hash FROM layers ORDER BY source, taken_at, class")
+            .map_err(|e| store_err(&self.path, e))?;
+        let mut rows = stmt.query([]).map_err(|e| store_err(&self.path, e))?;
+        let mut h = Sha256::new();
+        let mut n = 0i64;
+        while let Some(r) = rows.next().map_err(|e| store_err(&self.path, e))? {
+            let source: String = r.get(0).map_err(|e| store_err(&self.path, e))?;
+            let ts: i64 = r.get(1).map_err(|e| store_err(&self.path, e))?;
+            let class: String = r.get(2).map_err(|e| store_err(&self.path, e))?;
+            let hash: Vec<u8> = r.get(3).map_err(|e| store_err(&self.path, e))?;
+            h.update(source.as_bytes());
+            h.update(ts.to_le_bytes());
+            h.update(class.as_bytes());
+            h.update(&hash);
+            n += 1;
+        }
+        let digest: [u8; 32] = h.finalize().into();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        Ok((n, i64::from_le_bytes(first), self.unfinished_ingest()?.is_some()))
+    }
+
     /// When an ingest that has not finished started (its mark is still
     /// there: it is running, or it was killed), if any.
     pub fn unfinished_ingest(&self) -> Result<Option<String>> {

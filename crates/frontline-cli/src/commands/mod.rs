@@ -9,4 +9,5 @@ pub mod ingest;
 pub mod places;
 pub mod serve;
 pub mod snapshots;
+pub mod sync;
 pub mod verify;

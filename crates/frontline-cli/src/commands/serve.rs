@@ -2,7 +2,7 @@
 
 use crate::context::Context;
 use anyhow::{Context as _, Result};
-use frontline_server::{AppState, ServerConfig};
+use frontline_server::{AppState, Live, ServerConfig};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,6 +12,17 @@ pub struct Args {
     /// Address to listen on (loopback by default; the server has no authentication).
     #[arg(long, default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
+    /// How often to look whether the store changed (an ingest or a sync
+    /// wrote new snapshots) and, if so, serve them without a restart; 0 never looks.
+    #[arg(long, default_value = "10s", value_parser = crate::context::parse_duration)]
+    check_store_every: std::time::Duration,
+    /// Run `frontline sync deepstate` at start and then at this interval
+    /// (e.g. 6h), in the background; off unless given. The new snapshots are
+    /// served as soon as the sync has stored them.
+    #[arg(long, value_parser = crate::context::parse_duration)]
+    sync_every: Option<std::time::Duration>,
+    #[command(flatten)]
+    sync: crate::commands::sync::SyncOptions,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
@@ -22,8 +33,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             None
         }
     };
+    if args.sync_every.is_some_and(|d| d.is_zero()) {
+        anyhow::bail!("--sync-every must be longer than 0 s (e.g. 6h)");
+    }
     let started = std::time::Instant::now();
-    let state = AppState::load(&ServerConfig { db: ctx.db.clone(), data_dir })?;
+    let config = ServerConfig { db: ctx.db.clone(), data_dir: data_dir.clone() };
+    // Read before loading: a write while the state loads is then seen as a change.
+    let marker = frontline::store::Store::open_read_only(&ctx.db).and_then(|s| s.change_marker()).ok();
+    let state = AppState::load(&config)?;
     for w in &state.warnings {
         eprintln!("warning: {w}");
     }
@@ -48,7 +65,63 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        frontline_server::serve(listener, Arc::new(state), shutdown).await.context("serving")?;
+        let live = Live::new(Arc::new(state));
+        let watching = !args.check_store_every.is_zero() || args.sync_every.is_some();
+        if watching {
+            // A sync wakes the watcher at once; without --check-store-every it looks only then.
+            let every = if args.check_store_every.is_zero() {
+                std::time::Duration::from_secs(365 * 86_400)
+            } else {
+                args.check_store_every
+            };
+            frontline_server::watch_store(live.clone(), config, every, marker, |line| eprintln!("frontline: {line}"));
+        }
+        if let Some(every) = args.sync_every {
+            let Some(data) = data_dir else {
+                anyhow::bail!("--sync-every needs the shared data folder (pass --data DIR)");
+            };
+            let (db, options, live) = (ctx.db.clone(), args.sync.clone(), live.clone());
+            let handle = tokio::runtime::Handle::current();
+            std::thread::spawn(move || loop {
+                match crate::commands::sync::sync(
+                    &db,
+                    &data,
+                    &options,
+                    crate::commands::sync::Progress::Lines("frontline: sync: "),
+                ) {
+                    Ok(r) => {
+                        eprintln!(
+                            "frontline: sync: {} map(s) stored, {} failed; next in {}",
+                            r.stored.len(),
+                            r.failures.len(),
+                            humane(every)
+                        );
+                        for f in &r.failures {
+                            eprintln!("frontline: sync: error: {f}");
+                        }
+                        if !r.stored.is_empty() {
+                            let live = live.clone();
+                            handle.spawn(async move { live.check_now() });
+                        }
+                    }
+                    Err(e) => eprintln!("frontline: sync: error: {e:#}"),
+                }
+                std::thread::sleep(every);
+            });
+        }
+        frontline_server::serve_live(listener, live, shutdown).await.context("serving")?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// A duration in words for the log ("6 h", "90 s").
+fn humane(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 && s % 3600 == 0 {
+        format!("{} h", s / 3600)
+    } else if s >= 60 && s % 60 == 0 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
