@@ -11,7 +11,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use frontline::area::{area_row, change, period_pairs, Period, UKRAINE_OFFICIAL_KM2};
+use frontline::area::{area_rows, change, period_pairs, Period, UKRAINE_OFFICIAL_KM2};
 use frontline::ControlClass;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -163,24 +163,36 @@ fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<()> 
 }
 
 /// `GET /api/area`: area held on every snapshot in `from..=to`, clipped to
-/// the reference territory (`frontline::area::area_row`).
-pub async fn area(State(app): AppRef, Query(q): Query<AreaQuery>) -> ApiResult<Json<serde_json::Value>> {
+/// the reference territory (`frontline::area::area_rows`). The body of each
+/// distinct query is serialised once and kept (the whole series is 255 KB
+/// of JSON: writing it again per request capped the server at a few
+/// hundred answers a second).
+pub async fn area(State(app): AppRef, Query(q): Query<AreaQuery>) -> ApiResult<Response> {
     let (si, source) = app.source(q.source.as_deref())?;
     let (ref_key, reference) = reference_by_name(q.reference.as_deref().unwrap_or("sea"))?;
     let from = query::opt_date("from", q.from.as_deref())?;
     let to = query::opt_date("to", q.to.as_deref())?;
     check_range(from, to)?;
+    let key = format!("{si}|{ref_key}|{from:?}|{to:?}");
+    if let Some(body) = app.area_body(&key) {
+        return Ok(json_body("application/json", body));
+    }
     let rows = area_series(&app, si, ref_key, reference).await?;
     let picked: Vec<_> =
         rows.iter().filter(|r| from.is_none_or(|f| r.date >= f) && to.is_none_or(|t| r.date <= t)).collect();
     let territory = app.reference(ref_key, reference_by_name(ref_key)?.1).await?;
-    Ok(Json(json!({
-        "source": source.summary.source,
-        "reference": territory.name,
-        "reference_km2": territory.area_km2(),
-        "country_km2": UKRAINE_OFFICIAL_KM2,
-        "rows": picked,
-    })))
+    let body = Bytes::from(
+        json!({
+            "source": source.summary.source,
+            "reference": territory.name,
+            "reference_km2": territory.area_km2(),
+            "country_km2": UKRAINE_OFFICIAL_KM2,
+            "rows": picked,
+        })
+        .to_string(),
+    );
+    app.keep_area_body(key, body.clone());
+    Ok(json_body("application/json", body))
 }
 
 /// A source's whole area series within a reference, computed once.
@@ -198,7 +210,7 @@ async fn area_series(
         let app3 = app2.clone();
         blocking(move || {
             let snaps = &app3.sources[si].snapshots;
-            Ok(Arc::new(snaps.par_iter().map(|s| area_row(s, &territory, UKRAINE_OFFICIAL_KM2)).collect()))
+            Ok(Arc::new(area_rows(snaps, &territory, UKRAINE_OFFICIAL_KM2)))
         })
         .await
     })

@@ -99,6 +99,7 @@ pub struct AppState {
     references: Mutex<HashMap<&'static str, Arc<OnceCell<Arc<Territory>>>>>,
     geo_cache: Mutex<GeoCache>,
     area_cache: Mutex<HashMap<(usize, &'static str), AreaCell>>,
+    area_bodies: Mutex<HashMap<String, Bytes>>,
     change_cache: Mutex<HashMap<String, Arc<OnceCell<Bytes>>>>,
     status_tables: Mutex<HashMap<usize, Arc<OnceCell<Arc<StatusTable>>>>>,
     /// The gazetteer, built on first use.
@@ -113,8 +114,15 @@ pub struct AppState {
     heavy_pending: Arc<Semaphore>,
 }
 
+/// How many costly computations run at once: one a core (at most
+/// [`MAX_HEAVY_PENDING`]), so that a long corridor does not hold up an
+/// unrelated change table behind it.
+fn heavy_parallel() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_HEAVY_PENDING)
+}
+
 /// The most per-request computations (corridors, change tables) admitted at
-/// once: one runs, the others queue. Beyond that a request is refused with
+/// once: one a core runs, the others queue. Beyond that a request is refused with
 /// 503 and `Retry-After`, so that a flood cannot pile up work and memory.
 pub const MAX_HEAVY_PENDING: usize = 4;
 
@@ -126,7 +134,7 @@ pub const HEAVY_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 impl AppState {
     /// The value of `cell`, computing it with `work` when absent: admitted
     /// only while fewer than [`MAX_HEAVY_PENDING`] computations are running
-    /// or queued (else 503 at once), run one at a time, and detached from
+    /// or queued (else 503 at once), run one a core, and detached from
     /// the request, so that a client giving up (or the [`HEAVY_WAIT`]
     /// answer) never throws finished work away: it lands in the cache.
     pub async fn heavy_cached<T, F>(self: &Arc<Self>, cell: Arc<OnceCell<T>>, work: F) -> ApiResult<T>
@@ -148,7 +156,7 @@ impl AppState {
             let _ticket = ticket;
             cell.get_or_try_init(|| async move {
                 let _permit = app.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
-                blocking(work).await
+                blocking(move || own_pool(work)).await
             })
             .await
             .cloned()
@@ -208,17 +216,61 @@ impl AppState {
     }
 
     fn load_after(config: &ServerConfig, previous: Option<&AppState>) -> frontline::Result<AppState> {
+        use rayon::prelude::*;
         let store = Store::open_read_only(&config.db)?;
+        let summaries = store.sources()?;
+        let fingerprints: Vec<[u8; 32]> =
+            summaries.iter().map(|s| store.source_fingerprint(&s.source)).collect::<frontline::Result<_>>()?;
+        // A source whose layers did not change since `previous` is shared, not decoded again.
+        let kept = |i: usize| -> Option<Arc<Vec<Snapshot>>> {
+            previous.and_then(|p| {
+                p.sources
+                    .iter()
+                    .find(|s| s.summary.source == summaries[i].source && s.fingerprint == fingerprints[i])
+                    .map(|s| s.snapshots.clone())
+            })
+        };
+        // Stored sources in parallel, a connection each (decoding and
+        // checking every blob is the cost of starting); a composite source
+        // is then picked from its members' snapshots, not decoded twice.
+        let mut loaded: HashMap<String, Arc<Vec<Snapshot>>> = summaries
+            .par_iter()
+            .enumerate()
+            .filter(|(_, s)| s.source.members().is_none())
+            .map(|(i, s)| {
+                let snaps = match kept(i) {
+                    Some(k) => k,
+                    None => Arc::new(Store::open_read_only(&config.db)?.load_range(&s.source, None, None)?),
+                };
+                Ok((s.source.as_str().to_string(), snaps))
+            })
+            .collect::<frontline::Result<_>>()?;
+        for (i, s) in summaries.iter().enumerate().filter(|(_, s)| s.source.members().is_some()) {
+            if let Some(k) = kept(i) {
+                loaded.insert(s.source.as_str().to_string(), k);
+                continue;
+            }
+            let chosen: std::collections::BTreeSet<(i64, &str)> =
+                store.composite_times(&s.source)?.into_iter().collect();
+            let mut snaps: Vec<Snapshot> = s
+                .source
+                .members()
+                .into_iter()
+                .flatten()
+                .flat_map(|m| loaded.get(m).into_iter().flat_map(|v| v.iter()).map(move |snap| (m, snap)))
+                .filter(|(m, snap)| chosen.contains(&(snap.taken_at.timestamp(), *m)))
+                .map(|(_, snap)| Snapshot { source: s.source.clone(), ..snap.clone() })
+                .collect();
+            if snaps.len() != chosen.len() {
+                // A member not listed as a source of its own: read the composite as the store composes it.
+                snaps = store.load_range(&s.source, None, None)?;
+            }
+            snaps.sort_by_key(|x| x.taken_at);
+            loaded.insert(s.source.as_str().to_string(), Arc::new(snaps));
+        }
         let mut sources = vec![];
-        for summary in store.sources()? {
-            let fingerprint = store.source_fingerprint(&summary.source)?;
-            let same = previous.and_then(|p| {
-                p.sources.iter().find(|s| s.summary.source == summary.source && s.fingerprint == fingerprint)
-            });
-            let snapshots = match same {
-                Some(s) => s.snapshots.clone(),
-                None => Arc::new(store.load_range(&summary.source, None, None)?),
-            };
+        for (summary, fingerprint) in summaries.into_iter().zip(fingerprints) {
+            let snapshots = loaded.remove(summary.source.as_str()).unwrap_or_default();
             let mut dates: Vec<NaiveDate> = vec![];
             let mut date_snapshot = vec![];
             for (i, s) in snapshots.iter().enumerate() {
@@ -262,11 +314,12 @@ impl AppState {
             references: Mutex::default(),
             geo_cache: Mutex::default(),
             area_cache: Mutex::default(),
+            area_bodies: Mutex::default(),
             change_cache: Mutex::default(),
             status_tables: Mutex::default(),
             gazetteer: OnceCell::new(),
             front_extractor: OnceCell::new(),
-            heavy: Semaphore::new(1),
+            heavy: Semaphore::new(heavy_parallel()),
             heavy_pending: Arc::new(Semaphore::new(MAX_HEAVY_PENDING)),
         };
         if let Some(p) = previous {
@@ -422,6 +475,23 @@ impl AppState {
         Ok(map.entry((source, reference)).or_default().clone())
     }
 
+    /// The serialised answer of an area query, if kept.
+    pub fn area_body(&self, key: &str) -> Option<Bytes> {
+        self.area_bodies.lock().ok()?.get(key).cloned()
+    }
+
+    /// Keeps the serialised answer of an area query. Distinct queries are
+    /// few in practice (a date range per chart); a flood of them must not
+    /// grow memory without end.
+    pub fn keep_area_body(&self, key: String, body: Bytes) {
+        if let Ok(mut map) = self.area_bodies.lock() {
+            if map.len() >= 256 {
+                map.clear();
+            }
+            map.insert(key, body);
+        }
+    }
+
     /// The cell holding a change table's JSON body.
     pub fn change_cell(&self, key: String) -> ApiResult<Arc<OnceCell<Bytes>>> {
         let mut map = self.change_cache.lock().map_err(|_| ApiError::internal("change cache poisoned"))?;
@@ -441,6 +511,21 @@ impl AppState {
     /// The store's path, for messages.
     pub fn store_path(&self) -> &Path {
         &self.store_path
+    }
+}
+
+/// Runs a computation on a rayon pool of its own: on the shared pool, a
+/// table asked for while a corridor runs would queue behind every task of
+/// the corridor; on its own threads it gets its share of the cores at once.
+fn own_pool<T>(work: impl FnOnce() -> ApiResult<T> + Send) -> ApiResult<T>
+where
+    T: Send,
+{
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        // No threads to spare: the shared pool still answers.
+        Err(_) => work(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Area held, share of the country and of each region, and change between
 //! snapshots (measures.md, "Area" and "Change between two snapshots").
 
+use crate::area_sweep::ClippedAreaSweep;
 use crate::geodesy::{km2_to_sqmi, GeodesicAreaM2, M2_PER_KM2};
 use crate::model::{ControlClass, Snapshot, SourceId};
 use crate::regions::{Region, Territory};
@@ -57,11 +58,54 @@ pub struct AreaRow {
 
 /// Measures one snapshot (measures.md, "Area" and "Share").
 pub fn area_row(snapshot: &Snapshot, reference: &Territory, country_km2: f64) -> AreaRow {
+    row_measured_by(snapshot, reference, country_km2, |_, g| area_within_km2(g, reference))
+}
+
+/// [`area_row`] for every snapshot of a series, in order: the same figures,
+/// measured by sweeping contiguous chunks in parallel, each with a
+/// [`ClippedAreaSweep`] per class, so that a snapshot's clip is carried from
+/// the previous one by the edges that changed instead of being redone.
+pub fn area_rows(snapshots: &[Snapshot], reference: &Territory, country_km2: f64) -> Vec<AreaRow> {
+    // Two chunks a thread: each starts with a full clip, and a chunk full of
+    // changes along the border should not leave a thread idle for long.
+    let chunk = snapshots.len().div_ceil(2 * rayon::current_num_threads().max(1)).max(1);
+    snapshots
+        .par_chunks(chunk)
+        .flat_map_iter(|chunk| {
+            // occupied, gray, liberated, occupied ∪ gray
+            let mut sweeps: [ClippedAreaSweep; 4] = std::array::from_fn(|_| ClippedAreaSweep::new(reference));
+            chunk
+                .iter()
+                .map(|s| {
+                    row_measured_by(s, reference, country_km2, |which, g| {
+                        sweeps[which as usize].area_m2(g) / M2_PER_KM2
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Which figure of a row a layer is measured for.
+#[derive(Clone, Copy)]
+enum Measured {
+    Occupied = 0,
+    Gray = 1,
+    Liberated = 2,
+    OccupiedOrGray = 3,
+}
+
+fn row_measured_by(
+    snapshot: &Snapshot,
+    reference: &Territory,
+    country_km2: f64,
+    mut within_km2: impl FnMut(Measured, &MultiPolygon<f64>) -> f64,
+) -> AreaRow {
     let occupied = snapshot.class_or_empty(ControlClass::Occupied);
-    let occupied_km2 = area_within_km2(&occupied, reference);
+    let occupied_km2 = within_km2(Measured::Occupied, &occupied);
     let gray = snapshot.layer(ControlClass::Gray);
-    let gray_km2 = gray.map(|g| area_within_km2(g, reference));
-    let occupied_or_gray_km2 = gray.map(|g| area_within_km2(&occupied.union(g), reference));
+    let gray_km2 = gray.map(|g| within_km2(Measured::Gray, g));
+    let occupied_or_gray_km2 = gray.map(|g| within_km2(Measured::OccupiedOrGray, &occupied.union(g)));
     AreaRow {
         source: snapshot.source.clone(),
         date: snapshot.date(),
@@ -73,7 +117,7 @@ pub fn area_row(snapshot: &Snapshot, reference: &Territory, country_km2: f64) ->
         gray_km2,
         occupied_or_gray_km2,
         occupied_or_gray_pct: occupied_or_gray_km2.map(|a| 100.0 * a / country_km2),
-        liberated_km2: snapshot.layer(ControlClass::Liberated).map(|g| area_within_km2(g, reference)),
+        liberated_km2: snapshot.layer(ControlClass::Liberated).map(|g| within_km2(Measured::Liberated, g)),
         country_km2,
     }
 }
@@ -93,6 +137,28 @@ pub fn class_area_series_km2(snapshots: &[Snapshot], class: ControlClass) -> Vec
                 .map(|s| {
                     cache.next_generation();
                     s.layer(class).map(|g| cache.multipolygon_area_m2(g) / M2_PER_KM2)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Geodesic area (km²) and perimeter (m) of each layer, in order, as
+/// [`class_area_series_km2`] sweeps them (an [`crate::geodesy::EdgeAreaCache`]
+/// per contiguous chunk): the audit needs both for every snapshot, and
+/// measured one by one the perimeters alone cost 2 s over the daily history.
+pub fn area_perimeter_series(layers: &[&MultiPolygon<f64>]) -> Vec<(f64, f64)> {
+    let chunk = layers.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+    layers
+        .par_chunks(chunk)
+        .flat_map_iter(|chunk| {
+            let mut cache = crate::geodesy::EdgeAreaCache::default();
+            chunk
+                .iter()
+                .map(|g| {
+                    cache.next_generation();
+                    let (area_m2, perimeter_m) = cache.multipolygon_area_perimeter_m(g);
+                    (area_m2 / M2_PER_KM2, perimeter_m)
                 })
                 .collect::<Vec<_>>()
         })

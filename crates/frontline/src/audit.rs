@@ -40,8 +40,8 @@
 //! audit judges the series as published, whatever reference a figure later
 //! uses.
 
-use crate::area::class_area_series_km2;
-use crate::geodesy::{multipolygon_perimeter_m, GeodesicAreaM2, M2_PER_KM2};
+use crate::area::{area_perimeter_series, class_area_series_km2};
+use crate::geodesy::{GeodesicAreaM2, M2_PER_KM2};
 use crate::ingest::{detect_or, expand_path, ingest_bytes, reader, IngestContext};
 use crate::model::{ControlClass, Snapshot, SourceId};
 use crate::overlay::gained_lost;
@@ -296,14 +296,11 @@ fn vertex_count(mp: &MultiPolygon<f64>) -> usize {
 pub fn audit_series(snapshots: &[Snapshot], class: ControlClass, rules: AuditRules) -> Audit {
     let snaps: Vec<&Snapshot> = snapshots.iter().filter(|s| s.layer(class).is_some()).collect();
     let source = snapshots.first().map(|s| s.source.clone()).unwrap_or_else(|| SourceId::new(""));
-    let areas = if snaps.len() == snapshots.len() {
-        class_area_series_km2(snapshots, class)
-    } else {
-        let kept: Vec<Snapshot> = snaps.iter().map(|s| (*s).clone()).collect();
-        class_area_series_km2(&kept, class)
-    };
     let empty = MultiPolygon::new(vec![]);
     let layer = |i: usize| snaps[i].layer(class).unwrap_or(&empty);
+    let layers: Vec<&MultiPolygon<f64>> = (0..snaps.len()).map(layer).collect();
+    // (area km², perimeter m) per snapshot, in one cached sweep.
+    let measured = area_perimeter_series(&layers);
     // Per step: (same map, gained, lost).
     let steps: Vec<(bool, f64, f64)> = (1..snaps.len())
         .into_par_iter()
@@ -320,7 +317,7 @@ pub fn audit_series(snapshots: &[Snapshot], class: ControlClass, rules: AuditRul
         .into_par_iter()
         .map(|i| {
             let n = vertex_count(layer(i));
-            let perimeter_m = multipolygon_perimeter_m(layer(i));
+            let perimeter_m = measured[i].1;
             (n, if n > 0 { perimeter_m / n as f64 } else { 0.0 })
         })
         .collect();
@@ -351,7 +348,7 @@ pub fn audit_series(snapshots: &[Snapshot], class: ControlClass, rules: AuditRul
             vertices,
             mean_edge_m,
             detail,
-            area_km2: areas.get(i).copied().flatten().unwrap_or(0.0),
+            area_km2: measured[i].0,
             gained_km2: None,
             lost_km2: None,
             net_km2: None,

@@ -87,6 +87,31 @@ impl EdgeAreaCache {
         ring_sum(ring, |a, b| self.edge(a, b))
     }
 
+    /// Area (m²) and perimeter (m) of a MultiPolygon, as
+    /// [`GeodesicAreaM2::geodesic_area_m2`] and [`multipolygon_perimeter_m`]
+    /// give them (the same terms, summed in the same order).
+    pub fn multipolygon_area_perimeter_m(&mut self, mp: &MultiPolygon<f64>) -> (f64, f64) {
+        let mut perimeters = Vec::with_capacity(mp.0.len());
+        let area =
+            mp.0.iter()
+                .map(|p| {
+                    let (exterior, perimeter) = self.ring_area_perimeter_m(p.exterior());
+                    perimeters.push(perimeter);
+                    let holes: f64 = p
+                        .interiors()
+                        .iter()
+                        .map(|r| {
+                            let (a, perimeter) = self.ring_area_perimeter_m(r);
+                            perimeters.push(perimeter);
+                            a.abs()
+                        })
+                        .sum();
+                    exterior.abs() - holes
+                })
+                .sum();
+        (area, perimeters.into_iter().sum())
+    }
+
     /// Area of a MultiPolygon (m²), as [`GeodesicAreaM2::geodesic_area_m2`].
     pub fn multipolygon_area_m2(&mut self, mp: &MultiPolygon<f64>) -> f64 {
         mp.0.iter()
@@ -130,6 +155,15 @@ impl std::hash::Hasher for EdgeHasher {
 fn edge_terms(a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
     let (_, s12, _, _, _, _, _, _, _, s12_area) = wgs84()._gen_inverse(a.y, a.x, b.y, b.x, EDGE_MASK);
     (s12_area, s12)
+}
+
+/// One edge's share of a ring's signed area (m², counter-clockwise
+/// positive): a ring's area is the sum over its edges as long as it
+/// neither crosses the 0° meridian nor covers half the Earth (every ring
+/// over Ukraine), which is what lets an area be carried from one snapshot
+/// to the next by the edges that changed.
+pub(crate) fn edge_area_term_m2(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    -edge_terms(a, b).0
 }
 
 fn ring_sum(ring: &LineString<f64>, mut edge: impl FnMut(Coord<f64>, Coord<f64>) -> (f64, f64)) -> (f64, f64) {

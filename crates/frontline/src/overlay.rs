@@ -59,6 +59,34 @@ fn to_geo(shapes: Shapes<[f64; 2]>) -> MultiPolygon<f64> {
     )
 }
 
+/// The fixed theatre grid's adapter: the one conversion between lon/lat
+/// and grid integers that every overlay on the theatre uses.
+fn theatre_adapter() -> &'static FloatPointAdapter<[f64; 2], f64> {
+    static ADAPTER: std::sync::OnceLock<FloatPointAdapter<[f64; 2], f64>> = std::sync::OnceLock::new();
+    ADAPTER.get_or_init(|| {
+        let (x0, x1, y0, y1) = THEATRE;
+        FloatPointAdapter::new(FloatRect::new(x0, x1, y0, y1))
+    })
+}
+
+/// A point's place on the fixed theatre grid, as an overlay snaps it:
+/// `None` outside the theatre (an overlay then fits its own grid, and
+/// nothing built on the fixed one applies).
+pub(crate) fn theatre_snap(c: Coord<f64>) -> Option<[i32; 2]> {
+    let (x0, x1, y0, y1) = THEATRE;
+    if !(c.x > x0 && c.x < x1 && c.y > y0 && c.y < y1) {
+        return None;
+    }
+    let p = theatre_adapter().float_to_int(&[c.x, c.y]);
+    Some([p.x, p.y])
+}
+
+/// The lon/lat an overlay's output gives a grid point.
+pub(crate) fn theatre_unsnap(p: [i32; 2]) -> Coord<f64> {
+    let [x, y] = theatre_adapter().int_to_float(&i_overlay::i_float::int::point::IntPoint { x: p[0], y: p[1] });
+    Coord { x, y }
+}
+
 /// The fixed theatre grid when every point lies inside it, else a grid
 /// fitted to the points (correct, just not stable across snapshots).
 fn overlay_for(subject: &Paths, clip: &Paths) -> FloatOverlay<[f64; 2], f64> {
@@ -66,8 +94,7 @@ fn overlay_for(subject: &Paths, clip: &Paths) -> FloatOverlay<[f64; 2], f64> {
     let inside = subject.iter().chain(clip).flatten().all(|p| p[0] > x0 && p[0] < x1 && p[1] > y0 && p[1] < y1);
     let capacity = subject.iter().chain(clip).map(Vec::len).sum();
     if inside {
-        let adapter = FloatPointAdapter::new(FloatRect::new(x0, x1, y0, y1));
-        FloatOverlay::new_custom(adapter, OverlayOptions::ogc(), Solver::default(), capacity)
+        FloatOverlay::new_custom(theatre_adapter().clone(), OverlayOptions::ogc(), Solver::default(), capacity)
             .unsafe_add_source(subject, ShapeType::Subject)
             .unsafe_add_source(clip, ShapeType::Clip)
     } else {

@@ -65,6 +65,19 @@ pub struct Territory {
     /// "inside Ukraine?" for every polygon of every file, and a plain
     /// `contains` walks all of the reference's edges each time.
     point_index: Arc<PointIndex>,
+    /// Boxes of the territory's boundary edges, built on first use and
+    /// shared by clones: an area sweep asks "does anything of the border
+    /// lie near this change?" for every change of every snapshot.
+    edge_index: Arc<EdgeIndex>,
+}
+
+#[derive(Default)]
+struct EdgeIndex(OnceLock<rstar::RTree<rstar::primitives::Rectangle<[f64; 2]>>>);
+
+impl std::fmt::Debug for EdgeIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "EdgeIndex(built)" } else { "EdgeIndex(not built)" })
+    }
 }
 
 #[derive(Default)]
@@ -81,7 +94,14 @@ impl Territory {
     pub fn new(name: impl Into<String>, geometry: MultiPolygon<f64>) -> Self {
         let area_m2 = geometry.geodesic_area_m2();
         let bbox = geometry.bounding_rect();
-        Territory { name: name.into(), geometry, area_m2, bbox, point_index: Arc::default() }
+        Territory {
+            name: name.into(),
+            geometry,
+            area_m2,
+            bbox,
+            point_index: Arc::default(),
+            edge_index: Arc::default(),
+        }
     }
 
     /// Area in km².
@@ -115,6 +135,25 @@ impl Territory {
             .0
             .get_or_init(|| IntervalTreeMultiPolygon::new(&self.geometry.orient(Direction::Default)))
             .contains(&c)
+    }
+
+    /// Whether any edge of the territory's boundary has its bounding box
+    /// meeting `window` (a conservative "the boundary may pass here").
+    pub fn boundary_meets(&self, window: Rect<f64>) -> bool {
+        use rstar::primitives::Rectangle;
+        let tree = self.edge_index.0.get_or_init(|| {
+            let boxes = self
+                .geometry
+                .0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .flat_map(|ring| ring.lines())
+                .map(|l| Rectangle::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]))
+                .collect();
+            rstar::RTree::bulk_load(boxes)
+        });
+        let envelope = rstar::AABB::from_corners([window.min().x, window.min().y], [window.max().x, window.max().y]);
+        tree.locate_in_envelope_intersecting(&envelope).next().is_some()
     }
 
     /// The part of `mp` inside this territory.

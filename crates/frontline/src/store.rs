@@ -510,7 +510,7 @@ impl Store {
     /// file's is the time a job downloaded the map (the same map can be
     /// downloaded the morning after it was published: the archive's
     /// 2025-08-04 file is raw's 2025-08-03 evening map).
-    fn composite_times(&self, source: &SourceId) -> Result<Vec<(i64, &'static str)>> {
+    pub fn composite_times(&self, source: &SourceId) -> Result<Vec<(i64, &'static str)>> {
         let Some(members) = source.members() else {
             return Ok(vec![]);
         };

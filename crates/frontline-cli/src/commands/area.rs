@@ -4,11 +4,11 @@ use crate::context::{parse_date, pick_source, Context};
 use crate::output::{num, Table};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use frontline::area::{area_row, region_rows, UKRAINE_OFFICIAL_KM2};
+use frontline::area::{area_rows, region_rows, UKRAINE_OFFICIAL_KM2};
+use frontline::audit::{audit_series, AuditRules};
 use frontline::regions::{load_region_set, RegionChoice, RegionSet, ShareConvention};
 use frontline::store::Store;
 use frontline::{Snapshot, SourceId};
-use rayon::prelude::*;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -83,6 +83,48 @@ pub fn select(
     Ok((snaps.into_iter().filter(|s| s.taken_at == chosen).collect(), notes))
 }
 
+/// [`select`] over a source's whole series already loaded (oldest first),
+/// for a command that needs the whole series anyway (the audit's flags).
+fn select_loaded(
+    all: Vec<Snapshot>,
+    source: &SourceId,
+    on: Option<NaiveDate>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<(Vec<Snapshot>, Vec<String>)> {
+    let (Some(first), Some(last)) = (all.first().map(Snapshot::date), all.last().map(Snapshot::date)) else {
+        bail!("the store holds no {source} snapshot");
+    };
+    let mut notes = vec![];
+    if from.is_some() || to.is_some() {
+        let snaps: Vec<Snapshot> = all
+            .into_iter()
+            .filter(|s| from.is_none_or(|f| s.date() >= f) && to.is_none_or(|t| s.date() <= t))
+            .collect();
+        if snaps.is_empty() {
+            bail!(
+                "no {source} snapshot between {} and {} (it has {first} to {last})",
+                from.map(|d| d.to_string()).unwrap_or("the start".into()),
+                to.map(|d| d.to_string()).unwrap_or("the end".into()),
+            );
+        }
+        return Ok((snaps, notes));
+    }
+    let chosen = match on {
+        None => all[all.len() - 1].taken_at,
+        Some(d) => match all.iter().rev().find(|s| s.date() <= d) {
+            Some(s) => {
+                if s.date() != d {
+                    notes.push(format!("no {source} snapshot on {d}: using the last one before it, {}", s.date()));
+                }
+                s.taken_at
+            }
+            None => bail!("no {source} snapshot on or before {d}; the first is {first}"),
+        },
+    };
+    Ok((all.into_iter().filter(|s| s.taken_at == chosen).collect(), notes))
+}
+
 /// The regions of a breakdown under the convention named (default: the
 /// level's own, see [`RegionChoice::default_convention`]).
 pub fn region_set(ctx: &Context, by: &str, shares: Option<&str>) -> Result<RegionSet> {
@@ -105,9 +147,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     }
     let store = ctx.store()?;
     let source = pick_source(&store, args.source.as_deref())?;
-    let (snaps, notes) = select(&store, &source, args.on, args.from, args.to)?;
     let reference = ctx.reference(&args.reference)?;
     if let Some(by) = &args.by {
+        let (snaps, notes) = select(&store, &source, args.on, args.from, args.to)?;
         let set = region_set(ctx, by, args.shares.as_deref())?;
         let rows: Vec<_> = snaps.iter().flat_map(|s| region_rows(s, &set.regions)).collect();
         let mut t = Table::new(
@@ -151,10 +193,16 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         t.print(ctx.format)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let audit = super::audit::audit_for_flags(&store, &source, frontline::ControlClass::Occupied)?;
-    let rows: Vec<FlaggedArea> = snaps
-        .par_iter()
-        .map(|s| FlaggedArea { row: area_row(s, &reference, args.country_km2), flag: audit.flag_on(s.date()) })
+    // The flags need the whole series: load it once, for them and the rows.
+    let all = store.load_range(&source, None, None)?;
+    let audit = audit_series(&all, frontline::ControlClass::Occupied, AuditRules::default());
+    let (snaps, notes) = select_loaded(all, &source, args.on, args.from, args.to)?;
+    let rows: Vec<FlaggedArea> = area_rows(&snaps, &reference, args.country_km2)
+        .into_iter()
+        .map(|row| {
+            let flag = audit.flag_on(row.date);
+            FlaggedArea { row, flag }
+        })
         .collect();
     let flagged = rows.iter().filter(|r| r.flag.is_some()).count();
     let mut t = Table::new(
