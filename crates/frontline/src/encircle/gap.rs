@@ -132,6 +132,23 @@ pub(crate) fn pincer_gap(
             Coord { x: th.cos(), y: th.sin() }
         })
         .collect();
+    let poly: Vec<Coord<f64>> = path.iter().map(|&k| view.grid.centre(k)).collect();
+    let inside = |k: usize| view.besieged.is_some_and(|b| b[k]);
+    // A generic offset so that a line through a cell centre does not pass
+    // exactly through the path's vertices when crossings are counted.
+    let jitter = Coord { x: 1.234e-3 * h, y: 2.345e-3 * h };
+    // Whether the line fa-fb crosses the path an odd number of times. Only
+    // the path outside the besieged area counts: inside it the path wanders
+    // anywhere (every friendly cell there is a start), and the line never
+    // enters its friendly ground.
+    let crosses_once = |fa: Coord<f64>, fb: Coord<f64>| {
+        (1..poly.len())
+            .filter(|&e| !(inside(path[e - 1]) && inside(path[e])))
+            .filter(|&e| segments_cross(fa + jitter, fb + jitter, poly[e - 1], poly[e]))
+            .count()
+            % 2
+            == 1
+    };
     // Raster lengths overstate by up to a cell at each end; keep a margin.
     let slack = 2.0 * h;
     let mut best = max_m;
@@ -146,7 +163,7 @@ pub(crate) fn pincer_gap(
             let Some(tf) = view.march(p, d, best + slack) else { continue };
             let Some(tb) = view.march(p, -d, best + slack - tf) else { continue };
             let len = tf + tb;
-            if len <= best + slack {
+            if len <= best + slack && crosses_once(p + d * tf, p - d * tb) {
                 cands.push((len, k, a));
                 best = best.min(len);
             }
@@ -172,11 +189,7 @@ pub(crate) fn pincer_gap(
         .flat_map(|r| (0..r.len()).map(move |e| (r[e], r[(e + 1) % r.len()])))
         .filter(|(a, b)| a.x.max(b.x) >= lo.x && a.x.min(b.x) <= hi.x && a.y.max(b.y) >= lo.y && a.y.min(b.y) <= hi.y)
         .collect();
-    let poly: Vec<Coord<f64>> = path.iter().map(|&k| view.grid.centre(k)).collect();
     let position = |k: usize| path.iter().position(|&c| c == k);
-    // A generic offset so that a line through a cell centre does not pass
-    // exactly through the path's vertices when crossings are counted.
-    let jitter = Coord { x: 1.234e-3 * h, y: 2.345e-3 * h };
     let mut found: Option<Gap> = None;
     for &(raster_len, k, a) in &cands {
         let Some(i) = position(k) else { continue };
@@ -187,7 +200,7 @@ pub(crate) fn pincer_gap(
                 continue;
             }
             let j = j as usize;
-            if view.besieged.is_some_and(|b| b[path[j]]) {
+            if inside(path[j]) {
                 continue;
             }
             let p = poly[j];
@@ -196,18 +209,18 @@ pub(crate) fn pincer_gap(
                 let d = Coord { x: th.cos(), y: th.sin() };
                 let (Some(tf), Some(tb)) = (exact_ray(&edges, p, d), exact_ray(&edges, p, -d)) else { continue };
                 let len = tf + tb;
-                // The exact line must be the raster's (not one that slipped
-                // past the besieged area's cells or beyond the raster).
-                if (len - raster_len).abs() > 2.0 * slack {
+                // The exact line may be shorter than the raster's (a hostile
+                // sliver thinner than a cell stops it: still hostile ground),
+                // not much longer (it would have slipped past cells that
+                // stopped the raster's ray: the besieged area, the border).
+                if len > raster_len + 2.0 * slack {
                     continue;
                 }
                 if found.is_some_and(|g| g.len_m <= len) {
                     continue;
                 }
                 let (fa, fb) = (p + d * tf, p - d * tb);
-                let crossings =
-                    poly.windows(2).filter(|w| segments_cross(fa + jitter, fb + jitter, w[0], w[1])).count();
-                if crossings % 2 == 0 {
+                if !crosses_once(fa, fb) {
                     continue;
                 }
                 // Left of the path, walking from the town to the rear.
