@@ -32,16 +32,20 @@ impl LineChart<'_> {
     }
 }
 
+/// A named line of a [`LinesChart`]: its legend label and its points.
+pub type NamedLine<'a> = (&'a str, &'a [(NaiveDate, Option<f64>)]);
+
 /// Several named lines over the same dates, with a legend (names left
 /// empty draw no legend).
 pub struct LinesChart<'a> {
     pub title: &'a str,
     pub y_label: &'a str,
-    pub lines: &'a [(&'a str, &'a [(NaiveDate, Option<f64>)])],
+    pub lines: &'a [NamedLine<'a>],
 }
 
 /// Line colours, in order: firebrick, steel blue, dark green, dark orange.
-const COLOURS: [RGBColor; 4] = [RGBColor(178, 34, 34), RGBColor(70, 130, 180), RGBColor(0, 100, 0), RGBColor(255, 140, 0)];
+const COLOURS: [RGBColor; 4] =
+    [RGBColor(178, 34, 34), RGBColor(70, 130, 180), RGBColor(0, 100, 0), RGBColor(255, 140, 0)];
 
 impl LinesChart<'_> {
     /// Writes the chart; the format follows the extension (.png or .svg).

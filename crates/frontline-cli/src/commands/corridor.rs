@@ -1,7 +1,7 @@
 //! `frontline corridor` (the way out of a town, day by day) and
 //! `frontline pockets` (friendly ground cut off from the main body).
 
-use crate::chart::{LineChart, LinesChart};
+use crate::chart::{LineChart, LinesChart, NamedLine};
 use crate::context::{parse_date, pick_source, Context};
 use crate::output::{multipolygon_geojson, num, OutputFormat, Table};
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -108,7 +108,11 @@ fn start_of(ctx: &Context, store: &Store, writable: bool, args: &Args) -> Result
                 bail!("{lon},{lat} is not a longitude,latitude pair");
             }
             let seed_radius_m = args.seed_radius.unwrap_or(CorridorParams::default().seed_radius_m);
-            return Ok(Start::Point { label: format!("{lon:.4},{lat:.4}"), point: Coord { x: lon, y: lat }, seed_radius_m });
+            return Ok(Start::Point {
+                label: format!("{lon:.4},{lat:.4}"),
+                point: Coord { x: lon, y: lat },
+                seed_radius_m,
+            });
         }
     }
     let g = stored::gazetteer(store, &GazetteerSources::shared(&ctx.data_dir()?), writable)?;
@@ -205,11 +209,8 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
     if args.with_gray && !has_gray.iter().any(|&g| g) {
         bail!("--with-gray: source {source} has no gray zone (try --source deepstate, the DeepState full map)");
     }
-    let params = CorridorParams {
-        window_half_size_m: args.window,
-        resolution_m: args.resolution,
-        ..CorridorParams::default()
-    };
+    let params =
+        CorridorParams { window_half_size_m: args.window, resolution_m: args.resolution, ..CorridorParams::default() };
     let frame_for = |with_gray: bool| -> Result<CorridorFrame<'_>> {
         let params = CorridorParams { with_gray, ..params };
         Ok(match &start {
@@ -237,10 +238,9 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
                 "from the edge of the besieged area ({about}); the towns' own streets are not part of the corridor"
             ),
         ),
-        Start::Point { label, seed_radius_m, .. } => (
-            label.clone(),
-            format!("old definition: from anywhere within {} km of the point", seed_radius_m / 1000.0),
-        ),
+        Start::Point { label, seed_radius_m, .. } => {
+            (label.clone(), format!("old definition: from anywhere within {} km of the point", seed_radius_m / 1000.0))
+        }
     };
     let missing_gray = rows.iter().filter(|r| args.with_gray && r.with_gray.is_none()).count();
 
@@ -254,8 +254,7 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
         let title = format!("Pincer gap of the way out of {label} ({source}, {} m cells)", args.resolution);
         let y_label = "pincer gap (km)";
         if args.with_gray {
-            let lines: [(&str, &[(NaiveDate, Option<f64>)]); 2] =
-                [("occupied ground only", &occ), ("gray zone counted as hostile", &gr)];
+            let lines: [NamedLine; 2] = [("occupied ground only", &occ), ("gray zone counted as hostile", &gr)];
             LinesChart { title: &title, y_label, lines: &lines }.write(path)?;
         } else {
             LineChart { title: &title, y_label, points: &occ }.write(path)?;
@@ -301,7 +300,9 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
         "state: open (a way out exists), encircled (cut off), occupied (no friendly ground left in the area), \
          rear (the area itself is 25 km or more from hostile ground)",
     )
-    .note("width_km: the narrowest width of the way out (twice the distance from its narrowest point to hostile ground)")
+    .note(
+        "width_km: the narrowest width of the way out (twice the distance from its narrowest point to hostile ground)",
+    )
     .note(
         "pincer_gap_km: the shortest straight line between hostile ground on the left and on the right of the way \
          out (0 once cut); length_km: the way out's length to the rear",

@@ -374,7 +374,7 @@ fn a_town_cut_off_or_taken_is_encircled_or_occupied() {
     assert_eq!(corridor_from_area(place, &all, &town).state, CorridorState::Occupied);
     // A town wider than the window is refused with a sentence.
     let proj = Aeqd::new(place);
-    let huge = to_lonlat(&proj, &MultiPolygon::new(vec![rect_m(-70.0 * KM, -1.0 * KM, 70.0 * KM, 1.0 * KM)]));
+    let huge = to_lonlat(&proj, &MultiPolygon::new(vec![rect_m(-70.0 * KM, -KM, 70.0 * KM, KM)]));
     let e = CorridorFrame::for_area(&reference(&proj), &huge, CorridorParams::default()).err();
     assert!(matches!(e, Some(Error::Request(ref m)) if m.contains("enlarge the window")), "{e:?}");
 }
