@@ -1,7 +1,7 @@
 //! `frontline corridor` (the way out of a town, day by day) and
 //! `frontline pockets` (friendly ground cut off from the main body).
 
-use crate::chart::{LineChart, LinesChart, NamedLine};
+use crate::chart::{LinesChart, NamedLine};
 use crate::context::{parse_date, pick_source, Context};
 use crate::output::{multipolygon_geojson, num, OutputFormat, Table};
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -75,7 +75,8 @@ pub struct Args {
     /// Reference territory: sea (default), land, or a polygon file.
     #[arg(long, default_value = "sea")]
     reference: String,
-    /// Draw the pincer gap over time to this file (.png or .svg); two lines with --with-gray.
+    /// Draw the pincer gap and the narrowest width over time to this file (.png or .svg); with
+    /// --with-gray also both with the gray zone counted hostile.
     #[arg(long)]
     chart: Option<PathBuf>,
     /// Write the besieged area, the neck, the pincer gap and the widest path of the last date to
@@ -248,17 +249,22 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
         write_geojson(path, &start, &rows)?;
     }
     if let Some(path) = &args.chart {
-        let occ: Vec<(NaiveDate, Option<f64>)> = rows.iter().map(|r| (r.date, gap_km(&r.occupied_only))).collect();
-        let gr: Vec<(NaiveDate, Option<f64>)> =
-            rows.iter().map(|r| (r.date, r.with_gray.as_ref().and_then(gap_km))).collect();
-        let title = format!("Pincer gap of the way out of {label} ({source}, {} m cells)", args.resolution);
-        let y_label = "pincer gap (km)";
+        let series = |f: &dyn Fn(&Corridor) -> Option<f64>, gray: bool| -> Vec<(NaiveDate, Option<f64>)> {
+            rows.iter()
+                .map(|r| (r.date, if gray { r.with_gray.as_ref().and_then(f) } else { f(&r.occupied_only) }))
+                .collect()
+        };
+        let width_km = |c: &Corridor| c.width_m.map(|w| w / 1000.0);
+        let (gap, width) = (series(&gap_km, false), series(&width_km, false));
+        let (gap_gray, width_gray) = (series(&gap_km, true), series(&width_km, true));
+        let title = format!("The way out of {label} ({source}, {} m cells)", args.resolution);
+        let mut lines: Vec<NamedLine> =
+            vec![("pincer gap, occupied ground only", &gap), ("narrowest width, occupied ground only", &width)];
         if args.with_gray {
-            let lines: [NamedLine; 2] = [("occupied ground only", &occ), ("gray zone counted as hostile", &gr)];
-            LinesChart { title: &title, y_label, lines: &lines }.write(path)?;
-        } else {
-            LineChart { title: &title, y_label, points: &occ }.write(path)?;
+            lines.insert(1, ("pincer gap, gray zone counted as hostile", &gap_gray));
+            lines.push(("narrowest width, gray zone counted as hostile", &width_gray));
         }
+        LinesChart { title: &title, y_label: "km", lines: &lines }.write(path)?;
         eprintln!("wrote the chart to {}", path.display());
     }
     if ctx.format == OutputFormat::Json {
