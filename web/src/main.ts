@@ -336,7 +336,9 @@ async function loadCorridor(id: string) {
   type Fig = { state: string; width_m: number | null; gap_m: number | null; length_m: number | null };
   try {
     const r = await getJSON<{ rows: (Fig & { date: string; with_gray: Fig | null })[] }>(`/api/places/${encodeURIComponent(id)}/corridor?with_gray=true${s}`);
-    const pts = r.rows.filter((p) => p.gap_m !== null).map((p) => ({ date: p.date, v: (p.gap_m as number) / 1000 }));
+    // The width is known on every date the way out fits the window; the gap
+    // is not (none while the town is in the rear), so the chart draws the width.
+    const pts = r.rows.filter((p) => p.width_m !== null).map((p) => ({ date: p.date, v: (p.width_m as number) / 1000 }));
     if (!pts.length) return;
     $("corridor-box").hidden = false;
     seriesChart("corridor-chart", pts, Math.max(...pts.map((p) => p.v)), "#1565c0");
