@@ -334,15 +334,21 @@ async function selectPlace(id: string, fly: boolean) {
 async function loadCorridor(id: string) {
   $("corridor-box").hidden = true;
   if (!state.features.corridor) return;
-  const s = state.source ? `?source=${encodeURIComponent(state.source)}` : "";
+  const s = state.source ? `&source=${encodeURIComponent(state.source)}` : "";
+  type Fig = { state: string; width_m: number | null; gap_m: number | null; length_m: number | null };
   try {
-    const r = await getJSON<{ rows: { date: string; width_m: number | null; state: string }[] }>(`/api/places/${encodeURIComponent(id)}/corridor${s}`);
+    const r = await getJSON<{ rows: (Fig & { date: string; with_gray: Fig | null })[] }>(`/api/places/${encodeURIComponent(id)}/corridor?with_gray=true${s}`);
+    // The width is known on every date the way out fits the window; the gap
+    // is not (none while the town is in the rear), so the chart draws the width.
     const pts = r.rows.filter((p) => p.width_m !== null).map((p) => ({ date: p.date, v: (p.width_m as number) / 1000 }));
     if (!pts.length) return;
     $("corridor-box").hidden = false;
     seriesChart("corridor-chart", pts, Math.max(...pts.map((p) => p.v)), "#1565c0");
     const last = r.rows[r.rows.length - 1];
-    $("corridor-note").textContent = `${last.date}: ${last.width_m === null ? "beyond the window" : `${fmt(last.width_m / 1000)} km`} (${last.state}); widest ${fmt(Math.max(...pts.map((p) => p.v)))} km`;
+    const km = (m: number | null) => (m === null ? "n/a" : `${fmt(m / 1000)} km`);
+    const g = last.with_gray;
+    const gray = g ? `; counting the gray zone: gap ${km(g.gap_m)}, width ${km(g.width_m)} (${g.state})` : "";
+    $("corridor-note").textContent = `${last.date}: pincer gap ${km(last.gap_m)}, narrowest width ${km(last.width_m)}, ${km(last.length_m)} to the rear (${last.state})${gray}`;
   } catch { /* no corridor for this place */ }
 }
 

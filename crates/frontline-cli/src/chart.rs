@@ -19,13 +19,39 @@ fn register_font() {
 }
 
 /// A titled line chart of (date, value) points; gaps (None) break the line.
+// No command draws a single line today (corridor draws several), but the
+// one-series form stays for the commands that chart one figure.
+#[allow(dead_code)]
 pub struct LineChart<'a> {
     pub title: &'a str,
     pub y_label: &'a str,
     pub points: &'a [(NaiveDate, Option<f64>)],
 }
 
+#[allow(dead_code)]
 impl LineChart<'_> {
+    /// Writes the chart; the format follows the extension (.png or .svg).
+    pub fn write(&self, path: &Path) -> Result<()> {
+        LinesChart { title: self.title, y_label: self.y_label, lines: &[("", self.points)] }.write(path)
+    }
+}
+
+/// A named line of a [`LinesChart`]: its legend label and its points.
+pub type NamedLine<'a> = (&'a str, &'a [(NaiveDate, Option<f64>)]);
+
+/// Several named lines over the same dates, with a legend (names left
+/// empty draw no legend).
+pub struct LinesChart<'a> {
+    pub title: &'a str,
+    pub y_label: &'a str,
+    pub lines: &'a [NamedLine<'a>],
+}
+
+/// Line colours, in order: firebrick, steel blue, dark green, dark orange.
+const COLOURS: [RGBColor; 4] =
+    [RGBColor(178, 34, 34), RGBColor(70, 130, 180), RGBColor(0, 100, 0), RGBColor(255, 140, 0)];
+
+impl LinesChart<'_> {
     /// Writes the chart; the format follows the extension (.png or .svg).
     pub fn write(&self, path: &Path) -> Result<()> {
         register_font();
@@ -49,8 +75,11 @@ impl LineChart<'_> {
         DB::ErrorType: 'static,
     {
         let err = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("drawing the chart: {e:?}");
-        let known: Vec<(NaiveDate, f64)> = self.points.iter().filter_map(|(d, v)| v.map(|v| (*d, v))).collect();
-        let (Some(first), Some(last)) = (self.points.first(), self.points.last()) else {
+        let known: Vec<(NaiveDate, f64)> =
+            self.lines.iter().flat_map(|l| l.1.iter().filter_map(|(d, v)| v.map(|v| (*d, v)))).collect();
+        let first = self.lines.iter().filter_map(|l| l.1.first()).min_by_key(|p| p.0);
+        let last = self.lines.iter().filter_map(|l| l.1.last()).max_by_key(|p| p.0);
+        let (Some(first), Some(last)) = (first, last) else {
             bail!("nothing to chart: the series is empty");
         };
         let y_max = known.iter().map(|p| p.1).fold(0.0_f64, f64::max).max(1.0) * 1.1;
@@ -74,20 +103,37 @@ impl LineChart<'_> {
             .axis_desc_style(("sans-serif", 18))
             .draw()
             .map_err(err)?;
-        // One line per run of known values.
-        let mut run: Vec<(NaiveDate, f64)> = vec![];
-        let style = ShapeStyle::from(&RGBColor(178, 34, 34)).stroke_width(3);
-        for (d, v) in self.points {
-            match v {
-                Some(v) => run.push((*d, *v)),
-                None if !run.is_empty() => {
-                    chart.draw_series(LineSeries::new(std::mem::take(&mut run), style)).map_err(err)?;
+        for (i, (name, points)) in self.lines.iter().enumerate() {
+            let colour = COLOURS[i % COLOURS.len()];
+            let style = ShapeStyle::from(&colour).stroke_width(3);
+            // One line per run of known values; the legend entry on the first.
+            let mut run: Vec<(NaiveDate, f64)> = vec![];
+            let mut labelled = false;
+            let runs = points.iter().map(|p| p.1.map(|v| (p.0, v))).chain(std::iter::once(None));
+            for p in runs {
+                match p {
+                    Some(p) => run.push(p),
+                    None if !run.is_empty() => {
+                        let drawn = chart.draw_series(LineSeries::new(std::mem::take(&mut run), style)).map_err(err)?;
+                        if !labelled && !name.is_empty() {
+                            drawn.label(*name).legend(move |(x, y)| {
+                                PathElement::new(vec![(x, y), (x + 24, y)], ShapeStyle::from(&colour).stroke_width(3))
+                            });
+                            labelled = true;
+                        }
+                    }
+                    None => {}
                 }
-                None => {}
             }
         }
-        if !run.is_empty() {
-            chart.draw_series(LineSeries::new(run, style)).map_err(err)?;
+        if self.lines.iter().any(|l| !l.0.is_empty()) {
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.8))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 18))
+                .draw()
+                .map_err(err)?;
         }
         root.present().map_err(err).context("writing the chart file")?;
         Ok(())

@@ -367,8 +367,19 @@ fn corridor_series_chart_and_gray_bound() {
         .as_array()
         .expect("series")
         .iter()
-        .map(|p| (p["date"].as_str().unwrap_or_default().to_string(), p["corridor"]["width_m"].as_f64().unwrap_or(0.0)))
+        .map(|p| {
+            (p["date"].as_str().unwrap_or_default().to_string(), p["occupied_only"]["width_m"].as_f64().unwrap_or(0.0))
+        })
         .collect();
+    // A line across the way out is at least as long as the way out is wide
+    // at its narrowest (a line through a point c from hostile ground is at
+    // least 2c long).
+    for p in v["series"].as_array().expect("series") {
+        let c = &p["occupied_only"];
+        if let (Some(w), Some(g)) = (c["width_m"].as_f64(), c["gap"]["gap_m"].as_f64()) {
+            assert!(g >= w - 1.0, "{}: gap {g} m < width {w} m", p["date"]);
+        }
+    }
     let mean = |from: &str, to: &str| {
         let w: Vec<f64> =
             widths.iter().filter(|(d, _)| d.as_str() >= from && d.as_str() < to).map(|(_, w)| *w).collect();
@@ -403,7 +414,7 @@ fn corridor_series_chart_and_gray_bound() {
             .as_array()
             .expect("series")
             .iter()
-            .map(|p| p["corridor"]["width_m"].as_f64().unwrap_or(0.0))
+            .map(|p| p[if gray { "with_gray" } else { "occupied_only" }]["width_m"].as_f64().unwrap_or(0.0))
             .collect()
     };
     let (plain, gray) = (series(false), series(true));

@@ -116,12 +116,13 @@ pub fn document(extra_paths: Vec<(&'static str, Value)>) -> Value {
     add(
         "/api/places/{id}/corridor",
         get(
-            "The width of the way out of a place to the rear at every snapshot in from..to (250 m cells, 60 km window, 5 km seed disc, 25 km rear clearance), with the neck, pincer and widest path of the last date.",
+            "The way out of a place to the rear at every snapshot in from..to, from the edge of its footprint (250 m cells, 60 km window, 25 km rear clearance): state, narrowest width, pincer gap (shortest line between hostile ground on either side) and length; with_gray=true adds the same with the gray zone counted hostile. The last date in full (neck, pincer points, gap line, widest path).",
             vec![
                 param("id", "path", "A place id from /api/places.", "0", true),
                 source(),
                 param("from", "query", "First date (YYYY-MM-DD), inclusive.", "2025-06-01", false),
                 param("to", "query", "Last date (YYYY-MM-DD), inclusive.", "2026-01-31", false),
+                param("with_gray", "query", "true: also count the gray zone as hostile, beside the occupied-only figures.", "true", false),
             ],
             "application/json",
         ),

@@ -317,19 +317,31 @@ pub fn warm_up(app: Arc<AppState>) {
     });
 }
 
-/// `?source=&from=&to=`
+/// `?source=&from=&to=&with_gray=`
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CorridorQuery {
     source: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    with_gray: Option<String>,
 }
 
-/// `GET /api/places/{id}/corridor`: the width of the way out of a place to
-/// the rear at every snapshot in from..to (`frontline::encircle`, default
-/// parameters: 250 m cells, 60 km window, 5 km seed, 25 km rear), and the
-/// neck, pincer and widest path of the last date.
+/// One date's corridor figures, small enough to send for every snapshot.
+fn corridor_row(c: &frontline::encircle::Corridor) -> serde_json::Value {
+    use frontline::encircle::CorridorState;
+    let gap_m = match c.state {
+        CorridorState::Encircled | CorridorState::Occupied => Some(0.0),
+        _ => c.gap.map(|g| g.gap_m),
+    };
+    json!({"state": c.state, "width_m": c.width_m, "gap_m": gap_m, "length_m": c.length_m})
+}
+
+/// `GET /api/places/{id}/corridor`: the way out of a place to the rear at
+/// every snapshot in from..to (`frontline::encircle`, from the edge of the
+/// place's footprint; 250 m cells, 60 km window, 25 km rear): state, width,
+/// pincer gap and length, with `with_gray=true` the same with the gray zone
+/// counted hostile beside them; and the whole measurement of the last date.
 pub async fn corridor(
     State(app): AppRef,
     Path(id): Path<String>,
@@ -343,9 +355,14 @@ pub async fn corridor(
             return Err(ApiError::bad_request(format!("from {f} is after to {t}")));
         }
     }
+    let with_gray = match q.with_gray.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(o) => return Err(ApiError::bad_request(format!("with_gray={o}: use true or false"))),
+    };
     let g = gazetteer(&app).await?;
     let pid = place_id(&g, &id)?;
-    let key = format!("corridor|{si}|{pid}|{from:?}|{to:?}");
+    let key = format!("corridor|{si}|{pid}|{from:?}|{to:?}|{with_gray}");
     let cell = app.change_cell(key)?;
     let reference = app.reference("sea", Reference::WithSea).await?;
     let app3 = app.clone();
@@ -362,17 +379,33 @@ pub async fn corridor(
             if snaps.is_empty() {
                 return Err(ApiError::not_found(format!("no {src_name} snapshot between from and to")));
             }
-            let frame = CorridorFrame::new(&reference, p.point(), CorridorParams::default())?;
-            let series = frame.series(&snaps);
+            let area = &p.footprint.geometry;
+            let series = CorridorFrame::for_area(&reference, area, CorridorParams::default())?.series(&snaps);
+            let has_gray: Vec<bool> = snaps.iter().map(|s| s.layer(frontline::ControlClass::Gray).is_some()).collect();
+            let gray = if with_gray && has_gray.iter().any(|&g| g) {
+                let params = CorridorParams { with_gray: true, ..CorridorParams::default() };
+                Some(CorridorFrame::for_area(&reference, area, params)?.series(&snaps))
+            } else {
+                None
+            };
             let rows: Vec<serde_json::Value> = series
                 .iter()
-                .map(|c| json!({"date": c.date, "state": c.corridor.state, "width_m": c.corridor.width_m}))
+                .enumerate()
+                .map(|(i, c)| {
+                    let mut row = corridor_row(&c.corridor);
+                    row["date"] = json!(c.date);
+                    let g = gray.as_ref().and_then(|g| g.get(i)).filter(|_| has_gray[i]);
+                    row["with_gray"] = g.map_or(serde_json::Value::Null, |g| corridor_row(&g.corridor));
+                    row
+                })
                 .collect();
             let last = series.last().map(|c| &c.corridor);
+            let last_with_gray = gray.as_ref().and_then(|g| g.last()).map(|c| &c.corridor);
             Ok(Bytes::from(
                 json!({
                     "source": src_name, "place": place_json(p), "reference": reference.name,
-                    "params": CorridorParams::default(), "rows": rows, "last": last,
+                    "besieged_area": "the place's footprint (OSM outline or population disc)",
+                    "params": last.map(|c| c.params), "rows": rows, "last": last, "last_with_gray": last_with_gray,
                 })
                 .to_string(),
             ))

@@ -329,6 +329,10 @@ async fn place_search_and_timeline() {
     assert!(rows[0]["width_m"].as_f64().unwrap() >= 2.0 * 25_000.0);
     assert_eq!(rows[DATES.len() - 1]["state"], "occupied");
     assert_eq!(rows[DATES.len() - 1]["width_m"].as_f64(), Some(0.0));
+    assert_eq!(rows[DATES.len() - 1]["gap_m"].as_f64(), Some(0.0));
+    let (status, _, body) = get(&format!("/api/places/{id}/corridor?with_gray=maybe")).await;
+    assert_eq!(status, 400);
+    assert!(error_message(&body).contains("use true or false"));
     let (status, _, body) = get("/api/places/99999999/timeline").await;
     assert_eq!(status, 404);
     assert!(error_message(&body).contains("/api/places?q="));

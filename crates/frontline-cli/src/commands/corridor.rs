@@ -1,15 +1,17 @@
 //! `frontline corridor` (the way out of a town, day by day) and
 //! `frontline pockets` (friendly ground cut off from the main body).
 
-use crate::chart::LineChart;
+use crate::chart::{LinesChart, NamedLine};
 use crate::context::{parse_date, pick_source, Context};
 use crate::output::{multipolygon_geojson, num, OutputFormat, Table};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::NaiveDate;
-use frontline::encircle::{hostile_layers, pockets, CorridorFrame, CorridorParams, CorridorPoint, CorridorState};
+use frontline::encircle::{
+    hostile_layers, pockets, Corridor, CorridorFrame, CorridorParams, CorridorPoint, CorridorState,
+};
 use frontline::places::{stored, GazetteerSources};
 use frontline::store::Store;
-use geo::Coord;
+use geo::{Coord, MultiPolygon};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,12 +33,18 @@ fn parse_length_m(s: &str) -> Result<f64, String> {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Settlement name (any spelling the gazetteer knows), or LON,LAT.
-    place: String,
-    /// The same as NAME@OBLAST.
+    /// The besieged town(s): a settlement name (any spelling the gazetteer knows), several joined
+    /// by + (Pokrovsk+Myrnohrad: the union of their footprints), or LON,LAT (a point: the old
+    /// seed-disc definition). Leave out with --area.
+    place: Option<String>,
+    /// The besieged area as a polygon file (GeoJSON) instead of town names.
+    #[arg(long, conflicts_with = "place")]
+    area: Option<PathBuf>,
+    /// The same as NAME@OBLAST (for every name).
     #[arg(long)]
     oblast: Option<String>,
-    /// Source (default: the only one, or deepstate-daily).
+    /// Source (default: the only one, or deepstate-daily; the gray zone after August 2025 is only
+    /// in deepstate, the DeepState full map).
     #[arg(long)]
     source: Option<String>,
     /// One date (the last snapshot at or before it).
@@ -51,44 +59,93 @@ pub struct Args {
     /// Series step: day (every snapshot) or week (the last snapshot of each ISO week).
     #[arg(long, default_value = "day")]
     every: String,
-    /// Count the gray zone as hostile too.
+    /// Also measure with the gray zone counted as hostile, shown beside the occupied-only figures.
     #[arg(long)]
     with_gray: bool,
     /// Raster resolution (e.g. 250m, 100m, 0.5km); the width is exact to about one cell.
     #[arg(long, default_value = "250m", value_parser = parse_length_m)]
     resolution: f64,
-    /// Radius of the seed disc around the place.
-    #[arg(long, default_value = "5km", value_parser = parse_length_m)]
-    seed_radius: f64,
-    /// Half the side of the square window searched around the place.
+    /// The old definition (measures.md): start anywhere within this radius of the town's point
+    /// instead of at the edge of its footprint (5km was the old default).
+    #[arg(long, value_parser = parse_length_m)]
+    seed_radius: Option<f64>,
+    /// Half the side of the square window searched around the town(s).
     #[arg(long, default_value = "60km", value_parser = parse_length_m)]
     window: f64,
     /// Reference territory: sea (default), land, or a polygon file.
     #[arg(long, default_value = "sea")]
     reference: String,
-    /// Draw the width over time to this file (.png or .svg).
+    /// Draw the pincer gap and the narrowest width over time to this file (.png or .svg); with
+    /// --with-gray also both with the gray zone counted hostile.
     #[arg(long)]
     chart: Option<PathBuf>,
-    /// Write the neck, the pincer gap and the widest path of the last date to this GeoJSON file.
+    /// Write the besieged area, the neck, the pincer gap and the widest path of the last date to
+    /// this GeoJSON file.
     #[arg(long)]
     geojson: Option<PathBuf>,
 }
 
-fn place_point(ctx: &Context, store: &Store, writable: bool, args: &Args) -> Result<(String, Coord<f64>)> {
-    if let Some((lon, lat)) = args.place.split_once(',') {
+/// Where the corridor starts.
+enum Start {
+    /// A besieged area: the union of towns' footprints, or a polygon file.
+    Area { label: String, area: MultiPolygon<f64>, about: String },
+    /// A point and a seed disc around it (the old definition).
+    Point { label: String, point: Coord<f64>, seed_radius_m: f64 },
+}
+
+fn start_of(ctx: &Context, store: &Store, writable: bool, args: &Args) -> Result<Start> {
+    if let Some(path) = &args.area {
+        let t = ctx.reference(&path.display().to_string())?;
+        let label = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+        let km2 = frontline::geodesy::EdgeAreaCache::default().multipolygon_area_m2(&t.geometry) / 1e6;
+        return Ok(Start::Area { label, area: t.geometry, about: format!("the polygons of that file, {km2:.1} km²") });
+    }
+    let Some(place) = args.place.as_deref() else {
+        bail!("name the besieged town(s) (e.g. Pokrovsk+Myrnohrad), give LON,LAT, or pass --area FILE");
+    };
+    if let Some((lon, lat)) = place.split_once(',') {
         if let (Ok(lon), Ok(lat)) = (lon.trim().parse::<f64>(), lat.trim().parse::<f64>()) {
             if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
                 bail!("{lon},{lat} is not a longitude,latitude pair");
             }
-            return Ok((format!("{lon:.4},{lat:.4}"), Coord { x: lon, y: lat }));
+            let seed_radius_m = args.seed_radius.unwrap_or(CorridorParams::default().seed_radius_m);
+            return Ok(Start::Point {
+                label: format!("{lon:.4},{lat:.4}"),
+                point: Coord { x: lon, y: lat },
+                seed_radius_m,
+            });
         }
     }
     let g = stored::gazetteer(store, &GazetteerSources::shared(&ctx.data_dir()?), writable)?;
-    let (m, why) = super::places::resolve_one(&g, &args.place, args.oblast.as_deref(), ctx.format)?;
-    if let Some(w) = why {
-        eprintln!("{w}");
+    let mut names = vec![];
+    let mut polygons = vec![];
+    let mut first_point = None;
+    let mut km2 = 0.0;
+    for name in place.split('+').map(str::trim) {
+        if name.is_empty() {
+            bail!("'{place}': an empty name between the + signs; write e.g. Pokrovsk+Myrnohrad");
+        }
+        let (m, why) = super::places::resolve_one(&g, name, args.oblast.as_deref(), ctx.format)?;
+        if let Some(w) = why {
+            eprintln!("{w}");
+        }
+        let p = g.place(m.place).ok_or_else(|| anyhow!("{name}: the gazetteer has no place {}", m.place))?;
+        first_point.get_or_insert(p.point());
+        km2 += p.footprint.area_m2 / 1e6;
+        names.push(format!("{} ({}; {})", p.name, p.oblast, p.footprint_words()));
+        polygons.extend(p.footprint.geometry.0.iter().cloned());
     }
-    Ok((format!("{} ({})", m.name, m.oblast), Coord { x: m.lon, y: m.lat }))
+    let label = names.iter().map(|n| n.split(" (").next().unwrap_or(n)).collect::<Vec<_>>().join(" + ");
+    if let Some(r) = args.seed_radius {
+        let point = first_point.ok_or_else(|| anyhow!("no town named"))?;
+        return Ok(Start::Point { label, point, seed_radius_m: r });
+    }
+    let area = frontline::overlay::union_nonzero(&polygons);
+    if area.0.is_empty() {
+        bail!("{label}: no footprint geometry in the gazetteer; use --seed-radius 5km or --area FILE");
+    }
+    let about = format!("{} (footprints {km2:.1} km² in all)", names.join(", "));
+    Ok(Start::Area { label, area, about })
 }
 
 fn state_name(s: CorridorState) -> &'static str {
@@ -101,10 +158,26 @@ fn state_name(s: CorridorState) -> &'static str {
     }
 }
 
+/// The pincer gap in km: 0 once the way out is cut or taken.
+fn gap_km(c: &Corridor) -> Option<f64> {
+    match c.state {
+        CorridorState::Encircled | CorridorState::Occupied => Some(0.0),
+        _ => c.gap.map(|g| g.gap_m / 1000.0),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Row {
+    date: NaiveDate,
+    occupied_only: Corridor,
+    /// None without --with-gray, or when the snapshot has no gray layer.
+    with_gray: Option<Corridor>,
+}
+
 pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
     let (store, writable) = ctx.store_for_cache()?;
     let source = pick_source(&store, args.source.as_deref())?;
-    let (label, point) = place_point(ctx, &store, writable, &args)?;
+    let start = start_of(ctx, &store, writable, &args)?;
     let (snaps, notes) = if args.from.is_some() || args.to.is_some() {
         (store.load_range(&source, args.from, args.to)?, vec![])
     } else {
@@ -133,92 +206,158 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
         o => bail!("--every {o}: use day or week"),
     };
     let reference = ctx.reference(&args.reference)?;
-    let params = CorridorParams {
-        window_half_size_m: args.window,
-        resolution_m: args.resolution,
-        seed_radius_m: args.seed_radius,
-        with_gray: args.with_gray,
-        ..CorridorParams::default()
-    };
-    if args.with_gray && !snaps.iter().any(|s| s.layer(frontline::ControlClass::Gray).is_some()) {
+    let has_gray: Vec<bool> = snaps.iter().map(|s| s.layer(frontline::ControlClass::Gray).is_some()).collect();
+    if args.with_gray && !has_gray.iter().any(|&g| g) {
         bail!("--with-gray: source {source} has no gray zone (try --source deepstate, the DeepState full map)");
     }
-    let frame = CorridorFrame::new(&reference, point, params)?;
-    let series: Vec<CorridorPoint> = frame.series(&snaps);
+    let params =
+        CorridorParams { window_half_size_m: args.window, resolution_m: args.resolution, ..CorridorParams::default() };
+    let frame_for = |with_gray: bool| -> Result<CorridorFrame<'_>> {
+        let params = CorridorParams { with_gray, ..params };
+        Ok(match &start {
+            Start::Area { area, .. } => CorridorFrame::for_area(&reference, area, params)?,
+            Start::Point { point, seed_radius_m, .. } => {
+                CorridorFrame::new(&reference, *point, CorridorParams { seed_radius_m: *seed_radius_m, ..params })?
+            }
+        })
+    };
+    let occupied: Vec<CorridorPoint> = frame_for(false)?.series(&snaps);
+    let gray: Option<Vec<CorridorPoint>> = if args.with_gray { Some(frame_for(true)?.series(&snaps)) } else { None };
+    let rows: Vec<Row> = occupied
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Row {
+            date: p.date,
+            occupied_only: p.corridor.clone(),
+            with_gray: gray.as_ref().and_then(|g| g.get(i)).filter(|_| has_gray[i]).map(|q| q.corridor.clone()),
+        })
+        .collect();
+    let (label, definition) = match &start {
+        Start::Area { label, about, .. } => (
+            label.clone(),
+            format!(
+                "from the edge of the besieged area ({about}); the towns' own streets are not part of the corridor"
+            ),
+        ),
+        Start::Point { label, seed_radius_m, .. } => {
+            (label.clone(), format!("old definition: from anywhere within {} km of the point", seed_radius_m / 1000.0))
+        }
+    };
+    let missing_gray = rows.iter().filter(|r| args.with_gray && r.with_gray.is_none()).count();
 
     if let Some(path) = &args.geojson {
-        let last = series.last().ok_or_else(|| anyhow!("empty series"))?;
-        let c = &last.corridor;
-        let mut features = vec![serde_json::json!({
-            "type": "Feature",
-            "properties": {"kind": "place", "name": label},
-            "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
-        })];
-        if let Some(n) = c.neck {
-            features.push(serde_json::json!({"type": "Feature",
-                "properties": {"kind": "neck", "date": last.date, "width_m": c.width_m},
-                "geometry": {"type": "Point", "coordinates": n}}));
-        }
-        if let Some(p) = &c.pincer {
-            if let Some(far) = p.far {
-                features.push(serde_json::json!({"type": "Feature",
-                    "properties": {"kind": "pincer_gap", "date": last.date, "gap_m": p.gap_m},
-                    "geometry": {"type": "LineString", "coordinates": [p.near, far]}}));
-            }
-        }
-        if c.path.len() >= 2 {
-            features.push(serde_json::json!({"type": "Feature",
-                "properties": {"kind": "widest_path", "date": last.date},
-                "geometry": {"type": "LineString", "coordinates": c.path}}));
-        }
-        let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
-        std::fs::write(path, serde_json::to_vec(&fc)?).with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("wrote the neck, pincer gap and widest path of {} to {}", last.date, path.display());
+        write_geojson(path, &start, &rows)?;
     }
     if let Some(path) = &args.chart {
-        let points: Vec<(NaiveDate, Option<f64>)> =
-            series.iter().map(|p| (p.date, p.corridor.width_m.map(|w| w / 1000.0))).collect();
-        let title = format!(
-            "Corridor width, {label} ({source}{}, {} m cells)",
-            if args.with_gray { ", gray counted hostile" } else { "" },
-            args.resolution
-        );
-        LineChart { title: &title, y_label: "corridor width (km)", points: &points }.write(path)?;
+        let series = |f: &dyn Fn(&Corridor) -> Option<f64>, gray: bool| -> Vec<(NaiveDate, Option<f64>)> {
+            rows.iter()
+                .map(|r| (r.date, if gray { r.with_gray.as_ref().and_then(f) } else { f(&r.occupied_only) }))
+                .collect()
+        };
+        let width_km = |c: &Corridor| c.width_m.map(|w| w / 1000.0);
+        let (gap, width) = (series(&gap_km, false), series(&width_km, false));
+        let (gap_gray, width_gray) = (series(&gap_km, true), series(&width_km, true));
+        let title = format!("The way out of {label} ({source}, {} m cells)", args.resolution);
+        let mut lines: Vec<NamedLine> =
+            vec![("pincer gap, occupied ground only", &gap), ("narrowest width, occupied ground only", &width)];
+        if args.with_gray {
+            lines.insert(1, ("pincer gap, gray zone counted as hostile", &gap_gray));
+            lines.push(("narrowest width, gray zone counted as hostile", &width_gray));
+        }
+        LinesChart { title: &title, y_label: "km", lines: &lines }.write(path)?;
         eprintln!("wrote the chart to {}", path.display());
     }
     if ctx.format == OutputFormat::Json {
-        let v = serde_json::json!({"place": label, "lon": point.x, "lat": point.y, "source": source.as_str(),
-                                   "reference": reference.name, "series": series});
+        let v = serde_json::json!({"besieged": label, "definition": definition, "source": source.as_str(),
+                                   "reference": reference.name, "series": rows});
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = Table::new(
-        vec!["date", "state", "width_km", "neck_lon", "neck_lat", "pincer_gap_km", "reused"],
-        &series,
-        |p| {
-            let c = &p.corridor;
+    let mut headers = vec!["date", "state", "width_km", "pincer_gap_km", "length_km"];
+    if args.with_gray {
+        headers.extend(["gray_state", "gray_width_km", "gray_pincer_gap_km", "gray_length_km"]);
+    }
+    let with_gray = args.with_gray;
+    let mut t = Table::new(headers, &rows, |r| {
+        let cells = |c: &Corridor| {
             vec![
-                p.date.to_string(),
-                state_name(c.state).into(),
+                state_name(c.state).to_string(),
                 num(c.width_m.map(|w| w / 1000.0), 2),
-                num(c.neck.map(|n| n[0]), 4),
-                num(c.neck.map(|n| n[1]), 4),
-                num(c.pincer.as_ref().and_then(|p| p.gap_m).map(|g| g / 1000.0), 2),
-                if p.reused { "yes".into() } else { String::new() },
+                num(gap_km(c), 2),
+                num(c.length_m.map(|l| l / 1000.0), 1),
             ]
-        },
-    )
+        };
+        let mut v = vec![r.date.to_string()];
+        v.extend(cells(&r.occupied_only));
+        if with_gray {
+            match &r.with_gray {
+                Some(c) => v.extend(cells(c)),
+                None => v.extend(std::iter::repeat_n(String::new(), 4)),
+            }
+        }
+        v
+    })
     .title(format!(
-        "{source}: corridor of {label} to the rear (clearance ≥ 25 km), {} m cells, seed {} km{}; width = 2 × the widest path's bottleneck clearance",
-        args.resolution,
-        args.seed_radius / 1000.0,
-        if args.with_gray { ", gray counted hostile" } else { "" }
-    ));
+        "{source}: the way out of {label} to the rear (ground 25 km or more from hostile ground), {} m cells",
+        args.resolution
+    ))
+    .note(format!("corridor measured {definition}"))
+    .note(
+        "state: open (a way out exists), encircled (cut off), occupied (no friendly ground left in the area), \
+         rear (the area itself is 25 km or more from hostile ground)",
+    )
+    .note(
+        "width_km: the narrowest width of the way out (twice the distance from its narrowest point to hostile ground)",
+    )
+    .note(
+        "pincer_gap_km: the shortest straight line between hostile ground on the left and on the right of the way \
+         out (0 once cut); length_km: the way out's length to the rear",
+    );
+    if with_gray {
+        t = t.note("gray_*: the same with DeepState's gray zone (contested ground) counted as hostile");
+        if missing_gray > 0 {
+            t = t.note(format!("{missing_gray} snapshot(s) publish no gray layer: their gray_* cells are empty"));
+        }
+    }
     for n in notes {
         t = t.note(n);
     }
     t.print(ctx.format)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_geojson(path: &std::path::Path, start: &Start, rows: &[Row]) -> Result<()> {
+    let last = rows.last().ok_or_else(|| anyhow!("empty series"))?;
+    let mut features = vec![match start {
+        Start::Area { label, area, .. } => serde_json::json!({"type": "Feature",
+            "properties": {"kind": "besieged_area", "name": label}, "geometry": multipolygon_geojson(area)}),
+        Start::Point { label, point, .. } => serde_json::json!({"type": "Feature",
+            "properties": {"kind": "place", "name": label},
+            "geometry": {"type": "Point", "coordinates": [point.x, point.y]}}),
+    }];
+    let variants = [("occupied_only", Some(&last.occupied_only)), ("with_gray", last.with_gray.as_ref())];
+    for (variant, c) in variants {
+        let Some(c) = c else { continue };
+        if let Some(n) = c.neck {
+            features.push(serde_json::json!({"type": "Feature",
+                "properties": {"kind": "neck", "variant": variant, "date": last.date, "width_m": c.width_m},
+                "geometry": {"type": "Point", "coordinates": n}}));
+        }
+        if let Some(g) = &c.gap {
+            features.push(serde_json::json!({"type": "Feature",
+                "properties": {"kind": "pincer_gap", "variant": variant, "date": last.date, "gap_m": g.gap_m},
+                "geometry": {"type": "LineString", "coordinates": [g.left, g.right]}}));
+        }
+        if c.path.len() >= 2 {
+            features.push(serde_json::json!({"type": "Feature",
+                "properties": {"kind": "widest_path", "variant": variant, "date": last.date},
+                "geometry": {"type": "LineString", "coordinates": c.path}}));
+        }
+    }
+    let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
+    std::fs::write(path, serde_json::to_vec(&fc)?).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("wrote the besieged area, neck, pincer gap and widest path of {} to {}", last.date, path.display());
+    Ok(())
 }
 
 #[derive(clap::Args)]

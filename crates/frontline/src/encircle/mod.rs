@@ -55,6 +55,7 @@
 
 mod aeqd;
 mod edt;
+mod gap;
 mod pockets;
 mod raster;
 mod widest;
@@ -87,6 +88,11 @@ pub struct CorridorParams {
     pub rear_clearance_m: f64,
     /// Count gray (contested) ground as hostile.
     pub with_gray: bool,
+    /// Whether the corridor starts at the edge of a besieged area (towns'
+    /// footprints, [`CorridorFrame::for_area`]) rather than anywhere in the
+    /// seed disc (`seed_radius_m`, the definition of measures.md). Set by
+    /// the constructor.
+    pub from_area: bool,
 }
 
 impl Default for CorridorParams {
@@ -97,6 +103,7 @@ impl Default for CorridorParams {
             seed_radius_m: 5_000.0,
             rear_clearance_m: 25_000.0,
             with_gray: false,
+            from_area: false,
         }
     }
 }
@@ -185,6 +192,24 @@ pub struct Pincer {
     pub gap_m: Option<f64>,
 }
 
+/// The pincer gap: the shortest straight line between two hostile points
+/// that crosses the corridor's path once, without crossing the besieged
+/// area. Its ends lie on the two sides of the path: the flanks are the sides
+/// of the path itself (a curve from the town to the rear), not of a straight
+/// line through the neck, so a corridor that bends still has its left and
+/// right told apart. Closing that line would cut the way out.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PincerGap {
+    /// Hostile point on the left of the path, walking from the town to the rear (lon, lat).
+    pub left: [f64; 2],
+    /// Hostile point on the right (lon, lat).
+    pub right: [f64; 2],
+    /// Where the line crosses the path (lon, lat).
+    pub crossing: [f64; 2],
+    /// Geodesic distance between `left` and `right`, metres.
+    pub gap_m: f64,
+}
+
 /// One corridor measurement of a place at one date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Corridor {
@@ -200,6 +225,16 @@ pub struct Corridor {
     pub neck_raster_clearance_m: Option<f64>,
     /// The hostile points either side of the neck.
     pub pincer: Option<Pincer>,
+    /// The pincer gap: the shortest line between hostile ground on the left
+    /// of the corridor and hostile ground on its right ([`PincerGap`]).
+    /// `None` when the corridor is not open, or wider than twice the rear
+    /// clearance.
+    pub gap: Option<PincerGap>,
+    /// Length of the corridor, metres: the shortest route from the besieged
+    /// area's edge (or the seed disc) to the rear through ground at least as
+    /// wide as the neck (8-connected cells, so up to 8 % long on a diagonal
+    /// staircase; exact along the grid's axes and diagonals).
+    pub length_m: Option<f64>,
     /// The widest path from the seed disc to the rear, lon/lat, at its turns.
     pub path: Vec<[f64; 2]>,
     /// The parameters used (resolution, window, seed radius, rear clearance).
@@ -252,8 +287,12 @@ pub struct CorridorFrame<'a> {
     /// The reference clipped to `ext_lonlat`, and whether it lies wholly inside.
     reference_ext: MultiPolygon<f64>,
     reference_fits: bool,
-    /// Window cells within the seed radius of the place.
+    /// Window cells within the seed radius of the place (the old
+    /// definition), or inside the besieged area.
     seed_disc: Vec<usize>,
+    /// Window cells inside the besieged area ([`CorridorFrame::for_area`]):
+    /// the corridor starts at its edge and its own streets are not counted.
+    besieged: Option<Vec<bool>>,
     /// The rear threshold as a squared cell distance.
     rear_d2: u32,
 }
@@ -331,8 +370,43 @@ impl<'a> CorridorFrame<'a> {
             reference_ext,
             reference_fits,
             seed_disc,
+            besieged: None,
             rear_d2,
         })
+    }
+
+    /// Sets up the frame around a besieged area (one town's footprint, or the
+    /// union of several): the corridor starts at the area's edge, and cells
+    /// inside it neither narrow the corridor nor count in its length.
+    /// `params.seed_radius_m` is not used.
+    pub fn for_area(reference: &'a Territory, area: &MultiPolygon<f64>, params: CorridorParams) -> Result<Self> {
+        use geo::Centroid;
+        let centre = area.centroid().map(|c| c.0).ok_or_else(|| {
+            Error::Request("the besieged area is empty: give a town with a footprint or a polygon file".into())
+        })?;
+        let params = CorridorParams { from_area: true, seed_radius_m: 0.0, ..params };
+        let mut frame = CorridorFrame::new(reference, centre, params)?;
+        let mut rings = Rings::new();
+        raster::project_rings(&frame.proj, area, &mut rings);
+        let limit = frame.grid.half_extent_m() - frame.grid.h;
+        let reach = rings.iter().flatten().map(|c| c.x.abs().max(c.y.abs())).fold(0.0, f64::max);
+        if reach > limit {
+            return Err(Error::Request(format!(
+                "the besieged area reaches {:.1} km from its centre, beyond the {:.1} km window: enlarge the window",
+                reach / 1000.0,
+                limit / 1000.0
+            )));
+        }
+        let n = frame.grid.n;
+        let mut mask = vec![false; n * n];
+        frame.grid.fill(&rings, &mut mask);
+        if !mask.iter().any(|&b| b) {
+            // Smaller than a cell: the cell holding its centre stands for it.
+            mask[frame.grid.c() * n + frame.grid.c()] = true;
+        }
+        frame.seed_disc = (0..n * n).filter(|&k| mask[k]).collect();
+        frame.besieged = Some(mask);
+        Ok(frame)
     }
 
     /// The projection centred on the place.
@@ -478,11 +552,22 @@ impl<'a> CorridorFrame<'a> {
         self.fill_hostile(prepared, &rings, &mut hostile_ext);
         let mut d2 = edt::LazySquaredDistance::new(&hostile_ext, big_n, n, self.rear_d2);
         let friendly = |k: usize| self.inside_reference[k] && !hostile_ext[(k / n + margin) * big_n + k % n + margin];
+        let besieged = |k: usize| self.besieged.as_ref().is_some_and(|b| b[k]);
         // Passable value: the capped squared clearance on friendly cells
-        // (at least 1), 0 elsewhere.
-        let mut value = |k: usize| if friendly(k) { d2.get(k).max(1) } else { 0 };
-        let in_pocket = self.pocket_mask(hostile, prepared);
+        // (at least 1), 0 elsewhere; friendly cells of the besieged area
+        // pass at the cap, so that the town's own streets never narrow the
+        // corridor.
         let rear_d2 = self.rear_d2;
+        let mut value = |k: usize| {
+            if !friendly(k) {
+                0
+            } else if besieged(k) {
+                rear_d2
+            } else {
+                d2.get(k).max(1)
+            }
+        };
+        let in_pocket = self.pocket_mask(hostile, prepared);
         let seeds: Vec<usize> = self.seed_disc.iter().copied().filter(|&k| friendly(k)).collect();
         let mut out = Corridor {
             state: CorridorState::Occupied,
@@ -490,13 +575,16 @@ impl<'a> CorridorFrame<'a> {
             neck: None,
             neck_raster_clearance_m: None,
             pincer: None,
+            gap: None,
+            length_m: None,
             path: vec![],
             params: self.params,
         };
         if seeds.is_empty() {
             return out;
         }
-        let found = widest::widest_path(n, &mut value, |k, v| v >= rear_d2 && !in_pocket[k], &seeds, rear_d2);
+        let found =
+            widest::widest_path(n, &mut value, |k, v| v >= rear_d2 && !in_pocket[k] && !besieged(k), &seeds, rear_d2);
         let Some(found) = found else {
             out.state = if seeds.iter().all(|&k| in_pocket[k]) {
                 CorridorState::Encircled
@@ -507,6 +595,9 @@ impl<'a> CorridorFrame<'a> {
             return out;
         };
         out.path = self.path_lonlat(&found.cells);
+        out.length_m =
+            gap::route_length_cells(n, &mut value, &besieged, |k| !in_pocket[k], &seeds, found.bottleneck, rear_d2)
+                .map(|c| c * self.grid.h);
         if found.bottleneck >= self.rear_d2 {
             out.state = CorridorState::Rear;
             out.width_m = Some(2.0 * self.params.rear_clearance_m);
@@ -561,6 +652,25 @@ impl<'a> CorridorFrame<'a> {
                 });
             }
             None => out.width_m = out.neck_raster_clearance_m.map(|c| 2.0 * c),
+        }
+        let view = gap::RasterView {
+            grid: self.grid,
+            big_n,
+            hostile_ext: &hostile_ext,
+            besieged: self.besieged.as_deref(),
+            inside_reference: &self.inside_reference,
+        };
+        let on_path: Vec<(usize, u32)> =
+            found.cells.iter().filter(|&&k| !besieged(k)).map(|&k| (k, value(k))).collect();
+        let max_m = 2.0 * self.params.rear_clearance_m;
+        if let Some(g) = gap::pincer_gap(&view, &rings, &found.cells, &on_path, max_m) {
+            let (l, r) = (self.proj.inverse(g.left), self.proj.inverse(g.right));
+            out.gap = Some(PincerGap {
+                left: lonlat(l),
+                right: lonlat(r),
+                crossing: lonlat(self.proj.inverse(g.crossing)),
+                gap_m: distance_m(l, r),
+            });
         }
         out
     }

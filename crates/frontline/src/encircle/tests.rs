@@ -230,3 +230,151 @@ fn gray_counts_only_with_gray_and_overlaps_do_not_cancel() {
     // With gray the channel is y in [-1, 3] km: 4 km.
     assert!((3750.0..=4000.0).contains(&w1), "{w1}");
 }
+
+/// A polygon from metric vertices (closed here).
+fn poly_m(pts: &[(f64, f64)]) -> Polygon<f64> {
+    let mut v: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x * KM, y * KM)).collect();
+    v.push(v[0]);
+    Polygon::new(LineString::from(v), vec![])
+}
+
+/// A town ringed on three sides: hostile ground fills x in [-14, 14],
+/// y in [-14, 20] km except a 12 km pocket around the town (|x|, |y| <= 6)
+/// and a channel north out of it between two fingers 3.0 km apart
+/// (|x| <= 1.5, y from 0 to 20). The rear (25 km from hostile ground)
+/// starts at y = 44.95 km due north (the fingers' tips at (±1.5, 20)).
+fn fingers() -> MultiPolygon<f64> {
+    let outer = MultiPolygon::new(vec![rect_m(-14.0 * KM, -14.0 * KM, 14.0 * KM, 20.0 * KM)]);
+    let cut = MultiPolygon::new(vec![rect_m(-6.0 * KM, -6.0 * KM, 6.0 * KM, 6.0 * KM)])
+        .union(&MultiPolygon::new(vec![rect_m(-1.5 * KM, 0.0, 1.5 * KM, 21.0 * KM)]));
+    outer.difference(&cut)
+}
+
+fn corridor_from_area(place: Coord<f64>, hostile_m: &MultiPolygon<f64>, town_m: &MultiPolygon<f64>) -> Corridor {
+    let proj = Aeqd::new(place);
+    let reference = reference(&proj);
+    let hostile = to_lonlat(&proj, hostile_m);
+    let town = to_lonlat(&proj, town_m);
+    let frame = CorridorFrame::for_area(&reference, &town, CorridorParams::default()).unwrap();
+    // The frame is centred on the town's centroid (lon/lat, planar): the
+    // place here, to a metre or so at 60° N.
+    let centre = frame.projection().centre;
+    assert!(crate::geodesy::distance_m(centre, place) < 5.0, "{centre:?}");
+    frame.corridor(&[&hostile])
+}
+
+#[test]
+fn the_pincer_gap_between_two_fingers_is_their_distance_whatever_the_town_size() {
+    let h = CorridorParams::default().resolution_m;
+    for lat in [48.0, 60.0] {
+        let place = coord! {x: 37.18, y: lat};
+        let proj = Aeqd::new(place);
+        for half_km in [1.0, 3.0, 5.0] {
+            let town = MultiPolygon::new(vec![rect_m(-half_km * KM, -half_km * KM, half_km * KM, half_km * KM)]);
+            let c = corridor_from_area(place, &fingers(), &town);
+            let what = format!("lat {lat}, town {half_km} km");
+            assert_eq!(c.state, CorridorState::Open, "{what}");
+            assert!(c.params.from_area, "{what}");
+            let gap = c.gap.unwrap();
+            // Hand calculation: the fingers are 3.0 km apart.
+            assert!((gap.gap_m - 3000.0).abs() <= h, "{what}: gap {}", gap.gap_m);
+            // Its ends lie on the fingers' inner walls, west (left, walking
+            // north) and east, somewhere along the channel.
+            let (l, r) = (
+                proj.forward(coord! {x: gap.left[0], y: gap.left[1]}),
+                proj.forward(coord! {x: gap.right[0], y: gap.right[1]}),
+            );
+            assert!((l.x + 1500.0).abs() <= h && (r.x - 1500.0).abs() <= h, "{what}: {l:?} {r:?}");
+            assert!(l.y >= 6.0 * KM - h && l.y <= 20.0 * KM + h, "{what}: {l:?}");
+            // Straight walls: the width lies in [g - h, g] (module docs).
+            let w = c.width_m.unwrap();
+            assert!((3000.0 - h..=3000.0 + 1e-3).contains(&w), "{what}: width {w}");
+            // From the town's north edge (y = half) due north to the rear at
+            // y = 44.95 km (sqrt(25² - 1.5²) + 20).
+            let expected = (25.0f64.powi(2) - 1.5f64.powi(2)).sqrt() * KM + 20.0 * KM - half_km * KM;
+            let len = c.length_m.unwrap();
+            assert!((len - expected).abs() <= 2.0 * h, "{what}: length {len} vs {expected}");
+        }
+    }
+}
+
+/// A town (|x|, |y| <= 2 km) in a hostile-free pocket (|x| <= 5, y from -5
+/// to 4 km); the way out is a channel that is 3.0 km wide at the pocket's
+/// north wall (y = 4) and widens to 15 km at y = 30; hostile ground fills
+/// |x| <= 20, y from -20 to 30 km around them. Inside the town two hostile
+/// blocks leave a street 1 km wide.
+fn funnel() -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+    let outer = MultiPolygon::new(vec![rect_m(-20.0 * KM, -20.0 * KM, 20.0 * KM, 30.0 * KM)]);
+    let cut =
+        MultiPolygon::new(vec![rect_m(-5.0 * KM, -5.0 * KM, 5.0 * KM, 4.0 * KM)]).union(&MultiPolygon::new(vec![
+            poly_m(&[
+                (-1.5, 3.9),
+                (1.5, 3.9),
+                (1.5, 4.0),
+                (7.5, 30.0),
+                (7.5, 31.0),
+                (-7.5, 31.0),
+                (-7.5, 30.0),
+                (-1.5, 4.0),
+            ]),
+        ]));
+    let blocks = MultiPolygon::new(vec![
+        rect_m(-2.0 * KM, -0.5 * KM, -0.5 * KM, 0.5 * KM),
+        rect_m(0.5 * KM, -0.5 * KM, 2.0 * KM, 0.5 * KM),
+    ]);
+    let town = MultiPolygon::new(vec![rect_m(-2.0 * KM, -2.0 * KM, 2.0 * KM, 2.0 * KM)]);
+    (outer.difference(&cut).union(&blocks), town)
+}
+
+#[test]
+fn a_widening_corridor_reports_its_narrowest_cross_section_not_the_town() {
+    let h = CorridorParams::default().resolution_m;
+    let (hostile_m, town_m) = funnel();
+    for lat in [48.0, 60.0] {
+        let place = coord! {x: 37.18, y: lat};
+        let proj = Aeqd::new(place);
+        let c = corridor_from_area(place, &hostile_m, &town_m);
+        assert_eq!(c.state, CorridorState::Open, "lat {lat}");
+        // The narrowest cross-section outside the town: the channel's mouth,
+        // 3.0 km, between its two corners (±1.5, 4) km.
+        let w = c.width_m.unwrap();
+        assert!((3000.0 - h..=3000.0 + 1e-3).contains(&w), "lat {lat}: width {w}");
+        let neck = c.neck.unwrap();
+        let neck = proj.forward(coord! {x: neck[0], y: neck[1]});
+        assert!(neck.x.abs() <= h && (neck.y - 4.0 * KM).abs() <= 2.0 * h, "lat {lat}: neck {neck:?}");
+        let gap = c.gap.unwrap();
+        assert!((gap.gap_m - 3000.0).abs() <= h, "lat {lat}: gap {}", gap.gap_m);
+        let (l, r) = (
+            proj.forward(coord! {x: gap.left[0], y: gap.left[1]}),
+            proj.forward(coord! {x: gap.right[0], y: gap.right[1]}),
+        );
+        for (p, x) in [(l, -1500.0), (r, 1500.0)] {
+            assert!((p.x - x).abs() <= h && (p.y - 4.0 * KM).abs() <= h, "lat {lat}: {l:?} {r:?}");
+        }
+        // The old definition, a path from the town's centre (a seed disc of
+        // one cell), is held to the town's 1 km street.
+        let reference = reference(&proj);
+        let hostile = to_lonlat(&proj, &hostile_m);
+        let params = CorridorParams { seed_radius_m: 0.0, ..Default::default() };
+        let old = CorridorFrame::new(&reference, place, params).unwrap().corridor(&[&hostile]);
+        let w_old = old.width_m.unwrap();
+        assert!((1000.0 - h..=1000.0 + 1e-3).contains(&w_old), "lat {lat}: old width {w_old}");
+    }
+}
+
+#[test]
+fn a_town_cut_off_or_taken_is_encircled_or_occupied() {
+    let place = POKROVSK;
+    let town = MultiPolygon::new(vec![rect_m(-3.0 * KM, -3.0 * KM, 3.0 * KM, 3.0 * KM)]);
+    // The ring of ring_with_gap without a channel holds the town (|x| <= 12, |y| <= 10 km).
+    let c = corridor_from_area(place, &ring_with_gap(0.0, 0.0), &town);
+    assert_eq!(c.state, CorridorState::Encircled);
+    assert_eq!((c.width_m, c.gap), (Some(0.0), None));
+    let all = MultiPolygon::new(vec![rect_m(-20.0 * KM, -20.0 * KM, 20.0 * KM, 20.0 * KM)]);
+    assert_eq!(corridor_from_area(place, &all, &town).state, CorridorState::Occupied);
+    // A town wider than the window is refused with a sentence.
+    let proj = Aeqd::new(place);
+    let huge = to_lonlat(&proj, &MultiPolygon::new(vec![rect_m(-70.0 * KM, -KM, 70.0 * KM, KM)]));
+    let e = CorridorFrame::for_area(&reference(&proj), &huge, CorridorParams::default()).err();
+    assert!(matches!(e, Some(Error::Request(ref m)) if m.contains("enlarge the window")), "{e:?}");
+}
