@@ -240,7 +240,7 @@ pub async fn timeline(
 
 /// The frontline extractor with the CLI's defaults (reference with its
 /// sea, the land outline as coast, coast tolerance 3 km).
-async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
+pub async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
     let Some(data_dir) = app.data_dir.clone() else {
         return Err(ApiError::unavailable("the shared data folder was not found at start: restart with --data DIR"));
     };

@@ -12,6 +12,7 @@ pub mod encircle;
 pub mod error;
 pub mod front;
 pub mod geodesy;
+pub mod here;
 pub mod ingest;
 pub mod lag;
 pub mod model;
