@@ -91,6 +91,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/audit", get(compare::audit))
         .route("/api/labels", get(webmap::labels))
         .route("/api/here", get(webmap::here))
+        .route("/api/gained-lost", get(webmap::gained_lost))
+        .route("/api/compare/geometry", get(webmap::disagreement))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .with_state(state);

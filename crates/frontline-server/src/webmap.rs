@@ -15,7 +15,11 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
+use frontline::area::change;
+use frontline::compare::{compare, nearest};
 use frontline::here::{class_at, distance_to_lines_m, nearest_place};
+use frontline::ControlClass;
 use geo::Coord;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -113,6 +117,101 @@ pub async fn here(State(app): AppRef, Query(q): Query<HereQuery>) -> ApiResult<J
     .await
 }
 
+/// `?source=&from=&to=&zoom=` (from and to: snapshot dates)
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GainedLostQuery {
+    source: Option<String>,
+    from: String,
+    to: String,
+    zoom: Option<String>,
+}
+
+fn geo_body(body: Bytes) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    r
+}
+
+/// Two polygons as a FeatureCollection with `kind` and `km2` properties,
+/// simplified for drawing at `zoom` (the areas are the engine's, on the
+/// full geometry).
+fn two_layers(parts: [(&str, &geo::MultiPolygon<f64>, f64); 2], zoom: u8, members: &Value) -> Bytes {
+    let tolerance = tolerance_deg(zoom);
+    let features: Vec<String> = parts
+        .iter()
+        .map(|(kind, g, km2)| {
+            let g = simplify_multipolygon(g, tolerance);
+            let mut out = String::new();
+            push_feature(&mut out, &json!({"kind": kind, "km2": km2}), |o| push_multipolygon(o, &g));
+            out
+        })
+        .collect();
+    Bytes::from(feature_collection(&features, members))
+}
+
+/// `GET /api/gained-lost`: the occupied area gained and lost between two
+/// snapshots of a source, as polygons (`frontline::area::change`).
+pub async fn gained_lost(State(app): AppRef, Query(q): Query<GainedLostQuery>) -> ApiResult<Response> {
+    let (si, source) = app.source(q.source.as_deref())?;
+    let (ka, _) = source.snapshot_on(query::date("from", &q.from)?)?;
+    let (kb, _) = source.snapshot_on(query::date("to", &q.to)?)?;
+    let zoom = query::zoom(q.zoom.as_deref())?;
+    let territory = app.reference("sea", frontline::regions::Reference::WithSea).await?;
+    let cell = app.change_cell(format!("gained-lost|{si}|{ka}|{kb}|{zoom}"))?;
+    let app2 = app.clone();
+    let body = app
+        .heavy_cached(cell, move || {
+            let snaps = &app2.sources[si].snapshots;
+            let (a, b) = (&snaps[ka], &snaps[kb]);
+            let (row, g) = change("", a, b, ControlClass::Occupied, &territory)
+                .ok_or_else(|| ApiError::not_found("this source has no occupied layer"))?;
+            let members = json!({"source": a.source, "from": a.date(), "to": b.date(), "reference": territory.name,
+                "gained_km2": row.gained_km2, "lost_km2": row.lost_km2, "net_km2": row.net_km2, "zoom": zoom});
+            Ok(two_layers([("gained", &g.gained, row.gained_km2), ("lost", &g.lost, row.lost_km2)], zoom, &members))
+        })
+        .await?;
+    Ok(geo_body(body))
+}
+
+/// `?a=&b=&date=&zoom=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisagreeQuery {
+    a: String,
+    b: String,
+    date: String,
+    zoom: Option<String>,
+}
+
+/// `GET /api/compare/geometry`: where two sources disagree on a date (each
+/// source's nearest snapshot), as polygons: occupied by A only, by B only
+/// (`frontline::compare`), with the comparison's figures as members.
+pub async fn disagreement(State(app): AppRef, Query(q): Query<DisagreeQuery>) -> ApiResult<Response> {
+    let (ai, _) = app.source(Some(&q.a))?;
+    let (bi, _) = app.source(Some(&q.b))?;
+    let date = query::date("date", &q.date)?;
+    let zoom = query::zoom(q.zoom.as_deref())?;
+    let territory = app.reference("sea", frontline::regions::Reference::WithSea).await?;
+    let (a, b) = (&app.sources[ai], &app.sources[bi]);
+    let (Some(i), Some(j)) = (nearest(&a.dates, date), nearest(&b.dates, date)) else {
+        return Err(ApiError::not_found("a source has no snapshots"));
+    };
+    let (ka, kb) = (a.date_snapshot[i], b.date_snapshot[j]);
+    let cell = app.change_cell(format!("disagree|{ai}|{ka}|{bi}|{kb}|{zoom}"))?;
+    let app2 = app.clone();
+    let body = app
+        .heavy_cached(cell, move || {
+            let (sa, sb) = (&app2.sources[ai].snapshots[ka], &app2.sources[bi].snapshots[kb]);
+            let (row, d) = compare(sa, sb, ControlClass::Occupied, &territory)
+                .ok_or_else(|| ApiError::not_found("a source has no occupied layer"))?;
+            let members = json!({"date": date, "comparison": row, "zoom": zoom});
+            Ok(two_layers([("a_only", &d.a_only, row.a_only_km2), ("b_only", &d.b_only, row.b_only_km2)], zoom, &members))
+        })
+        .await?;
+    Ok(geo_body(body))
+}
+
 /// Content types worth compressing (text; images and archives are not).
 fn compressible(content_type: Option<&HeaderValue>) -> bool {
     content_type.and_then(|v| v.to_str().ok()).is_some_and(|t| {
@@ -171,6 +270,32 @@ pub fn paths() -> Vec<(&'static str, Value)> {
                 "Settlements of at least 1,000 people for the map's labels, biggest first: rows of [id, name, name_uk, population, lon, lat, oblast].",
                 vec![],
                 "application/json",
+            ),
+        ),
+        (
+            "/api/gained-lost",
+            get_op(
+                "The occupied area gained and lost between two snapshots of a source, as GeoJSON polygons (kind gained or lost, km2 on the full geometry), within Ukraine incl. its territorial sea.",
+                vec![
+                    parameter("from", "query", "The earlier snapshot's date.", "2026-08-01", true),
+                    parameter("to", "query", "The later snapshot's date.", "2026-08-15", true),
+                    parameter("source", "query", "Source name.", "deepstate-daily", false),
+                    parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
+                ],
+                "application/geo+json",
+            ),
+        ),
+        (
+            "/api/compare/geometry",
+            get_op(
+                "Where two sources disagree on a date, as GeoJSON polygons: occupied by A only and by B only (each source's snapshot nearest to the date; the figures of /api/compare as members).",
+                vec![
+                    parameter("a", "query", "Source A.", "deepstate-daily", true),
+                    parameter("b", "query", "Source B.", "isw", true),
+                    parameter("date", "query", "The date (YYYY-MM-DD).", "2025-06-01", true),
+                    parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
+                ],
+                "application/geo+json",
             ),
         ),
         (
