@@ -195,7 +195,7 @@ try {
   check(label && Math.hypot(label.dx, label.dy) < 3, `label "Pokrovsk" at its point at zoom 9 (${JSON.stringify(label)})`);
 
   // ---- click anywhere: what is here ----
-  const pt = await page.evaluate((c) => { const p = window.__frontline.map.project([c[0] - 0.015, c[1] - 0.012]); return { x: p.x, y: p.y }; }, POKROVSK);
+  const pt = await page.evaluate((c) => { const p = window.__frontline.map.project([c[0] - 0.006, c[1] - 0.008]); return { x: p.x, y: p.y }; }, POKROVSK);
   const box = await page.locator("#map").boundingBox();
   await page.mouse.click(box.x + pt.x, box.y + pt.y);
   await page.waitForSelector("#here-popup", { timeout: T });
@@ -293,10 +293,11 @@ try {
   // ---- a shared URL restores the view ----
   const page2 = await browser.newPage();
   watch(page2);
+  const nowDate = await page.evaluate(() => window.__frontline.state.dates[window.__frontline.state.index]);
   await page2.goto(page.url(), { waitUntil: "load" });
   await page2.waitForSelector("body[data-occupied-signature]", { timeout: T });
   const sig3 = await page2.evaluate(() => document.body.dataset.occupiedSignature);
-  check(sig3.split(":")[0] === lastDate, `shared URL opens the same date (${sig3})`);
+  check(sig3.split(":")[0] === nowDate, `shared URL opens the same date (${sig3})`);
   await page2.close();
 
   // ---- Ukrainian: from the URL, and from the browser's language ----
