@@ -143,6 +143,7 @@ const map = new maplibregl.Map({
 const ATTRIBUTION = "DeepStateMap / ISW via frontline · OpenStreetMap · GeoNames · Natural Earth";
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
 map.addControl(new maplibregl.AttributionControl({ customAttribution: ATTRIBUTION, compact: false }));
+let popup: maplibregl.Popup | null = null; // the click's answer
 const timings = { redraws: [] as number[], occupiedDrawnMs: 0 };
 const last = { change: null as unknown };
 (window as unknown as { __frontline: unknown }).__frontline = { map, state, timings, last };
@@ -234,7 +235,10 @@ let shownKey = "";
 let pending = 0; // snapshot requests in flight (the e2e test waits for none)
 let stepStarted = 0;
 async function show(index: number) {
-  state.index = Math.max(0, Math.min(state.dates.length - 1, index));
+  const next = Math.max(0, Math.min(state.dates.length - 1, index));
+  // A popup answers for one date: it goes when the date does.
+  if (next !== state.index) { popup?.remove(); popup = null; }
+  state.index = next;
   const date = state.dates[state.index];
   ($("slider") as HTMLInputElement).value = String(state.index);
   ($("slider") as HTMLInputElement).setAttribute("aria-valuetext", date ?? "");
@@ -600,7 +604,6 @@ $("labels").addEventListener("click", (e) => {
 // ---- click anywhere: what is here on this date ----
 const classWords: Record<string, string> = { occupied: W.classOccupied, gray: W.classGray, liberated: W.classLiberated };
 const statusWords: Record<string, string> = { held: W.held, contested: W.contested, occupied: W.occ };
-let popup: maplibregl.Popup | null = null;
 map.on("click", async (e: MapMouseEvent) => {
   const date = state.dates[state.index];
   if (!date) return;
@@ -859,6 +862,8 @@ function fillSourceB() {
 // town, frontline; the date stays the nearest map of the new source.
 async function loadSource(wanted: string | null) {
   const gen = ++state.generation;
+  popup?.remove();
+  popup = null;
   areaRows = []; areaByDate = new Map(); findings = [];
   drawChart();
   updateFigures();

@@ -284,8 +284,14 @@ try {
   const bad = axe.filter((v) => v.impact === "serious" || v.impact === "critical");
   check(bad.length === 0, `axe-core: no serious or critical violations (${JSON.stringify(bad)}; minor: ${axe.filter((v) => !bad.includes(v)).map((v) => v.id).join(", ") || "none"})`);
 
-  // ---- desktop screenshot ----
+  // ---- desktop screenshot: the last map, Pokrovsk's panel, the panel's top ----
+  await page.focus("#slider");
+  await page.keyboard.press("End");
+  await page.fill("#search", "Pokrovsk");
+  await page.locator("#results button", { hasText: "Pokrovsk" }).first().click();
+  await page.waitForFunction(() => document.body.dataset.place === "Pokrovsk", null, { timeout: T });
   await page.evaluate(() => window.__frontline.map.jumpTo({ center: [37.4, 48.4], zoom: 7.2 }));
+  await page.evaluate(() => { document.getElementById("side").scrollTop = 0; document.activeElement?.blur(); });
   await idle(page);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(shots, "screenshot-desktop.png") });

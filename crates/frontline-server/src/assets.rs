@@ -28,9 +28,8 @@ pub fn built() -> bool {
 /// such a file never changes under its name, so browsers may keep it.
 pub fn is_hashed(name: &str) -> bool {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    stem.rsplit_once('-').is_some_and(|(_, h)| {
-        h.len() == 8 && h.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 8 && h.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
 }
 
 /// Gzipped copies of the embedded files, made once each (the bundle is
@@ -89,5 +88,17 @@ pub async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
         }
         None => (StatusCode::NOT_FOUND, "not found: this server serves the map at / and the API under /api/")
             .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn only_esbuild_hashed_names_are_immutable() {
+        assert!(is_hashed("main-2EQN2CBO.js") && is_hashed("main-BL7HU6J3.css"));
+        assert!(!is_hashed("index.html") && !is_hashed("main.js") && !is_hashed("main-2eqn2cbo.js"));
+        assert!(!is_hashed("maplibre-gl.css") && !is_hashed("a-TOOLONGHASH.js"));
     }
 }

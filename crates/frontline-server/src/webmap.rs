@@ -6,6 +6,7 @@
 
 use crate::api::AppRef;
 use crate::error::{ApiError, ApiResult};
+use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
 use crate::openapi::{get_op, parameter};
 use crate::query::{self, Query};
 use crate::state::blocking;
@@ -15,7 +16,6 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
 use frontline::area::change;
 use frontline::compare::{compare, nearest};
 use frontline::here::{class_at, distance_to_lines_m, nearest_place};
@@ -206,7 +206,11 @@ pub async fn disagreement(State(app): AppRef, Query(q): Query<DisagreeQuery>) ->
             let (row, d) = compare(sa, sb, ControlClass::Occupied, &territory)
                 .ok_or_else(|| ApiError::not_found("a source has no occupied layer"))?;
             let members = json!({"date": date, "comparison": row, "zoom": zoom});
-            Ok(two_layers([("a_only", &d.a_only, row.a_only_km2), ("b_only", &d.b_only, row.b_only_km2)], zoom, &members))
+            Ok(two_layers(
+                [("a_only", &d.a_only, row.a_only_km2), ("b_only", &d.b_only, row.b_only_km2)],
+                zoom,
+                &members,
+            ))
         })
         .await?;
     Ok(geo_body(body))
@@ -236,7 +240,10 @@ pub async fn gzip(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|n| n.trim() == "gzip")));
     let r = next.run(req).await;
-    if !accepts || r.headers().contains_key(header::CONTENT_ENCODING) || !compressible(r.headers().get(header::CONTENT_TYPE)) {
+    if !accepts
+        || r.headers().contains_key(header::CONTENT_ENCODING)
+        || !compressible(r.headers().get(header::CONTENT_TYPE))
+    {
         return r;
     }
     let (mut parts, body) = r.into_parts();
@@ -277,8 +284,8 @@ pub fn paths() -> Vec<(&'static str, Value)> {
             get_op(
                 "The occupied area gained and lost between two snapshots of a source, as GeoJSON polygons (kind gained or lost, km2 on the full geometry), within Ukraine incl. its territorial sea.",
                 vec![
-                    parameter("from", "query", "The earlier snapshot's date.", "2026-08-01", true),
-                    parameter("to", "query", "The later snapshot's date.", "2026-08-15", true),
+                    parameter("from", "query", "The earlier snapshot's date.", "2026-06-01", true),
+                    parameter("to", "query", "The later snapshot's date.", "2026-08-22", true),
                     parameter("source", "query", "Source name.", "deepstate-daily", false),
                     parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
                 ],
@@ -291,7 +298,7 @@ pub fn paths() -> Vec<(&'static str, Value)> {
                 "Where two sources disagree on a date, as GeoJSON polygons: occupied by A only and by B only (each source's snapshot nearest to the date; the figures of /api/compare as members).",
                 vec![
                     parameter("a", "query", "Source A.", "deepstate-daily", true),
-                    parameter("b", "query", "Source B.", "isw", true),
+                    parameter("b", "query", "Source B.", "deepstate-daily", true),
                     parameter("date", "query", "The date (YYYY-MM-DD).", "2025-06-01", true),
                     parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
                 ],

@@ -81,9 +81,11 @@ mod tests {
 
     #[test]
     fn class_at_reads_the_layer_under_the_point() {
-        let sq = |x0: f64| MultiPolygon(vec![polygon![(x: x0, y: 0.0), (x: x0 + 1.0, y: 0.0), (x: x0 + 1.0, y: 1.0), (x: x0, y: 1.0)]]);
+        let sq = |x0: f64| {
+            MultiPolygon(vec![polygon![(x: x0, y: 0.0), (x: x0 + 1.0, y: 0.0), (x: x0 + 1.0, y: 1.0), (x: x0, y: 1.0)]])
+        };
         let s = Snapshot {
-            source: "test".into(),
+            source: crate::SourceId("test".to_string()),
             taken_at: chrono::DateTime::from_timestamp(0, 0).unwrap(),
             layers: vec![
                 crate::Layer { class: ControlClass::Occupied, geometry: sq(0.0) },
