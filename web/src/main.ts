@@ -146,7 +146,7 @@ map.addControl(new maplibregl.AttributionControl({ customAttribution: ATTRIBUTIO
 let popup: maplibregl.Popup | null = null; // the click's answer
 const timings = { redraws: [] as number[], occupiedDrawnMs: 0 };
 const last = { change: null as unknown };
-(window as unknown as { __frontline: unknown }).__frontline = { map, state, timings, last };
+(window as unknown as { __frontline: unknown }).__frontline = { map, state, timings, last, areaLabels: () => areaLabels };
 
 // ---- layers: the legend is the list of switches ----
 interface LayerDef { key: string; words: string; swatch: string; ids: string[]; line?: boolean; when?: () => boolean }
@@ -576,9 +576,12 @@ async function loadLabels() {
   drawLabels();
   document.body.dataset.labelsLoaded = String(towns.length);
 }
+// Natural Earth names the rivers in English (Russian-style for some): the
+// Ukrainian names of those that cross Ukraine.
 const RIVERS_UK: Record<string, string> = {
-  Dnipro: "Дніпро", Dnieper: "Дніпро", Desna: "Десна", "Donets": "Сіверський Донець", "Severskiy Donets": "Сіверський Донець",
-  "Southern Bug": "Південний Буг", Dniester: "Дністер", Prut: "Прут", Pripyat: "Прип'ять", Danube: "Дунай", Oskil: "Оскіл", Inhulets: "Інгулець",
+  "Seversky Donets": "Сіверський Донець", Desna: "Десна", Prypyat: "Прип'ять", Prut: "Прут", Oskol: "Оскіл", Teteriv: "Тетерів",
+  Ros: "Рось", Synyukha: "Синюха", Sluch: "Случ", Styr: "Стир", Haryn: "Горинь", Ubort: "Уборть", Uzh: "Уж", Latorytsya: "Латориця",
+  "Zakhidnyy Buh": "Західний Буг", Snov: "Снов", Siret: "Серет", "Tikhaya Sosna": "Тиха Сосна",
 };
 function largestPartCentre(g: GeoJSON.Geometry): [number, number] | null {
   const polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];

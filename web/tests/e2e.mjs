@@ -194,6 +194,23 @@ try {
   }, POKROVSK);
   check(label && Math.hypot(label.dx, label.dy) < 3, `label "Pokrovsk" at its point at zoom 9 (${JSON.stringify(label)})`);
 
+  // Oblast names at country zoom, rivers named.
+  await page.evaluate(() => window.__frontline.map.jumpTo({ center: [35.5, 48.8], zoom: 5.6 }));
+  await idle(page);
+  await page.waitForTimeout(200);
+  const oblasts = await page.locator("#labels .oblast").allTextContents();
+  check(oblasts.some((t) => t === "Donetsk Oblast"), `oblast names at country zoom (${oblasts.length}: ${oblasts.slice(0, 4).join(", ")}…)`);
+  const river = await page.evaluate(() => window.__frontline.areaLabels().find((l) => l.kind === "river" && l.name === "Seversky Donets"));
+  if (river) {
+    await page.evaluate((r) => window.__frontline.map.jumpTo({ center: [r.lon, r.lat], zoom: 7.5 }), river);
+    await idle(page);
+    await page.waitForTimeout(200);
+  }
+  const rivers = await page.locator("#labels .river").allTextContents();
+  check(rivers.includes("Seversky Donets"), `rivers named (${rivers.join(", ")})`);
+  await page.evaluate((c) => window.__frontline.map.jumpTo({ center: c, zoom: 9 }), POKROVSK);
+  await idle(page);
+
   // ---- click anywhere: what is here ----
   const pt = await page.evaluate((c) => { const p = window.__frontline.map.project([c[0] - 0.006, c[1] - 0.008]); return { x: p.x, y: p.y }; }, POKROVSK);
   const box = await page.locator("#map").boundingBox();
