@@ -93,7 +93,16 @@ pub async fn here(State(app): AppRef, Query(q): Query<HereQuery>) -> ApiResult<J
     let snap_date = snap.date();
     let at = Coord { x: lon, y: lat };
     let g = crate::places::gazetteer(&app).await?;
-    let table = crate::places::status_table(&app, si).await?;
+    // The status table takes a while to build for a source never asked
+    // about: a click does not wait for it (the town's status is then
+    // null), it starts it in the background for the next click.
+    let table = app.status_cell(si)?.get().cloned();
+    if table.is_none() {
+        let app3 = app.clone();
+        tokio::spawn(async move {
+            let _ = crate::places::status_table(&app3, si).await;
+        });
+    }
     let ex = crate::places::extractor(&app).await?;
     let app2 = app.clone();
     blocking(move || {
@@ -103,7 +112,7 @@ pub async fn here(State(app): AppRef, Query(q): Query<HereQuery>) -> ApiResult<J
         let front_m = distance_to_lines_m(at, &front.lines);
         let town = nearest_place(&g, at, HERE_MIN_POPULATION).and_then(|(pid, d)| {
             let p = g.place(pid)?;
-            let status = table.snapshot_at(snap_date).map(|i| table.point(pid, i));
+            let status = table.as_ref().and_then(|t| t.snapshot_at(snap_date).map(|i| t.point(pid, i)));
             Some(json!({
                 "id": p.id, "name": p.name, "name_uk": p.name_uk, "oblast": p.oblast, "population": p.population,
                 "lon": p.lon, "lat": p.lat, "distance_m": d, "status": status,
@@ -308,7 +317,7 @@ pub fn paths() -> Vec<(&'static str, Value)> {
         (
             "/api/here",
             get_op(
-                "What is at a point on a date: the class the source draws there (null: not drawn, i.e. held by Ukraine or outside), the geodesic distance to the source's frontline in metres, and the nearest settlement of at least 500 people with its status on that date.",
+                "What is at a point on a date: the class the source draws there (null: not drawn, i.e. held by Ukraine or outside), the geodesic distance to the source's frontline in metres, and the nearest settlement of at least 500 people with its status on that date (null while the source's status table is still being built).",
                 vec![
                     parameter("lon", "query", "Longitude, decimal degrees.", "37.18", true),
                     parameter("lat", "query", "Latitude, decimal degrees.", "48.28", true),

@@ -270,7 +270,15 @@ async fn static_files_cannot_be_read_outside_the_asset_set() {
     let (status, ct, body) = get("/").await;
     if frontline_server::assets::built() {
         assert_eq!(status, 200);
-        assert!(ct.starts_with("text/html") && body.contains("main.js"));
+        // The page names its bundles by content hash; those are kept by browsers for a year.
+        let js = body.split('"').find(|s| s.starts_with("/main-") && s.ends_with(".js")).map(str::to_string);
+        assert!(ct.starts_with("text/html") && js.is_some(), "{body}");
+        let url = format!("http://{}{}", server(), js.unwrap_or_default());
+        let r = client().get(&url).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let cache = r.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(cache.as_deref(), Some("public, max-age=31536000, immutable"));
+        assert_eq!(r.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
     } else {
         assert_eq!(status, 503);
         assert!(body.contains("web assets not built: run") || body.contains("npm ci &amp;&amp; npm run build"));
@@ -410,7 +418,16 @@ async fn web_map_routes_labels_here_gained_lost() {
 
     // Pokrovsk: held on 2024-07-08, occupied in the last file (see DATES).
     let (x, y) = POKROVSK;
-    let h = get_json(&format!("/api/here?lon={x}&lat={y}&date=2026-08-22")).await;
+    // The town's status comes once the source's status table is built (a
+    // click does not wait for it): ask until it is there.
+    let mut h = Value::Null;
+    for _ in 0..120 {
+        h = get_json(&format!("/api/here?lon={x}&lat={y}&date=2026-08-22")).await;
+        if !h["nearest_town"]["status"].is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
     assert_eq!(h["class"], "occupied", "{h}");
     assert_eq!(h["nearest_town"]["name"], "Pokrovsk", "{h}");
     assert!(h["nearest_town"]["distance_m"].as_f64().unwrap() < 1_000.0, "{h}");
@@ -450,7 +467,7 @@ async fn responses_are_gzipped_when_the_client_accepts_it() {
     assert_eq!(r.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
     assert_eq!(r.headers().get("vary").map(|v| v.to_str().unwrap()), Some("accept-encoding"));
     let packed = r.bytes().await.unwrap();
-    assert!(packed.len() * 3 < plain.len(), "{} of {}", packed.len(), plain.len());
+    assert!(packed.len() * 2 < plain.len(), "{} of {}", packed.len(), plain.len());
     let mut unpacked = vec![];
     flate2::read::GzDecoder::new(&packed[..]).read_to_end(&mut unpacked).unwrap();
     assert_eq!(unpacked, plain.to_vec());
