@@ -47,6 +47,10 @@ if [ -d "$data/isw/control" ]; then
   "$bin" --db "$tmp/e2e.db" --data "$data" ingest "$tmp/isw" | tail -1
 fi
 
+echo "== keep the gazetteer and status tables in the store (as an operator would after ingest)"
+"$bin" --db "$tmp/e2e.db" --data "$data" place Pokrovsk >/dev/null
+if [ -d "$tmp/isw" ]; then "$bin" --db "$tmp/e2e.db" --data "$data" place Pokrovsk --source isw >/dev/null; fi
+
 echo "== serve on a free loopback port"
 "$bin" --db "$tmp/e2e.db" --data "$data" serve --bind 127.0.0.1:0 >"$tmp/server.out" 2>"$tmp/server.err" &
 server_pid=$!

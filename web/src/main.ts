@@ -908,4 +908,6 @@ async function loadSource(wanted: string | null) {
   } catch (e) { $("reference-note").textContent = `– ${(e as Error).message}`; }
 }
 
-map.on("load", () => void start().catch((e) => { $("date-label").textContent = `error: ${(e as Error).message}`; }));
+// Started once the style is parsed, not after the base layers are drawn:
+// the occupied layer need not wait for the neighbouring countries.
+map.once("style.load", () => void start().catch((e) => { $("date-label").textContent = `error: ${(e as Error).message}`; }));

@@ -355,7 +355,7 @@ try {
   await phone.waitForTimeout(300);
   await phone.screenshot({ path: join(shots, "screenshot-phone.png") });
   await phone.click("#sheet-handle");
-  await phone.waitForTimeout(300);
+  await phone.waitForFunction((h) => document.getElementById("side").getBoundingClientRect().height > h * 1.5, sideBox.height, { timeout: 5000 }).catch(() => {});
   const opened = await phone.locator("#side").boundingBox();
   check(opened.height > sideBox.height * 1.5, `the sheet opens (${sideBox.height} -> ${opened.height} px)`);
   await ukBrowser.close();
