@@ -491,7 +491,7 @@ map.on("moveend", () => {
 });
 
 // ---- names on the map, drawn as HTML over it (no glyph server needed) ----
-type LabelRow = [number, string, string | null, number, number, number, string];
+type LabelRow = [number, string, string | null, number, number, number];
 let towns: LabelRow[] = [];
 interface AreaLabel { name: string; name_uk: string; lon: number; lat: number; kind: "oblast" | "river" }
 let areaLabels: AreaLabel[] = [];

@@ -41,13 +41,11 @@ pub async fn labels(State(app): AppRef) -> ApiResult<Response> {
         places.sort_by_key(|p| std::cmp::Reverse(p.population));
         // Coordinates to 1e-4° (about 10 m): plenty for a label.
         let r4 = |x: f64| (x * 1e4).round() / 1e4;
-        let rows: Vec<Value> = places
-            .iter()
-            .map(|p| json!([p.id, p.name, p.name_uk, p.population, r4(p.lon), r4(p.lat), p.oblast]))
-            .collect();
+        let rows: Vec<Value> =
+            places.iter().map(|p| json!([p.id, p.name, p.name_uk, p.population, r4(p.lon), r4(p.lat)])).collect();
         Ok(Bytes::from(
             json!({
-                "fields": ["id", "name", "name_uk", "population", "lon", "lat", "oblast"],
+                "fields": ["id", "name", "name_uk", "population", "lon", "lat"],
                 "min_population": LABEL_MIN_POPULATION,
                 "rows": rows,
             })
@@ -283,7 +281,7 @@ pub fn paths() -> Vec<(&'static str, Value)> {
         (
             "/api/labels",
             get_op(
-                "Settlements of at least 1,000 people for the map's labels, biggest first: rows of [id, name, name_uk, population, lon, lat, oblast].",
+                "Settlements of at least 1,000 people for the map's labels, biggest first: rows of [id, name, name_uk, population, lon, lat].",
                 vec![],
                 "application/json",
             ),
