@@ -1,11 +1,14 @@
 // Bundles the map into dist/ (embedded into the frontline binary at build
-// time). Everything comes from node_modules: no CDN, no tiles.
+// time). Everything comes from node_modules: no CDN, no tiles, no fonts.
+// Bundles carry a content hash in their names (the server lets browsers
+// keep them for a year); index.html is rewritten to name them.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 
 rmSync("dist", { recursive: true, force: true });
 mkdirSync("dist", { recursive: true });
-await build({
+const result = await build({
   entryPoints: ["src/main.ts"],
   bundle: true,
   minify: true,
@@ -13,7 +16,15 @@ await build({
   format: "esm",
   target: ["es2022"],
   outdir: "dist",
+  entryNames: "[name]-[hash]",
   loader: { ".css": "css" },
+  metafile: true,
   logLevel: "info",
 });
-copyFileSync("index.html", "dist/index.html");
+const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
+const js = outputs.find((f) => /^main-[A-Z0-9]{8}\.js$/.test(f));
+const css = outputs.find((f) => /^main-[A-Z0-9]{8}\.css$/.test(f));
+if (!js || !css) throw new Error(`build: hashed bundles not found among ${outputs.join(", ")}`);
+const html = readFileSync("index.html", "utf8").replace('href="/main.css"', `href="/${css}"`).replace('src="/main.js"', `src="/${js}"`);
+if (!html.includes(js) || !html.includes(css)) throw new Error("build: index.html does not name /main.js and /main.css");
+writeFileSync("dist/index.html", html);

@@ -2,8 +2,11 @@
 # End-to-end test of the web map, for .ci/run: builds the web assets and the
 # binary, ingests a small set of DeepState daily files into a temporary
 # store, starts `frontline serve` on a free loopback port, drives headless
-# Chromium through the map (tests/e2e.mjs), saves docs/screenshot.png and
-# stops the server.
+# Chromium through the map (tests/e2e.mjs), saves docs/screenshot-desktop.png
+# and docs/screenshot-phone.png, prints the measured speed figures and
+# stops the server. ISW's control files are ingested too (a second source
+# for the comparison and the audit flag; the two misdated 2202 files are
+# left out, as ingest would refuse them).
 #
 # Needs: npm, /usr/bin/chromium (apt-get install -y chromium), the shared
 # data (FRONTLINE_SHARED, else ../shared beside the repository).
@@ -37,6 +40,16 @@ for f in "$data"/deepstate/daily/deepstatemap_data_??????01.geojson "$data"/deep
   [ -e "$f" ] && ln -s "$f" "$tmp/daily/"
 done
 "$bin" --db "$tmp/e2e.db" --data "$data" ingest "$tmp/daily" | tail -1
+if [ -d "$data/isw/control" ]; then
+  echo "== ingest: ISW control (a second source)"
+  mkdir "$tmp/isw"
+  for f in "$data"/isw/control/20[12]?-*.geojson; do [ -e "$f" ] && ln -s "$f" "$tmp/isw/"; done
+  "$bin" --db "$tmp/e2e.db" --data "$data" ingest "$tmp/isw" | tail -1
+fi
+
+echo "== keep the gazetteer and status tables in the store (as an operator would after ingest)"
+"$bin" --db "$tmp/e2e.db" --data "$data" place Pokrovsk >/dev/null
+if [ -d "$tmp/isw" ]; then "$bin" --db "$tmp/e2e.db" --data "$data" place Pokrovsk --source isw >/dev/null; fi
 
 echo "== serve on a free loopback port"
 "$bin" --db "$tmp/e2e.db" --data "$data" serve --bind 127.0.0.1:0 >"$tmp/server.out" 2>"$tmp/server.err" &
@@ -53,4 +66,4 @@ echo "server at $url"
 
 echo "== browser test"
 mkdir -p docs
-(cd web && node tests/e2e.mjs "$url" "$root/docs/screenshot.png")
+(cd web && node tests/e2e.mjs "$url" "$root/docs")

@@ -5,7 +5,7 @@
 //! a table fixed at compile time, never on the file system, so no path
 //! (`..`, encoded or not) can reach anything else.
 
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use rust_embed::RustEmbed;
 
@@ -24,8 +24,41 @@ pub fn built() -> bool {
     Assets::get("index.html").is_some()
 }
 
+/// Whether a file name carries esbuild's content hash (`main-7GX2LQ3K.js`):
+/// such a file never changes under its name, so browsers may keep it.
+pub fn is_hashed(name: &str) -> bool {
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 8 && h.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+}
+
+/// Gzipped copies of the embedded files, made once each (the bundle is
+/// about a megabyte: compressing it on every request would cost more than
+/// sending it on loopback).
+fn gzipped(name: &str, data: &[u8]) -> axum::body::Bytes {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, axum::body::Bytes>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(b) = cache.lock().ok().and_then(|c| c.get(name).cloned()) {
+        return b;
+    }
+    let b = axum::body::Bytes::from(crate::webmap::gzip_bytes(data));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(name.to_string(), b.clone());
+    }
+    b
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|n| n.trim() == "gzip")))
+}
+
 /// Serves `/` and every embedded file; anything else is a 404.
-pub async fn serve_asset(uri: Uri) -> Response {
+pub async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');
     let name = if path.is_empty() { "index.html" } else { path };
     if name == "index.html" && !built() {
@@ -34,15 +67,38 @@ pub async fn serve_asset(uri: Uri) -> Response {
     match Assets::get(name) {
         Some(file) => {
             let mime = mime_guess::from_path(name).first_or_octet_stream();
-            let mut r = file.data.into_owned().into_response();
+            let text = mime.type_() == "text" || mime.subtype() == "javascript" || mime.subtype() == "json";
+            let mut r = if text && accepts_gzip(&headers) && file.data.len() > 512 {
+                // Only embedded names reach here (a fixed set): the cache is bounded.
+                let mut r = gzipped(name, &file.data).into_response();
+                r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                r.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+                r
+            } else {
+                file.data.into_owned().into_response()
+            };
             if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
                 r.headers_mut().insert(header::CONTENT_TYPE, v);
             }
-            // index.html names the bundles without a hash: let the browser revalidate.
-            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            // Hashed bundles never change under their name; index.html
+            // names them, so it is always revalidated.
+            let cache = if is_hashed(name) { "public, max-age=31536000, immutable" } else { "no-cache" };
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             r
         }
         None => (StatusCode::NOT_FOUND, "not found: this server serves the map at / and the API under /api/")
             .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn only_esbuild_hashed_names_are_immutable() {
+        assert!(is_hashed("main-2EQN2CBO.js") && is_hashed("main-BL7HU6J3.css"));
+        assert!(!is_hashed("index.html") && !is_hashed("main.js") && !is_hashed("main-2eqn2cbo.js"));
+        assert!(!is_hashed("maplibre-gl.css") && !is_hashed("a-TOOLONGHASH.js"));
     }
 }

@@ -26,7 +26,7 @@ pub struct BaseLayer {
 pub const BASE_LAYERS: [BaseLayer; 4] = [
     BaseLayer { name: "countries", file: "context/countries_ne.geojson.gz", keep: &["NAME", "ISO_A3"] },
     BaseLayer { name: "land", file: "boundaries/ukraine_land_osm.geojson", keep: &[] },
-    BaseLayer { name: "oblasts", file: "boundaries/oblasts_osm.geojson.gz", keep: &["name:en", "iso3166-2"] },
+    BaseLayer { name: "oblasts", file: "boundaries/oblasts_osm.geojson.gz", keep: &["name", "name:en", "iso3166-2"] },
     BaseLayer { name: "rivers", file: "context/rivers_ne.geojson.gz", keep: &["name"] },
 ];
 

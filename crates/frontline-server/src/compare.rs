@@ -73,24 +73,29 @@ pub struct AuditQuery {
 /// jumps and redrawn layers of a source's series, with the rules used
 /// (default thresholds; rejected files are only visible to the CLI, which
 /// can read the source's folder).
-pub async fn audit(State(app): AppRef, Query(q): Query<AuditQuery>) -> ApiResult<Json<Value>> {
+pub async fn audit(State(app): AppRef, Query(q): Query<AuditQuery>) -> ApiResult<axum::response::Response> {
     let (si, _) = app.source(q.source.as_deref())?;
     let class = class_of(q.class.as_deref())?;
     let app2 = app.clone();
-    let _permit = app.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
-    blocking(move || {
-        let mut audit = audit_series(&app2.sources[si].snapshots, class, AuditRules::default());
-        // Jumps the other publisher's map shows too are real changes (as the CLI's audit).
-        let ids: Vec<SourceId> = app2.sources.iter().map(|s| s.summary.source.clone()).collect();
-        if let Some(w) = witness_source(&app2.sources[si].summary.source, &ids) {
-            if let Some(ws) = app2.sources.iter().find(|s| s.summary.source == w) {
-                audit.corroborate(&Witness::of(format!("{w} ({})", ws.summary.label), &ws.snapshots, class));
+    // The series never changes while the server runs: computed once per source and class.
+    let cell = app.change_cell(format!("audit|{si}|{class:?}"))?;
+    let body = app
+        .heavy_cached(cell, move || {
+            let mut audit = audit_series(&app2.sources[si].snapshots, class, AuditRules::default());
+            // Jumps the other publisher's map shows too are real changes (as the CLI's audit).
+            let ids: Vec<SourceId> = app2.sources.iter().map(|s| s.summary.source.clone()).collect();
+            if let Some(w) = witness_source(&app2.sources[si].summary.source, &ids) {
+                if let Some(ws) = app2.sources.iter().find(|s| s.summary.source == w) {
+                    audit.corroborate(&Witness::of(format!("{w} ({})", ws.summary.label), &ws.snapshots, class));
+                }
             }
-        }
-        let rules = audit.rules.describe(audit.median_net_km2_per_day, audit.median_churn_km2_per_day);
-        Ok(Json(json!({ "rules_in_words": rules, "audit": audit })))
-    })
-    .await
+            let rules = audit.rules.describe(audit.median_net_km2_per_day, audit.median_churn_km2_per_day);
+            Ok(axum::body::Bytes::from(json!({ "rules_in_words": rules, "audit": audit }).to_string()))
+        })
+        .await?;
+    let mut r = axum::response::IntoResponse::into_response(body);
+    r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    Ok(r)
 }
 
 /// The OpenAPI entries of these routes.

@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod places;
 pub mod query;
 pub mod state;
+pub mod webmap;
 
 pub use error::{ApiError, ApiResult};
 pub use state::{AppState, ServerConfig};
@@ -72,7 +73,7 @@ pub fn features() -> serde_json::Value {
 
 /// The whole application: API routes, assets, limits.
 pub fn router(state: Arc<AppState>) -> Router {
-    let doc = Arc::new(openapi::document(compare::paths()));
+    let doc = Arc::new(openapi::document(compare::paths().into_iter().chain(webmap::paths()).collect()));
     let api = Router::new()
         .route("/api/openapi.json", get(move || std::future::ready(Json(doc.as_ref().clone()))))
         .route("/api/status", get(api::status))
@@ -88,6 +89,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/front/{date}", get(places::front))
         .route("/api/compare", get(compare::compare_sources))
         .route("/api/audit", get(compare::audit))
+        .route("/api/labels", get(webmap::labels))
+        .route("/api/here", get(webmap::here))
+        .route("/api/gained-lost", get(webmap::gained_lost))
+        .route("/api/compare/geometry", get(webmap::disagreement))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .with_state(state);
@@ -97,6 +102,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(limit_uri))
         .layer(middleware::from_fn(limit_time))
+        .layer(middleware::from_fn(webmap::gzip))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(

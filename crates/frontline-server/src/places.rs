@@ -38,25 +38,34 @@ pub async fn gazetteer(app: &Arc<AppState>) -> ApiResult<Arc<Gazetteer>> {
     let Some(data_dir) = app.data_dir.clone() else {
         return Err(ApiError::unavailable("the shared data folder was not found at start: restart with --data DIR"));
     };
+    if let Some(g) = app.gazetteer.get() {
+        return Ok(g.clone());
+    }
+    // Built in its own task: a request that gives up (the 30 s limit) must
+    // not throw the half-built gazetteer away for the next one to restart.
     let app2 = app.clone();
-    app.gazetteer
-        .get_or_try_init(|| async move {
-            let app = app2;
-            let store_path = app.store_path.clone();
-            blocking(move || {
-                // The CLI keeps a built gazetteer in the store; the server only
-                // reads it, and builds its own when the store has none.
-                let sources = GazetteerSources::shared(&data_dir);
-                let kept = Store::open_read_only(&store_path).and_then(|s| stored::gazetteer(&s, &sources, false));
-                match kept {
-                    Ok(g) => Ok(Arc::new(g)),
-                    Err(_) => Ok(Arc::new(Gazetteer::load(&sources)?.0)),
-                }
+    let app4 = app.clone();
+    let task = tokio::spawn(async move {
+        app4.gazetteer
+            .get_or_try_init(|| async move {
+                let app = app2;
+                let store_path = app.store_path.clone();
+                blocking(move || {
+                    // The CLI keeps a built gazetteer in the store; the server only
+                    // reads it, and builds its own when the store has none.
+                    let sources = GazetteerSources::shared(&data_dir);
+                    let kept = Store::open_read_only(&store_path).and_then(|s| stored::gazetteer(&s, &sources, false));
+                    match kept {
+                        Ok(g) => Ok(Arc::new(g)),
+                        Err(_) => Ok(Arc::new(Gazetteer::load(&sources)?.0)),
+                    }
+                })
+                .await
             })
             .await
-        })
-        .await
-        .cloned()
+            .cloned()
+    });
+    task.await.map_err(|_| ApiError::internal("building the gazetteer failed"))?
 }
 
 /// Every place's status over a source's history, computed once per source.
@@ -240,7 +249,7 @@ pub async fn timeline(
 
 /// The frontline extractor with the CLI's defaults (reference with its
 /// sea, the land outline as coast, coast tolerance 3 km).
-async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
+pub async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
     let Some(data_dir) = app.data_dir.clone() else {
         return Err(ApiError::unavailable("the shared data folder was not found at start: restart with --data DIR"));
     };

@@ -14,6 +14,7 @@ pub mod error;
 pub mod feed;
 pub mod front;
 pub mod geodesy;
+pub mod here;
 pub mod ingest;
 pub mod lag;
 pub mod model;

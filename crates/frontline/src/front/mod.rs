@@ -3,7 +3,7 @@
 
 pub mod change;
 pub mod extract;
-mod local;
+pub(crate) mod local;
 pub mod sectors;
 
 pub use change::{

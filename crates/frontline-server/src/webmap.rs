@@ -1,0 +1,329 @@
+//! Routes the web map needs beyond the data API: settlement labels drawn
+//! offline (`/api/labels`), what is at a clicked point (`/api/here`), and
+//! gzip for every response. The engine does the work (`frontline::here`,
+//! the gazetteer, the status table, the frontline extractor); these
+//! handlers only select and serialise.
+
+use crate::api::AppRef;
+use crate::error::{ApiError, ApiResult};
+use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
+use crate::openapi::{get_op, parameter};
+use crate::query::{self, Query};
+use crate::state::blocking;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use frontline::area::change;
+use frontline::compare::{compare, nearest};
+use frontline::here::{class_at, distance_to_lines_m, nearest_place};
+use frontline::ControlClass;
+use geo::Coord;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::io::Write;
+
+/// The smallest settlement labelled on the map (people): below it labels
+/// only crowd the map, and the answer stays small.
+pub const LABEL_MIN_POPULATION: u64 = 1_000;
+
+/// The smallest settlement named as "nearest town" after a click.
+pub const HERE_MIN_POPULATION: u64 = 500;
+
+/// `GET /api/labels`: settlements of at least [`LABEL_MIN_POPULATION`]
+/// people, biggest first, as rows of `fields` (the map picks by zoom).
+pub async fn labels(State(app): AppRef) -> ApiResult<Response> {
+    let g = crate::places::gazetteer(&app).await?;
+    let body = blocking(move || {
+        let mut places: Vec<_> = g.places().iter().filter(|p| p.population >= LABEL_MIN_POPULATION).collect();
+        places.sort_by_key(|p| std::cmp::Reverse(p.population));
+        // Coordinates to 1e-4° (about 10 m): plenty for a label.
+        let r4 = |x: f64| (x * 1e4).round() / 1e4;
+        let rows: Vec<Value> =
+            places.iter().map(|p| json!([p.id, p.name, p.name_uk, p.population, r4(p.lon), r4(p.lat)])).collect();
+        Ok(Bytes::from(
+            json!({
+                "fields": ["id", "name", "name_uk", "population", "lon", "lat"],
+                "min_population": LABEL_MIN_POPULATION,
+                "rows": rows,
+            })
+            .to_string(),
+        ))
+    })
+    .await?;
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    Ok(r)
+}
+
+/// `?lon=&lat=&date=&source=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HereQuery {
+    lon: String,
+    lat: String,
+    date: String,
+    source: Option<String>,
+}
+
+fn coordinate(what: &str, text: &str, lo: f64, hi: f64) -> ApiResult<f64> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(ApiError::bad_request(format!(
+            "{what} '{}': give decimal degrees between {lo} and {hi}",
+            crate::state::clip_text(text)
+        ))),
+    }
+}
+
+/// `GET /api/here`: at a point on a date, the class the source draws
+/// there, the distance to its frontline, and the nearest settlement with
+/// its status on that date.
+pub async fn here(State(app): AppRef, Query(q): Query<HereQuery>) -> ApiResult<Json<Value>> {
+    let lon = coordinate("lon", &q.lon, -180.0, 180.0)?;
+    let lat = coordinate("lat", &q.lat, -90.0, 90.0)?;
+    let date = query::date("date", &q.date)?;
+    let (si, source) = app.source(q.source.as_deref())?;
+    let (k, snap) = source.snapshot_on(date)?;
+    let snap_date = snap.date();
+    let at = Coord { x: lon, y: lat };
+    let g = crate::places::gazetteer(&app).await?;
+    // The status table takes a while to build for a source never asked
+    // about: a click does not wait for it (the town's status is then
+    // null), it starts it in the background for the next click.
+    let table = app.status_cell(si)?.get().cloned();
+    if table.is_none() {
+        let app3 = app.clone();
+        tokio::spawn(async move {
+            let _ = crate::places::status_table(&app3, si).await;
+        });
+    }
+    let ex = crate::places::extractor(&app).await?;
+    let app2 = app.clone();
+    blocking(move || {
+        let s = &app2.sources[si].snapshots[k];
+        let class = class_at(s, at);
+        let front = ex.frontline(s);
+        let front_m = distance_to_lines_m(at, &front.lines);
+        let town = nearest_place(&g, at, HERE_MIN_POPULATION).and_then(|(pid, d)| {
+            let p = g.place(pid)?;
+            let status = table.as_ref().and_then(|t| t.snapshot_at(snap_date).map(|i| t.point(pid, i)));
+            Some(json!({
+                "id": p.id, "name": p.name, "name_uk": p.name_uk, "oblast": p.oblast, "population": p.population,
+                "lon": p.lon, "lat": p.lat, "distance_m": d, "status": status,
+            }))
+        });
+        Ok(Json(json!({
+            "source": s.source, "date": snap_date, "lon": lon, "lat": lat,
+            "class": class, "distance_to_front_m": front_m, "nearest_town": town,
+        })))
+    })
+    .await
+}
+
+/// `?source=&from=&to=&zoom=` (from and to: snapshot dates)
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GainedLostQuery {
+    source: Option<String>,
+    from: String,
+    to: String,
+    zoom: Option<String>,
+}
+
+fn geo_body(body: Bytes) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
+    r
+}
+
+/// Two polygons as a FeatureCollection with `kind` and `km2` properties,
+/// simplified for drawing at `zoom` (the areas are the engine's, on the
+/// full geometry).
+fn two_layers(parts: [(&str, &geo::MultiPolygon<f64>, f64); 2], zoom: u8, members: &Value) -> Bytes {
+    let tolerance = tolerance_deg(zoom);
+    let features: Vec<String> = parts
+        .iter()
+        .map(|(kind, g, km2)| {
+            let g = simplify_multipolygon(g, tolerance);
+            let mut out = String::new();
+            push_feature(&mut out, &json!({"kind": kind, "km2": km2}), |o| push_multipolygon(o, &g));
+            out
+        })
+        .collect();
+    Bytes::from(feature_collection(&features, members))
+}
+
+/// `GET /api/gained-lost`: the occupied area gained and lost between two
+/// snapshots of a source, as polygons (`frontline::area::change`).
+pub async fn gained_lost(State(app): AppRef, Query(q): Query<GainedLostQuery>) -> ApiResult<Response> {
+    let (si, source) = app.source(q.source.as_deref())?;
+    let (ka, _) = source.snapshot_on(query::date("from", &q.from)?)?;
+    let (kb, _) = source.snapshot_on(query::date("to", &q.to)?)?;
+    let zoom = query::zoom(q.zoom.as_deref())?;
+    let territory = app.reference("sea", frontline::regions::Reference::WithSea).await?;
+    let cell = app.change_cell(format!("gained-lost|{si}|{ka}|{kb}|{zoom}"))?;
+    let app2 = app.clone();
+    let body = app
+        .heavy_cached(cell, move || {
+            let snaps = &app2.sources[si].snapshots;
+            let (a, b) = (&snaps[ka], &snaps[kb]);
+            let (row, g) = change("", a, b, ControlClass::Occupied, &territory)
+                .ok_or_else(|| ApiError::not_found("this source has no occupied layer"))?;
+            let members = json!({"source": a.source, "from": a.date(), "to": b.date(), "reference": territory.name,
+                "gained_km2": row.gained_km2, "lost_km2": row.lost_km2, "net_km2": row.net_km2, "zoom": zoom});
+            Ok(two_layers([("gained", &g.gained, row.gained_km2), ("lost", &g.lost, row.lost_km2)], zoom, &members))
+        })
+        .await?;
+    Ok(geo_body(body))
+}
+
+/// `?a=&b=&date=&zoom=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisagreeQuery {
+    a: String,
+    b: String,
+    date: String,
+    zoom: Option<String>,
+}
+
+/// `GET /api/compare/geometry`: where two sources disagree on a date (each
+/// source's nearest snapshot), as polygons: occupied by A only, by B only
+/// (`frontline::compare`), with the comparison's figures as members.
+pub async fn disagreement(State(app): AppRef, Query(q): Query<DisagreeQuery>) -> ApiResult<Response> {
+    let (ai, _) = app.source(Some(&q.a))?;
+    let (bi, _) = app.source(Some(&q.b))?;
+    let date = query::date("date", &q.date)?;
+    let zoom = query::zoom(q.zoom.as_deref())?;
+    let territory = app.reference("sea", frontline::regions::Reference::WithSea).await?;
+    let (a, b) = (&app.sources[ai], &app.sources[bi]);
+    let (Some(i), Some(j)) = (nearest(&a.dates, date), nearest(&b.dates, date)) else {
+        return Err(ApiError::not_found("a source has no snapshots"));
+    };
+    let (ka, kb) = (a.date_snapshot[i], b.date_snapshot[j]);
+    let cell = app.change_cell(format!("disagree|{ai}|{ka}|{bi}|{kb}|{zoom}"))?;
+    let app2 = app.clone();
+    let body = app
+        .heavy_cached(cell, move || {
+            let (sa, sb) = (&app2.sources[ai].snapshots[ka], &app2.sources[bi].snapshots[kb]);
+            let (row, d) = compare(sa, sb, ControlClass::Occupied, &territory)
+                .ok_or_else(|| ApiError::not_found("a source has no occupied layer"))?;
+            let members = json!({"date": date, "comparison": row, "zoom": zoom});
+            Ok(two_layers(
+                [("a_only", &d.a_only, row.a_only_km2), ("b_only", &d.b_only, row.b_only_km2)],
+                zoom,
+                &members,
+            ))
+        })
+        .await?;
+    Ok(geo_body(body))
+}
+
+/// Content types worth compressing (text; images and archives are not).
+fn compressible(content_type: Option<&HeaderValue>) -> bool {
+    content_type.and_then(|v| v.to_str().ok()).is_some_and(|t| {
+        t.starts_with("text/")
+            || t.starts_with("application/json")
+            || t.starts_with("application/geo+json")
+            || t.starts_with("application/javascript")
+            || t.starts_with("image/svg")
+    })
+}
+
+/// Responses smaller than this are sent as they are (gzip's header costs more).
+const GZIP_MIN_BYTES: usize = 512;
+
+/// gzip for every response of a compressible type when the client accepts
+/// it (`Accept-Encoding: gzip`). Bodies are already whole in memory (the
+/// API builds them as text), so compressing them whole costs no latency.
+pub async fn gzip(req: Request, next: Next) -> Response {
+    let accepts = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|n| n.trim() == "gzip")));
+    let r = next.run(req).await;
+    if !accepts
+        || r.headers().contains_key(header::CONTENT_ENCODING)
+        || !compressible(r.headers().get(header::CONTENT_TYPE))
+    {
+        return r;
+    }
+    let (mut parts, body) = r.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::internal("the response could not be read for compression").into_response();
+    };
+    parts.headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if bytes.len() < GZIP_MIN_BYTES {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let packed = gzip_bytes(&bytes);
+    parts.headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(packed))
+}
+
+/// `bytes` gzipped (level 6, the usual balance of size and speed).
+pub fn gzip_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::new(6));
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+/// The OpenAPI entries of these routes.
+pub fn paths() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "/api/labels",
+            get_op(
+                "Settlements of at least 1,000 people for the map's labels, biggest first: rows of [id, name, name_uk, population, lon, lat].",
+                vec![],
+                "application/json",
+            ),
+        ),
+        (
+            "/api/gained-lost",
+            get_op(
+                "The occupied area gained and lost between two snapshots of a source, as GeoJSON polygons (kind gained or lost, km2 on the full geometry), within Ukraine incl. its territorial sea.",
+                vec![
+                    parameter("from", "query", "The earlier snapshot's date.", "2026-06-01", true),
+                    parameter("to", "query", "The later snapshot's date.", "2026-08-22", true),
+                    parameter("source", "query", "Source name.", "deepstate-daily", false),
+                    parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
+                ],
+                "application/geo+json",
+            ),
+        ),
+        (
+            "/api/compare/geometry",
+            get_op(
+                "Where two sources disagree on a date, as GeoJSON polygons: occupied by A only and by B only (each source's snapshot nearest to the date; the figures of /api/compare as members).",
+                vec![
+                    parameter("a", "query", "Source A.", "deepstate-daily", true),
+                    parameter("b", "query", "Source B.", "deepstate-daily", true),
+                    parameter("date", "query", "The date (YYYY-MM-DD).", "2025-06-01", true),
+                    parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
+                ],
+                "application/geo+json",
+            ),
+        ),
+        (
+            "/api/here",
+            get_op(
+                "What is at a point on a date: the class the source draws there (null: not drawn, i.e. held by Ukraine or outside), the geodesic distance to the source's frontline in metres, and the nearest settlement of at least 500 people with its status on that date (null while the source's status table is still being built).",
+                vec![
+                    parameter("lon", "query", "Longitude, decimal degrees.", "37.18", true),
+                    parameter("lat", "query", "Latitude, decimal degrees.", "48.28", true),
+                    parameter("date", "query", "The date of one of the source's snapshots (YYYY-MM-DD; GET /api/dates lists them).", "2026-01-01", true),
+                    parameter("source", "query", "Source name (default: the only one, or deepstate-daily).", "deepstate-daily", false),
+                ],
+                "application/json",
+            ),
+        ),
+    ]
+}
