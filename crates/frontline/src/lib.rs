@@ -7,6 +7,7 @@
 
 pub mod area;
 pub mod audit;
+pub mod claims;
 pub mod compare;
 pub mod encircle;
 pub mod error;
