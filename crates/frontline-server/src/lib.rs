@@ -18,6 +18,7 @@
 pub mod api;
 pub mod assets;
 pub mod basemap;
+pub mod check;
 pub mod compare;
 pub mod error;
 pub mod geojson_out;
@@ -72,7 +73,7 @@ pub fn features() -> serde_json::Value {
 
 /// The whole application: API routes, assets, limits.
 pub fn router(state: Arc<AppState>) -> Router {
-    let doc = Arc::new(openapi::document(compare::paths()));
+    let doc = Arc::new(openapi::document(compare::paths().into_iter().chain(check::paths()).collect()));
     let api = Router::new()
         .route("/api/openapi.json", get(move || std::future::ready(Json(doc.as_ref().clone()))))
         .route("/api/status", get(api::status))
@@ -88,6 +89,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/front/{date}", get(places::front))
         .route("/api/compare", get(compare::compare_sources))
         .route("/api/audit", get(compare::audit))
+        .route("/api/check", get(check::check))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .with_state(state);

@@ -62,9 +62,14 @@ pub fn run(ctx: &Context, a: Args) -> Result<ExitCode> {
         bail!("--country-km2 must be a positive number of km², got {}", a.country_km2);
     }
     let text = read_input(&a.input)?;
-    let store = ctx.store()?;
-    let opts =
-        CheckOptions { window_days: a.window_days, country_km2: a.country_km2, source: a.source.map(SourceId::new) };
+    // Writable when possible, so a gazetteer built once is kept for the next check.
+    let (store, writable_cache) = ctx.store_for_cache()?;
+    let opts = CheckOptions {
+        window_days: a.window_days,
+        country_km2: a.country_km2,
+        source: a.source.map(SourceId::new),
+        writable_cache,
+    };
     let checker = Checker::new(&store, ctx.data_dir()?, opts)?;
     let extraction = claims_from(&text, &a.input, a.as_of, &checker)?;
     let checked = checker.check_all(&extraction.claims);

@@ -46,11 +46,14 @@ pub struct CheckOptions {
     pub country_km2: f64,
     /// Use this source for the default measurement instead of the preference order.
     pub source: Option<SourceId>,
+    /// Whether the gazetteer may be kept in the store when it has to be built
+    /// (a writable store: the next check then reads it in milliseconds).
+    pub writable_cache: bool,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { window_days: 7, country_km2: UKRAINE_OFFICIAL_KM2, source: None }
+        CheckOptions { window_days: 7, country_km2: UKRAINE_OFFICIAL_KM2, source: None, writable_cache: false }
     }
 }
 
@@ -176,6 +179,7 @@ pub struct Checker<'a> {
     official: OnceCell<RegionSet>,
     outline: OnceCell<RegionSet>,
     gazetteer: OnceCell<Gazetteer>,
+    footprints: OnceCell<Gazetteer>,
     fronts: OnceCell<(FrontExtractor, FrontExtractor)>,
     windows: RefCell<HashMap<(String, NaiveDate, NaiveDate), std::rc::Rc<Vec<Snapshot>>>>,
     values: RefCell<HashMap<(String, i64, String, Conv), Option<f64>>>,
@@ -223,6 +227,7 @@ impl<'a> Checker<'a> {
             official: OnceCell::new(),
             outline: OnceCell::new(),
             gazetteer: OnceCell::new(),
+            footprints: OnceCell::new(),
             fronts: OnceCell::new(),
             windows: RefCell::new(HashMap::new()),
             values: RefCell::new(HashMap::new()),
@@ -256,9 +261,19 @@ impl<'a> Checker<'a> {
             return Ok(g);
         }
         let sources = GazetteerSources::shared(&self.data_dir);
-        let mut g = crate::places::stored::gazetteer(self.store, &sources, false)?;
-        crate::places::stored::ensure_geometries(self.store, &sources, &mut g)?;
+        let g = crate::places::stored::gazetteer(self.store, &sources, self.opts.writable_cache)?;
         Ok(self.gazetteer.get_or_init(|| g))
+    }
+
+    /// The gazetteer with its footprint geometries: only settlement status needs them.
+    fn footprints(&self) -> Result<&Gazetteer> {
+        if let Some(g) = self.footprints.get() {
+            return Ok(g);
+        }
+        let sources = GazetteerSources::shared(&self.data_dir);
+        let mut g = self.gazetteer()?.clone();
+        crate::places::stored::ensure_geometries(self.store, &sources, &mut g)?;
+        Ok(self.footprints.get_or_init(|| g))
     }
 
     /// The gazetteer, for the text grammar's settlement names.
@@ -307,13 +322,21 @@ impl<'a> Checker<'a> {
         Ok(snaps.iter().rev().find(|s| s.date() <= date && (date - s.date()).num_days() <= MAX_STALENESS_DAYS).cloned())
     }
 
-    /// The default source for a date.
-    fn default_source(&self, date: NaiveDate) -> Result<Option<SourceId>> {
+    /// The default source for a date (and the start of a period, which it
+    /// must cover too).
+    fn default_source(&self, date: NaiveDate, from: Option<NaiveDate>) -> Result<Option<SourceId>> {
+        let covers = |s: &SourceId| -> Result<bool> {
+            Ok(self.at(s, date)?.is_some()
+                && match from {
+                    Some(f) => self.at(s, f)?.is_some(),
+                    None => true,
+                })
+        };
         if let Some(s) = &self.opts.source {
-            return Ok(self.at(s, date)?.map(|_| s.clone()));
+            return Ok(if covers(s)? { Some(s.clone()) } else { None });
         }
         for s in &self.sources {
-            if self.at(s, date)?.is_some() {
+            if covers(s)? {
                 return Ok(Some(s.clone()));
             }
         }
@@ -355,10 +378,15 @@ impl<'a> Checker<'a> {
 
     fn check_into(&self, claim: &Claim, out: &mut Checked) -> Result<()> {
         let date = claim.date.ok_or_else(|| Error::Request("no date".into()))?;
-        let Some(source) = self.default_source(date)? else {
+        let from = if claim.kind == ClaimKind::Gained { claim.from } else { None };
+        let Some(source) = self.default_source(date, from)? else {
             return Err(Error::Request(format!(
-                "no snapshot of {} within {MAX_STALENESS_DAYS} days before {date}",
-                self.sources.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                "no snapshot of {} within {MAX_STALENESS_DAYS} days before {}",
+                self.sources.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                match from {
+                    Some(f) => format!("{f} and {date} (the period's two ends)"),
+                    None => date.to_string(),
+                }
             )));
         };
         // What to measure, and the band it must fall in.
@@ -562,14 +590,15 @@ impl<'a> Checker<'a> {
     }
 
     fn occupied_fraction_pct(&self, place: crate::places::PlaceId, s: &Snapshot, gray_in: bool) -> Result<f64> {
-        let g = self.gazetteer()?;
+        let g = self.footprints()?;
         let p = g.place(place).ok_or_else(|| Error::Request(format!("place {place} is not in the gazetteer")))?;
         let Some(h) = self.hostile(s, gray_in) else { return Ok(f64::NAN) };
         let fp = &p.footprint.geometry;
         let Some(rect) = fp.bounding_rect() else { return Ok(0.0) };
         let near = crate::overlay::crop_to_rect(&h, rect);
         let inside = crate::overlay::intersection(&near, fp).geodesic_area_m2();
-        Ok(if p.footprint.area_m2 > 0.0 { (100.0 * inside / p.footprint.area_m2).min(100.0) } else { 0.0 })
+        // + 0.0 turns an empty intersection's -0.0 into 0.0, which a reader does not take for a loss.
+        Ok(if p.footprint.area_m2 > 0.0 { (100.0 * inside / p.footprint.area_m2).clamp(0.0, 100.0) + 0.0 } else { 0.0 })
     }
 
     /// One figure of a claim under one convention: the value (in the

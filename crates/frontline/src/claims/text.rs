@@ -488,6 +488,17 @@ const NUMBER_WORDS: [(&str, f64); 24] = [
 fn unit_at(toks: &[Tok], i: usize) -> Option<(Unit, usize)> {
     let t = toks.get(i)?;
     let w = t.low.trim_end_matches('.');
+    // "кв. км", "sq. km": the abbreviation's full stop is a token of its own.
+    let dot = usize::from(matches!(w, "кв" | "sq") && toks.get(i + 1).is_some_and(|n| n.low == "."));
+    if dot == 1 {
+        let next = toks.get(i + 2).map(|t| t.low.as_str()).unwrap_or("");
+        if next.starts_with("км") || next.starts_with("km") {
+            return Some((Unit::Km2, 3));
+        }
+        if matches!(next, "mi" | "miles") {
+            return Some((Unit::SqMi, 3));
+        }
+    }
     let next = toks.get(i + 1).map(|t| t.low.trim_end_matches('.').to_string()).unwrap_or_default();
     let next2 = toks.get(i + 2).map(|t| t.low.trim_end_matches('.').to_string()).unwrap_or_default();
     let sq_next = |n: &str| matches!(n, "km" | "km²" | "km2" | "kilometres" | "kilometers" | "kilometre" | "kilometer");
@@ -811,13 +822,32 @@ struct Times {
     on: Option<NaiveDate>,
     /// The period a gain claim speaks of, if the sentence names one.
     period: Option<(NaiveDate, NaiveDate)>,
+    /// Every month named without a day, with its token: a gain takes the
+    /// nearest ("725 km² in November, up from 610 km² in October").
+    months: Vec<(NaiveDate, NaiveDate, usize)>,
+}
+
+impl Times {
+    /// The period of the amount at token `at`: the nearest month named, else the sentence's period.
+    fn period_near(&self, at: usize, as_of: Option<NaiveDate>) -> Option<(NaiveDate, NaiveDate)> {
+        let nearest = self.months.iter().min_by_key(|(_, _, i)| i.abs_diff(at));
+        match nearest {
+            Some((s, e, _)) if self.months.len() > 1 => {
+                let e = match as_of {
+                    Some(a) if *e > a && *s < a => a,
+                    _ => *e,
+                };
+                Some((*s, e))
+            }
+            _ => self.period,
+        }
+    }
 }
 
 fn times(toks: &[Tok], as_of: Option<NaiveDate>) -> Times {
     let days = full_dates(toks, as_of);
     let months = month_periods(toks, as_of, &days);
-    let mut t = Times::default();
-    let has = |words: &[&str]| (0..toks.len()).any(|i| phrase_at(toks, i, words));
+    let mut t = Times { months: months.clone(), ..Times::default() };
     // A range: "since D", "з D по D", "from D to D", "between D and D".
     let before = |d: &DateAt, ws: &[&str]| d.at > 0 && ws.contains(&toks[d.at - 1].low.as_str());
     if let Some(a) = days.iter().find(|d| before(d, &["since", "from", "з", "із", "від", "between"])) {
@@ -842,10 +872,28 @@ fn times(toks: &[Tok], as_of: Option<NaiveDate>) -> Times {
             }
         }
     }
+    if t.on.is_none() {
+        // "in 2014" in a sentence about the present ("currently", "now") is background.
+        let present = toks.iter().any(|x| {
+            matches!(x.low.as_str(), "currently" | "now" | "today" | "наразі" | "зараз" | "тепер" | "сьогодні")
+        });
+        for i in 1..toks.len() {
+            if let (Some(y), Some(a)) = (year_of(&toks[i]), as_of) {
+                if matches!(toks[i - 1].low.as_str(), "in" | "у" | "в") && y < a.year() && !present && months.is_empty()
+                {
+                    t.on = NaiveDate::from_ymd_opt(y, 12, 31);
+                }
+            }
+        }
+    }
     if t.period.is_none() {
         if let Some((s, e, _)) = months.first() {
             t.period = Some((*s, *e));
         }
+    }
+    let relative = relative_period(toks, as_of);
+    if t.period.is_none() {
+        t.period = relative;
     }
     if t.period.is_none() {
         // A year: "in 2024", "за 2025 рік", "протягом 2025 року", "of 2025".
@@ -866,49 +914,6 @@ fn times(toks: &[Tok], as_of: Option<NaiveDate>) -> Times {
             }
         }
     }
-    if t.period.is_none() {
-        if let Some(a) = as_of {
-            let month_before = || {
-                let first = a.with_day(1)?;
-                if a.day() <= 10 {
-                    Some((first.checked_sub_months(chrono::Months::new(1))?, first))
-                } else {
-                    Some((first, a))
-                }
-            };
-            if has(&["last", "month"])
-                || has(&["past", "month"])
-                || has(&["the", "month"])
-                || has(&["минулого", "місяця"])
-                || has(&["за", "місяць"])
-                || has(&["минулий", "місяць"])
-            {
-                t.period = month_before();
-            } else if has(&["past", "week"])
-                || has(&["last", "week"])
-                || has(&["минулого", "тижня"])
-                || has(&["за", "тиждень"])
-            {
-                t.period = Some((a - Duration::days(7), a));
-            } else if has(&["this", "year"])
-                || has(&["цього", "року"])
-                || has(&["з", "початку", "року"])
-                || has(&["start", "of", "the", "year"])
-            {
-                t.period = NaiveDate::from_ymd_opt(a.year(), 1, 1).map(|s| (s, a));
-            } else if has(&["last", "year"])
-                || has(&["past", "year"])
-                || has(&["минулого", "року"])
-                || has(&["минулий", "рік"])
-            {
-                t.period = match (NaiveDate::from_ymd_opt(a.year() - 1, 1, 1), NaiveDate::from_ymd_opt(a.year(), 1, 1))
-                {
-                    (Some(s), Some(e)) => Some((s, e)),
-                    _ => None,
-                };
-            }
-        }
-    }
     // A period ending after the article's date ends at it (a month in progress).
     if let (Some((s, e)), Some(a)) = (t.period, as_of) {
         if e > a && s < a {
@@ -918,10 +923,61 @@ fn times(toks: &[Tok], as_of: Option<NaiveDate>) -> Times {
     t
 }
 
+/// "last month", "over the past week", "this year", "минулого місяця", ...
+/// relative to the article's date. "The month" in an article from the
+/// first ten days of a month is the month before (a monthly report).
+fn relative_period(toks: &[Tok], as_of: Option<NaiveDate>) -> Option<(NaiveDate, NaiveDate)> {
+    let has = |words: &[&str]| (0..toks.len()).any(|i| phrase_at(toks, i, words));
+    let a = as_of?;
+    let year = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1);
+    // "since the start of 2025", "з початку 2025 року".
+    for i in 0..toks.len() {
+        if let Some(y) = year_of(&toks[i]) {
+            if i >= 2 && (phrase_at(toks, i - 2, &["start", "of"]) || phrase_at(toks, i - 2, &["beginning", "of"]))
+                || i >= 1 && toks[i - 1].low == "початку"
+            {
+                return year(y).map(|s| (s, a));
+            }
+        }
+    }
+    let month_before = || {
+        let first = a.with_day(1)?;
+        if a.day() <= 10 {
+            Some((first.checked_sub_months(chrono::Months::new(1))?, first))
+        } else {
+            Some((first, a))
+        }
+    };
+    if has(&["last", "month"])
+        || has(&["past", "month"])
+        || has(&["the", "month"])
+        || has(&["минулого", "місяця"])
+        || has(&["за", "місяць"])
+        || has(&["минулий", "місяць"])
+    {
+        month_before()
+    } else if has(&["past", "week"]) || has(&["last", "week"]) || has(&["минулого", "тижня"]) || has(&["за", "тиждень"])
+    {
+        Some((a - Duration::days(7), a))
+    } else if has(&["this", "year"])
+        || has(&["цього", "року"])
+        || has(&["з", "початку", "року"])
+        || has(&["start", "of", "the", "year"])
+    {
+        year(a.year()).map(|s| (s, a))
+    } else if has(&["last", "year"]) || has(&["past", "year"]) || has(&["минулого", "року"]) || has(&["минулий", "рік"])
+    {
+        Some((year(a.year() - 1)?, year(a.year())?))
+    } else {
+        None
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Kinds
 
-const GAIN_WORDS: [&str; 22] = [
+const GAIN_WORDS: [&str; 23] = [
+    "capture",
     "captured",
     "capturing",
     "gained",
@@ -1022,8 +1078,28 @@ fn share_target(toks: &[Tok], end: usize) -> Option<Target> {
     let mut steps = 0;
     while j < toks.len() && steps < 7 {
         let t = &toks[j];
+        // A list item ends at its separator: "Херсонська – 72% (-); Запорізька – 74.8%".
+        if matches!(t.low.as_str(), ";" | "(" | ")" | "," | ".") {
+            return None;
+        }
+        // "of pre-2014 Ukrainian territory".
+        if t.low == "pre" || matches!(t.kind, Kind::Number { .. }) || t.low == "-" {
+            j += 1;
+            steps += 1;
+            continue;
+        }
         if let Some((iso, name, _)) = region_at(toks, j) {
             return Some(Target::Region(iso, name));
+        }
+        // "97 per cent of Luhansk": after "% of", an oblast's English name is the oblast.
+        if j > 0 && toks[j - 1].low == "of" {
+            if let Some((iso, name)) = REGIONS
+                .iter()
+                .find(|(stems, _, _)| stems.iter().any(|s| s.is_ascii() && t.low == *s))
+                .map(|(_, i, n)| (*i, *n))
+            {
+                return Some(Target::Region(iso, name));
+            }
         }
         if matches!(
             t.low.as_str(),
@@ -1159,9 +1235,9 @@ pub fn extract_sentence(s: &str, index: usize, as_of: Option<NaiveDate>, places:
         (None, Some(a)) => (Some(a), DateFrom::AsOf),
         (None, None) => (None, DateFrom::None),
     };
-    let mut push = |kind: ClaimKind, side: Side, amount: Option<Amount>, gained: bool| {
+    let mut push = |kind: ClaimKind, side: Side, amount: Option<Amount>, gained: bool, at: usize| {
         let (date, from, date_from) = if gained {
-            match when.period {
+            match when.period_near(at, as_of) {
                 Some((a, b)) => (Some(b), Some(a), DateFrom::Claim),
                 None => (None, None, DateFrom::None),
             }
@@ -1173,30 +1249,36 @@ pub fn extract_sentence(s: &str, index: usize, as_of: Option<NaiveDate>, places:
     };
     for f in &amounts {
         let a = f.amount.clone();
+        if not_a_quantity(&toks, f) {
+            continue;
+        }
+        let at = f.start;
         let side = if ukrainian_side(&toks, f.start, f.end) { Side::Ukraine } else { Side::Russia };
         match a.unit {
             Unit::Percent => {
-                let target = share_target(&toks, f.end).or_else(|| region_before(&toks, f.start));
+                let target = share_target(&toks, f.end)
+                    .or_else(|| region_before(&toks, f.start))
+                    .or_else(|| share_of_country_before(&toks, f.start));
                 let Some(target) = target else { continue };
                 let gained =
                     gain_sentence && !total_marker(&toks, f.start) && target == Target::Country && a.value < 5.0;
                 match target {
                     Target::Region(iso, name) => {
-                        push(ClaimKind::Region { iso: iso.into(), name: name.into() }, side, Some(a), false)
+                        push(ClaimKind::Region { iso: iso.into(), name: name.into() }, side, Some(a), false, at)
                     }
-                    Target::Country if gained => push(ClaimKind::Gained, side, Some(a), true),
-                    Target::Country => push(ClaimKind::Country, side, Some(a), false),
+                    Target::Country if gained => push(ClaimKind::Gained, side, Some(a), true, at),
+                    Target::Country => push(ClaimKind::Country, side, Some(a), false, at),
                 }
             }
             Unit::Km2 | Unit::SqMi => {
                 let region = region_after(&toks, f.end).or_else(|| region_before(&toks, f.start));
                 let gained = gain_sentence && !total_marker(&toks, f.start);
                 if gained && region.is_none() {
-                    push(ClaimKind::Gained, side, Some(a), true);
+                    push(ClaimKind::Gained, side, Some(a), true, at);
                 } else if let (Some(Target::Region(iso, name)), false) = (region, gained) {
-                    push(ClaimKind::Region { iso: iso.into(), name: name.into() }, side, Some(a), false);
+                    push(ClaimKind::Region { iso: iso.into(), name: name.into() }, side, Some(a), false, at);
                 } else if control && region.is_none() && !gained {
-                    push(ClaimKind::Country, side, Some(a), false);
+                    push(ClaimKind::Country, side, Some(a), false, at);
                 }
             }
             Unit::Km | Unit::M => {
@@ -1206,23 +1288,56 @@ pub fn extract_sentence(s: &str, index: usize, as_of: Option<NaiveDate>, places:
                         .any(|t| list.iter().any(|w| t.low.starts_with(w)))
                 };
                 // "within five kilometres of it" is a distance, not a length.
-                let distance =
-                    toks.get(f.end).is_some_and(|t| matches!(t.low.as_str(), "of" | "from" | "від" | "до" | "away"))
-                        || f.start > 0 && matches!(toks[f.start - 1].low.as_str(), "within" | "by" | "на" | "to");
+                let distance = toks[f.end..(f.end + 5).min(toks.len())]
+                    .iter()
+                    .take_while(|t| !matches!(t.low.as_str(), "," | ";" | "."))
+                    .any(|t| matches!(t.low.as_str(), "of" | "from" | "від" | "до" | "away"))
+                    || f.start > 0 && matches!(toks[f.start - 1].low.as_str(), "within" | "by" | "на" | "to");
                 if corridor && near(&CORRIDOR_WORDS, 10) {
                     if let Some(place) = first_settlement(&toks, places) {
-                        push(ClaimKind::Corridor { place }, side, Some(a), false);
+                        push(ClaimKind::Corridor { place }, side, Some(a), false, at);
                     }
-                } else if a.unit == Unit::Km && front && near(&FRONT_WORDS, 6) && !distance {
-                    push(ClaimKind::FrontLength, side, Some(a), false);
+                } else if a.unit == Unit::Km && front && near(&FRONT_WORDS, 12) && !distance {
+                    push(ClaimKind::FrontLength, side, Some(a), false, at);
                 }
             }
         }
     }
     for (place, event) in town_events(&toks, places) {
-        push(ClaimKind::Town { place, event }, Side::Russia, None, false);
+        push(ClaimKind::Town { place, event }, Side::Russia, None, false, 0);
     }
     out
+}
+
+/// Numbers that are not a quantity of ground: comparisons ("2,000 km²
+/// more than"), rates ("20 km² a day"), the size of something else ("a
+/// country of 230,000 square miles").
+fn not_a_quantity(toks: &[Tok], f: &Found) -> bool {
+    let after = |k: usize| toks.get(f.end + k).map(|t| t.low.as_str()).unwrap_or("");
+    let comparison =
+        matches!(after(0), "more" | "less" | "fewer" | "більше" | "менше" | "larger" | "smaller" | "bigger");
+    let rate = matches!(after(0), "daily" | "щодня" | "щоденно")
+        || matches!(
+            (after(0), after(1)),
+            ("a", "day") | ("per", "day") | ("on", "a") | ("на", "добу") | ("за", "добу") | ("each", "day")
+        );
+    let before: Vec<&str> = toks[f.start.saturating_sub(6)..f.start].iter().map(|t| t.low.as_str()).collect();
+    let other_thing =
+        before.windows(2).any(|w| matches!(w, ["country", "of"] | ["area", "of"] | ["size", "of"] | ["площею", _]));
+    comparison || rate || other_thing
+}
+
+/// "А загальна частка окупованої території України тепер сягає 19,04%",
+/// "Russia's share of Ukraine is now 19%": the country named before a
+/// percentage, with a word for share or total.
+fn share_of_country_before(toks: &[Tok], start: usize) -> Option<Target> {
+    let before = &toks[start.saturating_sub(10)..start];
+    let share = before
+        .iter()
+        .any(|t| matches!(t.low.as_str(), "share" | "частка" | "частку" | "total" | "загальна" | "figure" | "площа"));
+    let country = before.iter().any(|t| COUNTRY_WORDS.iter().any(|w| t.low == *w));
+    let region = (start.saturating_sub(10)..start).any(|i| region_at(toks, i).is_some());
+    (share && country && !region).then_some(Target::Country)
 }
 
 fn first_settlement(toks: &[Tok], places: &dyn PlaceNames) -> Option<String> {
@@ -1245,19 +1360,7 @@ fn name_at(toks: &[Tok], i: usize, places: &dyn PlaceNames) -> Option<(String, u
         if region_at(toks, i).is_some() && len == 1 {
             continue;
         }
-        if matches!(
-            toks[i].low.as_str(),
-            "russia"
-                | "russian"
-                | "ukraine"
-                | "ukrainian"
-                | "moscow"
-                | "kyiv"
-                | "росія"
-                | "україна"
-                | "deepstate"
-                | "isw"
-        ) {
+        if NOT_NAMES.contains(&toks[i].low.as_str()) {
             return None;
         }
         if let Some(name) = places.settlement(&w) {
@@ -1267,33 +1370,8 @@ fn name_at(toks: &[Tok], i: usize, places: &dyn PlaceNames) -> Option<(String, u
     None
 }
 
-const FILLER: [&str; 22] = [
-    "the",
-    "town",
-    "city",
-    "village",
-    "settlement",
-    "of",
-    "control",
-    "over",
-    "full",
-    "місто",
-    "міста",
-    "селище",
-    "селища",
-    "село",
-    "села",
-    "населений",
-    "пункт",
-    "strategic",
-    "key",
-    "eastern",
-    "important",
-    "east",
-];
-
 /// Verbs (and nouns) of taking, retaking, encircling and holding.
-const TOWN_VERBS: [(&[&str], TownEvent); 40] = [
+const TOWN_VERBS: [(&[&str], TownEvent); 41] = [
     (&["took", "control", "of"], TownEvent::Captured),
     (&["taken", "control", "of"], TownEvent::Captured),
     (&["take", "control", "of"], TownEvent::Captured),
@@ -1317,6 +1395,7 @@ const TOWN_VERBS: [(&[&str], TownEvent); 40] = [
     (&["захоплення"], TownEvent::Captured),
     (&["зайняли"], TownEvent::Captured),
     (&["liberated"], TownEvent::Liberated),
+    (&["freed"], TownEvent::Liberated),
     (&["liberation", "of"], TownEvent::Liberated),
     (&["retook"], TownEvent::Liberated),
     (&["recaptured"], TownEvent::Liberated),
@@ -1336,18 +1415,43 @@ const TOWN_VERBS: [(&[&str], TownEvent); 40] = [
     (&["обороняють"], TownEvent::Held),
 ];
 
-/// "X is under the control of Ukraine('s defence forces)", "X перебуває під контролем Сил оборони", "X fell".
-const AFTER_NAME: [(&[&str], TownEvent); 9] = [
+/// "X is under the control of Ukraine's defence forces", "X fell".
+const AFTER_NAME: [(&[&str], TownEvent); 6] = [
     (&["is", "under", "the", "control", "of", "ukraine's"], TownEvent::Held),
     (&["is", "under", "the", "control", "of", "ukraine"], TownEvent::Held),
     (&["remains", "under", "ukrainian", "control"], TownEvent::Held),
-    (&["знаходиться", "під", "контролем"], TownEvent::Held),
-    (&["перебуває", "під", "контролем"], TownEvent::Held),
-    (&["залишається", "під", "контролем"], TownEvent::Held),
     (&["fell"], TownEvent::Captured),
     (&["has", "fallen"], TownEvent::Captured),
     (&["had", "fallen"], TownEvent::Captured),
 ];
+
+/// Ukrainian "X перебуває/знаходиться/залишається під контролем <whose>".
+const UNDER_CONTROL_UK: [&str; 4] = ["перебуває", "знаходиться", "залишається", "перебувають"];
+
+/// Words a settlement name never is, though capitalised.
+const NOT_NAMES: [&str; 16] = [
+    "russia",
+    "russian",
+    "ukraine",
+    "ukrainian",
+    "moscow",
+    "kyiv",
+    "росія",
+    "україна",
+    "deepstate",
+    "isw",
+    "рф",
+    "зсу",
+    "reuters",
+    "putin",
+    "kremlin",
+    "генштаб",
+];
+
+/// The nearest settlement named in the tokens before `i` (up to 6 back).
+fn name_before(toks: &[Tok], i: usize, places: &dyn PlaceNames) -> Option<String> {
+    (i.saturating_sub(12)..i).rev().find_map(|k| name_at(toks, k, places).filter(|(_, n)| k + n <= i).map(|(n, _)| n))
+}
 
 fn town_events(toks: &[Tok], places: &dyn PlaceNames) -> Vec<(String, TownEvent)> {
     let russian_actor = toks.iter().any(|t| {
@@ -1374,6 +1478,11 @@ fn town_events(toks: &[Tok], places: &dyn PlaceNames) -> Vec<(String, TownEvent)
             out.push((name, ev));
         }
     };
+    let negated_before = |i: usize| {
+        toks[i.saturating_sub(3)..i]
+            .iter()
+            .any(|t| matches!(t.low.as_str(), "not" | "never" | "не" | "didn't" | "denied"))
+    };
     for i in 0..toks.len() {
         for (verb, ev) in TOWN_VERBS {
             if !phrase_at(toks, i, verb) {
@@ -1385,21 +1494,32 @@ fn town_events(toks: &[Tok], places: &dyn PlaceNames) -> Vec<(String, TownEvent)
                 ev = TownEvent::Captured;
             }
             // "did not capture", "never fell", "не захопили".
-            let negated = toks[i.saturating_sub(3)..i]
-                .iter()
-                .any(|t| matches!(t.low.as_str(), "not" | "never" | "не" | "didn't" | "denied"));
-            if negated && ev == TownEvent::Captured {
+            if negated_before(i) && ev == TownEvent::Captured {
                 ev = TownEvent::Held;
             }
+            // "Lyman ... was liberated by", "the city of Lyman has been freed": the name comes first.
+            let passive = i > 0 && matches!(toks[i - 1].low.as_str(), "was" | "were" | "been" | "is" | "being");
+            if passive {
+                if let Some(name) = name_before(toks, i, places) {
+                    add(name, ev, &mut out);
+                }
+                break;
+            }
+            // Skip what stands between the verb and the name: "the northeastern
+            // Ukrainian city of", "\"full control\" of the eastern", "військами РФ селища".
             let mut j = i + verb.len();
-            let mut skip = 0;
-            while j < toks.len()
-                && skip < 4
-                && (FILLER.contains(&toks[j].low.as_str())
-                    || !toks[j].capitalised() && toks[j].kind == Kind::Word && toks[j].low.len() <= 3 && skip < 1)
-            {
+            let mut skipped = 0;
+            while j < toks.len() && skipped < 8 {
+                let t = &toks[j];
+                let skippable = t.kind == Kind::Symbol && !matches!(t.low.as_str(), "." | ";")
+                    || t.kind == Kind::Word && !t.capitalised()
+                    || t.capitalised() && NOT_NAMES.contains(&t.low.as_str());
+                if !skippable || matches!(t.low.as_str(), "and" | "but" | "after" | "та" | "але" | "which" | "що")
+                {
+                    break;
+                }
                 j += 1;
-                skip += 1;
+                skipped += 1;
             }
             if let Some((name, n)) = name_at(toks, j, places) {
                 add(name, ev, &mut out);
@@ -1415,17 +1535,23 @@ fn town_events(toks: &[Tok], places: &dyn PlaceNames) -> Vec<(String, TownEvent)
         }
         for (tail, ev) in AFTER_NAME {
             if i > 0 && phrase_at(toks, i, tail) {
-                // The name ends just before the phrase: try one to three words.
-                for len in 1..=3 {
-                    if i < len {
-                        break;
-                    }
-                    if let Some((name, n)) = name_at(toks, i - len, places) {
-                        if n == len {
-                            add(name, ev, &mut out);
-                            break;
-                        }
-                    }
+                let ev = if negated_before(i) && ev == TownEvent::Captured { TownEvent::Held } else { ev };
+                if let Some(name) = name_before(toks, i, places) {
+                    add(name, ev, &mut out);
+                }
+            }
+        }
+        if UNDER_CONTROL_UK.contains(&toks[i].low.as_str()) && toks.get(i + 1).is_some_and(|t| t.low == "під") {
+            let whose = toks.get(i + 3).map(|t| t.low.as_str()).unwrap_or("");
+            let ours = matches!(whose, "сил" | "зсу" | "збройних" | "україни" | "українських");
+            let theirs = matches!(whose, "загарбників" | "окупантів" | "росіян" | "рф" | "ворога" | "росії");
+            if toks.get(i + 2).is_some_and(|t| t.low == "контролем") && (ours || theirs) {
+                let mut ev = if ours { TownEvent::Held } else { TownEvent::Captured };
+                if negated_before(i) {
+                    ev = if ours { TownEvent::Captured } else { TownEvent::Held };
+                }
+                if let Some(name) = name_before(toks, i, places) {
+                    add(name, ev, &mut out);
                 }
             }
         }
