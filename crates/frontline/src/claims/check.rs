@@ -23,6 +23,7 @@ use serde::Serialize;
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 /// A snapshot older than this many days before a date does not measure it.
 pub const MAX_STALENESS_DAYS: i64 = 10;
@@ -181,7 +182,7 @@ pub struct Checker<'a> {
     gazetteer: OnceCell<Gazetteer>,
     footprints: OnceCell<Gazetteer>,
     fronts: OnceCell<(FrontExtractor, FrontExtractor)>,
-    windows: RefCell<HashMap<(String, NaiveDate, NaiveDate), std::rc::Rc<Vec<Snapshot>>>>,
+    days: RefCell<HashMap<(String, NaiveDate), Rc<Vec<Rc<Snapshot>>>>>,
     values: RefCell<HashMap<(String, i64, String, Conv), Option<f64>>>,
 }
 
@@ -229,7 +230,7 @@ impl<'a> Checker<'a> {
             gazetteer: OnceCell::new(),
             footprints: OnceCell::new(),
             fronts: OnceCell::new(),
-            windows: RefCell::new(HashMap::new()),
+            days: RefCell::new(HashMap::new()),
             values: RefCell::new(HashMap::new()),
         })
     }
@@ -298,28 +299,29 @@ impl<'a> Checker<'a> {
         Ok(self.fronts.get_or_init(|| pair))
     }
 
-    /// The snapshots of `source` dated within `from..=to`, cached.
-    fn window(&self, source: &SourceId, from: NaiveDate, to: NaiveDate) -> Result<std::rc::Rc<Vec<Snapshot>>> {
-        let key = (source.as_str().to_string(), from, to);
-        if let Some(w) = self.windows.borrow().get(&key) {
+    /// The snapshots of `source` dated `day`, cached: a claim's
+    /// alternatives decode only the snapshots they measure (decoding, not
+    /// measuring, is what a wide window would cost).
+    fn day(&self, source: &SourceId, day: NaiveDate) -> Result<Rc<Vec<Rc<Snapshot>>>> {
+        let key = (source.as_str().to_string(), day);
+        if let Some(w) = self.days.borrow().get(&key) {
             return Ok(w.clone());
         }
-        let snaps = std::rc::Rc::new(self.store.load_range(source, Some(from), Some(to))?);
-        self.windows.borrow_mut().insert(key, snaps.clone());
+        let snaps: Vec<Rc<Snapshot>> =
+            self.store.load_range(source, Some(day), Some(day))?.into_iter().map(Rc::new).collect();
+        let snaps = Rc::new(snaps);
+        self.days.borrow_mut().insert(key, snaps.clone());
         Ok(snaps)
     }
 
-    /// The snapshots around a date: from the staleness limit before the
-    /// window to the window's end.
-    fn around(&self, source: &SourceId, date: NaiveDate) -> Result<std::rc::Rc<Vec<Snapshot>>> {
-        let w = self.opts.window_days;
-        self.window(source, date - Duration::days(w.max(MAX_STALENESS_DAYS)), date + Duration::days(w))
-    }
-
     /// The last snapshot at or before `date`, no older than the staleness limit.
-    fn at(&self, source: &SourceId, date: NaiveDate) -> Result<Option<Snapshot>> {
-        let snaps = self.around(source, date)?;
-        Ok(snaps.iter().rev().find(|s| s.date() <= date && (date - s.date()).num_days() <= MAX_STALENESS_DAYS).cloned())
+    fn at(&self, source: &SourceId, date: NaiveDate) -> Result<Option<Rc<Snapshot>>> {
+        for back in 0..=MAX_STALENESS_DAYS {
+            if let Some(s) = self.day(source, date - Duration::days(back))?.last() {
+                return Ok(Some(s.clone()));
+            }
+        }
+        Ok(None)
     }
 
     /// The default source for a date (and the start of a period, which it
@@ -506,18 +508,32 @@ impl<'a> Checker<'a> {
             alternatives.push((format!("date {d} ({k:+} days)"), source.clone(), d, DEFAULT));
         }
         let mut seen_dates: Vec<Vec<NaiveDate>> = vec![out.evidence[0].dates.clone()];
+        let mut shift_holds = false;
         for (name, s, d, conv) in alternatives {
+            let shifted = conv == DEFAULT && s == source && d != date;
+            if shifted {
+                // Dates are tried nearest first: the nearest that holds is the evidence.
+                if shift_holds {
+                    continue;
+                }
+                // A shifted date that lands on snapshots already measured adds nothing:
+                // find out which before measuring.
+                let end = self.at(&s, d)?.map(|b| b.date());
+                let start = match (&claim.kind, claim.from) {
+                    (ClaimKind::Gained, Some(f)) => self.at(&s, f + (d - date))?.map(|a| a.date()),
+                    _ => None,
+                };
+                let key: Vec<NaiveDate> = start.into_iter().chain(end).collect();
+                if end.is_none() || seen_dates.contains(&key) {
+                    continue;
+                }
+                seen_dates.push(key);
+            }
             let Some((v, dates)) = measure(&s, d, conv)? else { continue };
-            // A shifted date that lands on snapshots already measured adds nothing.
-            if conv == DEFAULT && s == source && seen_dates.contains(&dates) {
-                continue;
-            }
-            if conv == DEFAULT && s == source {
-                seen_dates.push(dates.clone());
-            }
             let ok = self.holds_town(claim, v, &holds, place.as_ref().map(|(_, id)| *id), &s, d)?;
             if ok {
                 out.only_under.push(name.clone());
+                shift_holds |= shifted;
             }
             out.evidence.push(Trial { convention: name, source: s.to_string(), dates, value: Some(v), holds: ok });
         }
@@ -544,9 +560,8 @@ impl<'a> Checker<'a> {
         };
         for k in 1..=12 {
             let d = date - Duration::days(30 * k);
-            let snaps = self.window(source, d - Duration::days(MAX_STALENESS_DAYS), d)?;
-            if let Some(s) = snaps.last() {
-                if self.occupied_fraction_pct(id, s, false)? >= 50.0 {
+            if let Some(s) = self.at(source, d)? {
+                if self.occupied_fraction_pct(id, &s, false)? >= 50.0 {
                     return Ok(true);
                 }
             }
