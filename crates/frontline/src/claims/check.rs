@@ -156,6 +156,12 @@ pub struct Checked {
     pub map_link: Option<String>,
 }
 
+/// The snapshots of one source on one day, shared.
+type DaySnapshots = Rc<Vec<Rc<Snapshot>>>;
+
+/// A measured value's key: source, snapshot instant, the claim's kind, side, unit and period, convention.
+type ValueKey = (String, i64, String, Conv);
+
 /// What a measurement function needs to know about one convention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Conv {
@@ -182,8 +188,8 @@ pub struct Checker<'a> {
     gazetteer: OnceCell<Gazetteer>,
     footprints: OnceCell<Gazetteer>,
     fronts: OnceCell<(FrontExtractor, FrontExtractor)>,
-    days: RefCell<HashMap<(String, NaiveDate), Rc<Vec<Rc<Snapshot>>>>>,
-    values: RefCell<HashMap<(String, i64, String, Conv), Option<f64>>>,
+    days: RefCell<HashMap<(String, NaiveDate), DaySnapshots>>,
+    values: RefCell<HashMap<ValueKey, Option<f64>>>,
 }
 
 fn sources_in(store: &Store) -> Result<Vec<SourceId>> {
@@ -302,7 +308,7 @@ impl<'a> Checker<'a> {
     /// The snapshots of `source` dated `day`, cached: a claim's
     /// alternatives decode only the snapshots they measure (decoding, not
     /// measuring, is what a wide window would cost).
-    fn day(&self, source: &SourceId, day: NaiveDate) -> Result<Rc<Vec<Rc<Snapshot>>>> {
+    fn day(&self, source: &SourceId, day: NaiveDate) -> Result<DaySnapshots> {
         let key = (source.as_str().to_string(), day);
         if let Some(w) = self.days.borrow().get(&key) {
             return Ok(w.clone());

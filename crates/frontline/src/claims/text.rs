@@ -176,8 +176,7 @@ fn read_number(chars: &[char], start: usize) -> (Tok, usize) {
     let mut int: String = chars[i..i + first].iter().collect();
     i += first;
     let mut frac = String::new();
-    loop {
-        let Some(&c) = chars.get(i) else { break };
+    while let Some(&c) = chars.get(i) {
         let n = digits_at(i + 1);
         let after_digit = chars.get(i + 1 + n).is_some_and(|c| c.is_ascii_digit());
         if c == ',' && n == 3 && !after_digit && frac.is_empty() {
@@ -796,7 +795,7 @@ fn month_periods(toks: &[Tok], as_of: Option<NaiveDate>, days: &[DateAt]) -> Vec
         let Some(m) = month_of(&toks[i]) else { continue };
         let short =
             MONTHS_EN_SHORT.contains(&toks[i].low.trim_end_matches('.')) && !MONTHS_EN.contains(&toks[i].low.as_str());
-        if short || toks[i].low == "may" && !toks.get(i + 1).is_some_and(|t| year_of(t).is_some()) {
+        if short || toks[i].low == "may" && toks.get(i + 1).is_none_or(|t| year_of(t).is_none()) {
             continue;
         }
         let part_of_day = days.iter().any(|d| d.at == i || d.at + 1 == i);
