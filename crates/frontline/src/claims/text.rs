@@ -1667,6 +1667,10 @@ mod tests {
         assert_eq!((c.from, c.date), (Some(d(2025, 1, 1)), Some(d(2026, 1, 1))));
         let c = one("У жовтні Росія окупувала 267 кв км української території.", Some(d(2025, 11, 1)));
         assert_eq!((c.from, c.date), (Some(d(2025, 10, 1)), Some(d(2025, 11, 1))));
+        let c = one("За 2025 рік Росія окупувала 4 336 км² української території.", Some(d(2026, 1, 1)));
+        let a = c.amount.clone().expect("an amount");
+        assert_eq!((a.value, a.step, a.unit), (4336.0, 1.0, Unit::Km2));
+        assert_eq!((c.kind, c.from, c.date), (ClaimKind::Gained, Some(d(2025, 1, 1)), Some(d(2026, 1, 1))));
         let c = one("Russia gained 505 km² in November.", Some(d(2025, 12, 1)));
         assert_eq!((c.kind, c.from, c.date), (ClaimKind::Gained, Some(d(2025, 11, 1)), Some(d(2025, 12, 1))));
     }
