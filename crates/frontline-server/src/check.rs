@@ -42,12 +42,14 @@ pub async fn check(State(app): AppRef, Query(q): Query<CheckQuery>) -> ApiResult
         return Err(ApiError::unavailable("the shared data folder was not found at start: restart with --data DIR"));
     };
     let store_path = app.store_path.clone();
+    // The server's own gazetteer, built once and shared with place search.
+    let gazetteer = crate::places::gazetteer(&app).await?;
     let _permit = app.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
     blocking(move || {
         // The server never writes the store: the checker only reads it.
         let store = Store::open_read_only(&store_path)?;
         let opts = CheckOptions { window_days, ..CheckOptions::default() };
-        let checker = Checker::new(&store, data_dir, opts)?;
+        let checker = Checker::new(&store, data_dir, opts)?.with_gazetteer(gazetteer);
         let found = extract(&q.text, as_of, checker.place_names()?);
         let checked = checker.check_all(&found.claims);
         Ok(Json(json!({

@@ -185,7 +185,7 @@ pub struct Checker<'a> {
     land: OnceCell<Territory>,
     official: OnceCell<RegionSet>,
     outline: OnceCell<RegionSet>,
-    gazetteer: OnceCell<Gazetteer>,
+    gazetteer: OnceCell<std::sync::Arc<Gazetteer>>,
     footprints: OnceCell<Gazetteer>,
     fronts: OnceCell<(FrontExtractor, FrontExtractor)>,
     days: RefCell<HashMap<(String, NaiveDate), DaySnapshots>>,
@@ -269,7 +269,14 @@ impl<'a> Checker<'a> {
         }
         let sources = GazetteerSources::shared(&self.data_dir);
         let g = crate::places::stored::gazetteer(self.store, &sources, self.opts.writable_cache)?;
-        Ok(self.gazetteer.get_or_init(|| g))
+        Ok(self.gazetteer.get_or_init(|| std::sync::Arc::new(g)))
+    }
+
+    /// Uses a gazetteer the caller already holds (the server keeps one)
+    /// instead of reading it from the store.
+    pub fn with_gazetteer(self, g: std::sync::Arc<Gazetteer>) -> Self {
+        let _ = self.gazetteer.set(g);
+        self
     }
 
     /// The gazetteer with its footprint geometries: only settlement status needs them.
