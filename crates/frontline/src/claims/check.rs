@@ -320,11 +320,26 @@ impl<'a> Checker<'a> {
         if let Some(w) = self.days.borrow().get(&key) {
             return Ok(w.clone());
         }
-        let snaps: Vec<Rc<Snapshot>> =
-            self.store.load_range(source, Some(day), Some(day))?.into_iter().map(Rc::new).collect();
-        let snaps = Rc::new(snaps);
-        self.days.borrow_mut().insert(key, snaps.clone());
-        Ok(snaps)
+        // One query fills every day a claim's alternatives may ask for (a
+        // composite source costs a scan of its members' times per query).
+        let (lo, hi) = (
+            day - Duration::days(MAX_STALENESS_DAYS + self.opts.window_days),
+            day + Duration::days(self.opts.window_days),
+        );
+        let mut by_day: HashMap<NaiveDate, Vec<Rc<Snapshot>>> = HashMap::new();
+        for s in self.store.load_range(source, Some(lo), Some(hi))? {
+            by_day.entry(s.date()).or_default().push(Rc::new(s));
+        }
+        let mut days = self.days.borrow_mut();
+        let mut d = lo;
+        while d <= hi {
+            let k = (source.as_str().to_string(), d);
+            if !days.contains_key(&k) {
+                days.insert(k, Rc::new(by_day.remove(&d).unwrap_or_default()));
+            }
+            d += Duration::days(1);
+        }
+        Ok(days.get(&key).cloned().unwrap_or_default())
     }
 
     /// The last snapshot at or before `date`, no older than the staleness limit.
