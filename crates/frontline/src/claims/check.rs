@@ -334,9 +334,7 @@ impl<'a> Checker<'a> {
         let mut d = lo;
         while d <= hi {
             let k = (source.as_str().to_string(), d);
-            if !days.contains_key(&k) {
-                days.insert(k, Rc::new(by_day.remove(&d).unwrap_or_default()));
-            }
+            days.entry(k).or_insert_with(|| Rc::new(by_day.remove(&d).unwrap_or_default()));
             d += Duration::days(1);
         }
         Ok(days.get(&key).cloned().unwrap_or_default())
