@@ -60,6 +60,8 @@ enum Command {
     Compare(commands::compare::Args),
     /// Check a source's series: gaps, repeated maps, precision, implausible jumps, redrawn layers, rejected files.
     Audit(commands::audit::Args),
+    /// Check published sentences (or a CSV of claims) against the maps: verdicts with evidence.
+    Check(commands::check::Args),
     /// Serve the HTTP API and the web map (read-only).
     Serve(commands::serve::Args),
     /// Fetch the maps the store lacks from the publishers (DeepStateMap's history API, its daily export).
@@ -112,6 +114,7 @@ fn main() -> ExitCode {
         Command::Pockets(a) => commands::corridor::pockets_cmd(&ctx, a),
         Command::Compare(a) => commands::compare::run(&ctx, a),
         Command::Audit(a) => commands::audit::run(&ctx, a),
+        Command::Check(a) => commands::check::run(&ctx, a),
         Command::Serve(a) => commands::serve::run(&ctx, a),
         Command::Sync(a) => commands::sync::run(&ctx, a),
         Command::Verify => commands::verify::run(&ctx),

@@ -18,6 +18,7 @@
 pub mod api;
 pub mod assets;
 pub mod basemap;
+pub mod check;
 pub mod compare;
 pub mod error;
 pub mod geojson_out;
@@ -73,7 +74,9 @@ pub fn features() -> serde_json::Value {
 
 /// The whole application: API routes, assets, limits.
 pub fn router(state: Arc<AppState>) -> Router {
-    let doc = Arc::new(openapi::document(compare::paths().into_iter().chain(webmap::paths()).collect()));
+    let doc = Arc::new(openapi::document(
+        compare::paths().into_iter().chain(webmap::paths()).chain(check::paths()).collect(),
+    ));
     let api = Router::new()
         .route("/api/openapi.json", get(move || std::future::ready(Json(doc.as_ref().clone()))))
         .route("/api/status", get(api::status))
@@ -93,6 +96,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/here", get(webmap::here))
         .route("/api/gained-lost", get(webmap::gained_lost))
         .route("/api/compare/geometry", get(webmap::disagreement))
+        .route("/api/check", get(check::check))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .with_state(state);

@@ -8,6 +8,7 @@
 pub mod area;
 pub mod area_sweep;
 pub mod audit;
+pub mod claims;
 pub mod compare;
 pub mod encircle;
 pub mod error;

@@ -2,6 +2,7 @@
 pub mod area;
 pub mod audit;
 pub mod change;
+pub mod check;
 pub mod compare;
 pub mod corridor;
 pub mod front;

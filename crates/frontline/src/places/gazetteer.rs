@@ -1123,8 +1123,9 @@ impl OsmPlace {
 }
 
 /// Splits CSV text (RFC 4180: quoted fields may hold commas, quotes as
-/// `""` and line breaks) into records, each with its first line number.
-fn csv_records(text: &str) -> std::result::Result<Vec<(usize, Vec<String>)>, usize> {
+/// `""` and line breaks) into records, each with its first line number;
+/// `Err(line)` names the line of an unterminated quote.
+pub fn csv_records(text: &str) -> std::result::Result<Vec<(usize, Vec<String>)>, usize> {
     let mut out = vec![];
     let mut record: Vec<String> = vec![];
     let mut field = String::new();

@@ -136,7 +136,7 @@ pub fn gazetteer_timed(
 }
 
 /// Puts the footprint geometries into a gazetteer read without them.
-fn ensure_geometries(store: &Store, sources: &GazetteerSources, g: &mut Gazetteer) -> Result<()> {
+pub(crate) fn ensure_geometries(store: &Store, sources: &GazetteerSources, g: &mut Gazetteer) -> Result<()> {
     if g.has_geometries() {
         return Ok(());
     }

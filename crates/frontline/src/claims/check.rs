@@ -1,0 +1,809 @@
+//! Claims measured against the store (see [`super`] for the bands and the
+//! order of conventions). Every figure comes from the house's own
+//! measures: [`crate::area`] for areas and shares, [`crate::overlay`] for
+//! gains, [`crate::front`] for lengths, [`crate::encircle`] for corridors,
+//! the gazetteer's footprints for settlements (occupied fraction ≥ 50 % =
+//! captured, measures.md's capture threshold θ = 0.5).
+
+use super::{Claim, ClaimKind, DateFrom, Side, TownEvent, Unit};
+use crate::area::{area_within_km2, UKRAINE_OFFICIAL_KM2};
+use crate::encircle::{CorridorParams, CorridorState};
+use crate::error::{Error, Result};
+use crate::front::{FrontExtractor, FrontOptions, Hostile, REPORTING_COAST_TOLERANCE_M};
+use crate::geodesy::{GeodesicAreaM2, M2_PER_KM2};
+use crate::model::{ControlClass, Snapshot, SourceId};
+use crate::places::{Gazetteer, GazetteerSources, Resolution};
+use crate::regions::{
+    load_reference, load_region_set, Reference, RegionChoice, RegionLevel, RegionSet, ShareConvention, Territory,
+};
+use crate::store::Store;
+use chrono::{Duration, NaiveDate};
+use geo::{BoundingRect, MultiPolygon};
+use serde::Serialize;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// A snapshot older than this many days before a date does not measure it.
+pub const MAX_STALENESS_DAYS: i64 = 10;
+
+/// Sources tried for the default, in this order (the first with a
+/// snapshot within [`MAX_STALENESS_DAYS`] at or before the date).
+pub const SOURCE_PREFERENCE: [&str; 5] = [
+    SourceId::DEEPSTATE_DAILY,
+    SourceId::DEEPSTATE,
+    SourceId::DEEPSTATE_RAW,
+    SourceId::DEEPSTATE_ARCHIVE,
+    SourceId::ISW,
+];
+
+/// How checks are run.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Dates within ± this many days of the claim's are tried (default 7).
+    pub window_days: i64,
+    /// The denominator of "share of Ukraine", km².
+    pub country_km2: f64,
+    /// Use this source for the default measurement instead of the preference order.
+    pub source: Option<SourceId>,
+    /// Whether the gazetteer may be kept in the store when it has to be built
+    /// (a writable store: the next check then reads it in milliseconds).
+    pub writable_cache: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions { window_days: 7, country_km2: UKRAINE_OFFICIAL_KM2, source: None, writable_cache: false }
+    }
+}
+
+/// The measurement tolerance added to both sides of a claim's band, in the
+/// canonical unit (see the module docs of [`super`]).
+pub fn measurement_tolerance(kind: &ClaimKind, unit: Unit, band_mid: f64) -> f64 {
+    match (kind, unit.canonical()) {
+        (ClaimKind::Corridor { .. }, _) => 0.5,
+        (ClaimKind::FrontLength, _) => 0.02 * band_mid.abs(),
+        (ClaimKind::Gained, Unit::Percent) => 0.005,
+        (ClaimKind::Gained, _) => 0.03 * band_mid.abs(),
+        (_, Unit::Percent) => 0.1,
+        _ => 0.01 * band_mid.abs(),
+    }
+}
+
+/// What the check concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The default measurement lies within the claim's band.
+    Consistent,
+    /// Only some named alternative conventions bring it within the band.
+    ConsistentOnlyUnder,
+    /// No convention tried brings it within the band.
+    NotConsistent,
+    /// Neither the claim nor `--as-of` gives a date.
+    NoDate,
+    /// It could not be measured (no snapshot near the date, unknown place, ...).
+    CannotCheck,
+}
+
+impl Verdict {
+    /// Plain words for a report.
+    pub fn words(self) -> &'static str {
+        match self {
+            Verdict::Consistent => "consistent",
+            Verdict::ConsistentOnlyUnder => "consistent only under",
+            Verdict::NotConsistent => "not consistent",
+            Verdict::NoDate => "no date",
+            Verdict::CannotCheck => "cannot check",
+        }
+    }
+}
+
+/// One measurement under one convention.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trial {
+    /// The convention, in words ("default", "gray zone counted as Russian-held", "date 2025-11-03 (+2 days)").
+    pub convention: String,
+    /// The source measured.
+    pub source: String,
+    /// The snapshot dates used (two for a period).
+    pub dates: Vec<NaiveDate>,
+    /// The figure, in `unit` of the check (None when not applicable).
+    pub value: Option<f64>,
+    /// Whether the claim holds under it.
+    pub holds: bool,
+}
+
+/// A settlement a claim named, as resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceRef {
+    /// English name.
+    pub name: String,
+    /// Oblast.
+    pub oblast: String,
+    /// Longitude of its point.
+    pub lon: f64,
+    /// Latitude of its point.
+    pub lat: f64,
+}
+
+/// A claim and its verdict, with the evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Checked {
+    /// The claim.
+    pub claim: Claim,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The conventions under which it holds, when only under some.
+    pub only_under: Vec<String>,
+    /// The default measurement, in `unit`.
+    pub measured: Option<f64>,
+    /// The unit of `measured`, the band and the trials: "%", "km²", "km",
+    /// or "% of footprint occupied" for settlements.
+    pub unit: String,
+    /// The band the claim allows (its rounding plus the measurement tolerance), in `unit`.
+    pub band: Option<(f64, f64)>,
+    /// How the band was derived, in words.
+    pub rule: String,
+    /// Every measurement tried, the default first.
+    pub evidence: Vec<Trial>,
+    /// The settlement, for town and corridor claims.
+    pub place: Option<PlaceRef>,
+    /// Why it could not be checked, or a caveat.
+    pub note: Option<String>,
+    /// A link for the web map: the date, source and place of the default evidence.
+    pub map_link: Option<String>,
+}
+
+/// The snapshots of one source on one day, shared.
+type DaySnapshots = Rc<Vec<Rc<Snapshot>>>;
+
+/// A measured value's key: source, snapshot instant, the claim's kind, side, unit and period, convention.
+type ValueKey = (String, i64, String, Conv);
+
+/// What a measurement function needs to know about one convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Conv {
+    gray_in: bool,
+    land: bool,
+    outline: bool,
+    gross: bool,
+}
+
+const DEFAULT: Conv = Conv { gray_in: false, land: false, outline: false, gross: false };
+
+/// Measures claims against a store. Loads boundaries, the gazetteer and
+/// snapshots lazily and keeps them, so many claims of one article cost
+/// little more than one.
+pub struct Checker<'a> {
+    store: &'a Store,
+    data_dir: PathBuf,
+    opts: CheckOptions,
+    sources: Vec<SourceId>,
+    sea: OnceCell<Territory>,
+    land: OnceCell<Territory>,
+    official: OnceCell<RegionSet>,
+    outline: OnceCell<RegionSet>,
+    gazetteer: OnceCell<std::sync::Arc<Gazetteer>>,
+    footprints: OnceCell<Gazetteer>,
+    fronts: OnceCell<(FrontExtractor, FrontExtractor)>,
+    days: RefCell<HashMap<(String, NaiveDate), DaySnapshots>>,
+    values: RefCell<HashMap<ValueKey, Option<f64>>>,
+}
+
+fn sources_in(store: &Store) -> Result<Vec<SourceId>> {
+    let stored: Vec<String> = store.sources()?.into_iter().map(|s| s.source.0).collect();
+    Ok(SOURCE_PREFERENCE
+        .iter()
+        .filter(|s| {
+            stored.iter().any(|x| x == *s)
+                || SourceId::new(**s).members().is_some_and(|m| m.iter().any(|m| stored.iter().any(|x| x == m)))
+        })
+        .map(|s| SourceId::new(*s))
+        .chain(stored.iter().filter(|s| !SOURCE_PREFERENCE.contains(&s.as_str())).map(|s| SourceId::new(s.clone())))
+        .collect())
+}
+
+impl<'a> Checker<'a> {
+    /// A checker over `store`, reading boundaries and the gazetteer from `data_dir`.
+    pub fn new(store: &'a Store, data_dir: PathBuf, opts: CheckOptions) -> Result<Self> {
+        let sources = sources_in(store)?;
+        if sources.is_empty() {
+            return Err(Error::Request(format!(
+                "{} holds no snapshots; run `frontline ingest PATH...` first",
+                store.path().display()
+            )));
+        }
+        if let Some(s) = &opts.source {
+            if !sources.contains(s) {
+                return Err(Error::Request(format!(
+                    "no source '{s}' in {}; sources here: {}",
+                    store.path().display(),
+                    sources.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                )));
+            }
+        }
+        Ok(Checker {
+            store,
+            data_dir,
+            opts,
+            sources,
+            sea: OnceCell::new(),
+            land: OnceCell::new(),
+            official: OnceCell::new(),
+            outline: OnceCell::new(),
+            gazetteer: OnceCell::new(),
+            footprints: OnceCell::new(),
+            fronts: OnceCell::new(),
+            days: RefCell::new(HashMap::new()),
+            values: RefCell::new(HashMap::new()),
+        })
+    }
+
+    fn reference(&self, land: bool) -> Result<&Territory> {
+        let (cell, which) = if land { (&self.land, Reference::Land) } else { (&self.sea, Reference::WithSea) };
+        if let Some(t) = cell.get() {
+            return Ok(t);
+        }
+        let t = load_reference(&which, &self.data_dir)?;
+        Ok(cell.get_or_init(|| t))
+    }
+
+    fn regions(&self, outline: bool) -> Result<&RegionSet> {
+        let (cell, conv) = if outline {
+            (&self.outline, ShareConvention::Outline)
+        } else {
+            (&self.official, ShareConvention::Official)
+        };
+        if let Some(r) = cell.get() {
+            return Ok(r);
+        }
+        let r = load_region_set(&RegionChoice::Level(RegionLevel::Oblast), conv, &self.data_dir)?;
+        Ok(cell.get_or_init(|| r))
+    }
+
+    fn gazetteer(&self) -> Result<&Gazetteer> {
+        if let Some(g) = self.gazetteer.get() {
+            return Ok(g);
+        }
+        let sources = GazetteerSources::shared(&self.data_dir);
+        let g = crate::places::stored::gazetteer(self.store, &sources, self.opts.writable_cache)?;
+        Ok(self.gazetteer.get_or_init(|| std::sync::Arc::new(g)))
+    }
+
+    /// Uses a gazetteer the caller already holds (the server keeps one)
+    /// instead of reading it from the store.
+    pub fn with_gazetteer(self, g: std::sync::Arc<Gazetteer>) -> Self {
+        let _ = self.gazetteer.set(g);
+        self
+    }
+
+    /// The gazetteer with its footprint geometries: only settlement status needs them.
+    fn footprints(&self) -> Result<&Gazetteer> {
+        if let Some(g) = self.footprints.get() {
+            return Ok(g);
+        }
+        let sources = GazetteerSources::shared(&self.data_dir);
+        let mut g = self.gazetteer()?.clone();
+        crate::places::stored::ensure_geometries(self.store, &sources, &mut g)?;
+        Ok(self.footprints.get_or_init(|| g))
+    }
+
+    /// The gazetteer, for the text grammar's settlement names.
+    pub fn place_names(&self) -> Result<&Gazetteer> {
+        self.gazetteer()
+    }
+
+    fn fronts(&self) -> Result<&(FrontExtractor, FrontExtractor)> {
+        if let Some(f) = self.fronts.get() {
+            return Ok(f);
+        }
+        let sea = self.reference(false)?;
+        let land = self.reference(true)?;
+        let make = |hostile| {
+            FrontExtractor::new(
+                sea,
+                Some(land),
+                FrontOptions { hostile, coast_tolerance_m: REPORTING_COAST_TOLERANCE_M, ..FrontOptions::default() },
+            )
+        };
+        let pair = (make(Hostile::Occupied)?, make(Hostile::OccupiedOrContested)?);
+        Ok(self.fronts.get_or_init(|| pair))
+    }
+
+    /// The snapshots of `source` dated `day`, cached: a claim's
+    /// alternatives decode only the snapshots they measure (decoding, not
+    /// measuring, is what a wide window would cost).
+    fn day(&self, source: &SourceId, day: NaiveDate) -> Result<DaySnapshots> {
+        let key = (source.as_str().to_string(), day);
+        if let Some(w) = self.days.borrow().get(&key) {
+            return Ok(w.clone());
+        }
+        // One query fills every day a claim's alternatives may ask for (a
+        // composite source costs a scan of its members' times per query).
+        let (lo, hi) = (
+            day - Duration::days(MAX_STALENESS_DAYS + self.opts.window_days),
+            day + Duration::days(self.opts.window_days),
+        );
+        let mut by_day: HashMap<NaiveDate, Vec<Rc<Snapshot>>> = HashMap::new();
+        for s in self.store.load_range(source, Some(lo), Some(hi))? {
+            by_day.entry(s.date()).or_default().push(Rc::new(s));
+        }
+        let mut days = self.days.borrow_mut();
+        let mut d = lo;
+        while d <= hi {
+            let k = (source.as_str().to_string(), d);
+            days.entry(k).or_insert_with(|| Rc::new(by_day.remove(&d).unwrap_or_default()));
+            d += Duration::days(1);
+        }
+        Ok(days.get(&key).cloned().unwrap_or_default())
+    }
+
+    /// The last snapshot at or before `date`, no older than the staleness limit.
+    fn at(&self, source: &SourceId, date: NaiveDate) -> Result<Option<Rc<Snapshot>>> {
+        for back in 0..=MAX_STALENESS_DAYS {
+            if let Some(s) = self.day(source, date - Duration::days(back))?.last() {
+                return Ok(Some(s.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The default source for a date (and the start of a period, which it
+    /// must cover too).
+    fn default_source(&self, date: NaiveDate, from: Option<NaiveDate>) -> Result<Option<SourceId>> {
+        let covers = |s: &SourceId| -> Result<bool> {
+            Ok(self.at(s, date)?.is_some()
+                && match from {
+                    Some(f) => self.at(s, f)?.is_some(),
+                    None => true,
+                })
+        };
+        if let Some(s) = &self.opts.source {
+            return Ok(if covers(s)? { Some(s.clone()) } else { None });
+        }
+        for s in &self.sources {
+            if covers(s)? {
+                return Ok(Some(s.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Checks every claim, in order.
+    pub fn check_all(&self, claims: &[Claim]) -> Vec<Checked> {
+        claims.iter().map(|c| self.check(c)).collect()
+    }
+
+    /// Checks one claim. Failures to measure become a [`Verdict::CannotCheck`]
+    /// with the reason, so one bad claim never hides the others.
+    pub fn check(&self, claim: &Claim) -> Checked {
+        let mut out = Checked {
+            claim: claim.clone(),
+            verdict: Verdict::CannotCheck,
+            only_under: vec![],
+            measured: None,
+            unit: String::new(),
+            band: None,
+            rule: String::new(),
+            evidence: vec![],
+            place: None,
+            note: None,
+            map_link: None,
+        };
+        if claim.date_from == DateFrom::None || claim.date.is_none() {
+            out.verdict = Verdict::NoDate;
+            out.note = Some("the sentence names no date and no --as-of (the article's date) was given; a claim is never checked against today's map".into());
+            return out;
+        }
+        if let Err(e) = self.check_into(claim, &mut out) {
+            out.verdict = Verdict::CannotCheck;
+            out.note = Some(e.to_string());
+        }
+        out
+    }
+
+    fn check_into(&self, claim: &Claim, out: &mut Checked) -> Result<()> {
+        let date = claim.date.ok_or_else(|| Error::Request("no date".into()))?;
+        let from = if claim.kind == ClaimKind::Gained { claim.from } else { None };
+        let Some(source) = self.default_source(date, from)? else {
+            return Err(Error::Request(format!(
+                "no snapshot of {} within {MAX_STALENESS_DAYS} days before {}",
+                self.sources.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                match from {
+                    Some(f) => format!("{f} and {date} (the period's two ends)"),
+                    None => date.to_string(),
+                }
+            )));
+        };
+        // What to measure, and the band it must fall in.
+        let (band, unit, rule): ((f64, f64), String, String) = match (&claim.kind, &claim.amount) {
+            (ClaimKind::Town { event, .. }, _) => match event {
+                TownEvent::Captured => ((50.0, 100.0), "% of footprint occupied".into(), "captured: at least 50 % of its footprint occupied on the date".into()),
+                TownEvent::Held => ((0.0, 49.999), "% of footprint occupied".into(), "held: under 50 % of its footprint occupied on the date".into()),
+                TownEvent::Liberated => ((0.0, 49.999), "% of footprint occupied".into(), "liberated: under 50 % occupied on the date, and at least 50 % on some snapshot of the year before (sampled every 30 days)".into()),
+                TownEvent::Encircled => ((0.0, 0.0), "km wide way out".into(), "encircled: no way out to the rear (corridor width 0, the town's ground only in pockets)".into()),
+            },
+            (_, Some(a)) => {
+                let (lo, hi) = a.band();
+                let mid = (lo + hi) / 2.0;
+                let tol = measurement_tolerance(&claim.kind, a.unit, mid);
+                let unit = a.unit.canonical().as_str().to_string();
+                let rule = format!(
+                    "{} '{}' → {}–{} {unit}, ± {} {unit} measurement tolerance",
+                    a.qualifier.as_str(),
+                    a.text,
+                    fmt(lo),
+                    fmt(hi),
+                    fmt(tol)
+                );
+                ((lo - tol, hi + tol), unit, rule)
+            }
+            (_, None) => return Err(Error::Request("this claim has no number to check".into())),
+        };
+        out.band = Some(band);
+        out.unit = unit;
+        out.rule = rule;
+        let holds = |v: f64| v >= band.0 - 1e-9 && v <= band.1 + 1e-9;
+        // Place claims resolve their settlement first.
+        let place = match &claim.kind {
+            ClaimKind::Town { place, .. } | ClaimKind::Corridor { place } => Some(self.resolve(place)?),
+            _ => None,
+        };
+        out.place = place.as_ref().map(|(p, _)| p.clone());
+        let measure = |source: &SourceId, d: NaiveDate, conv: Conv| -> Result<Option<(f64, Vec<NaiveDate>)>> {
+            self.measure(claim, place.as_ref().map(|(_, id)| *id), source, d, conv)
+        };
+        // The default.
+        let default = measure(&source, date, DEFAULT)?;
+        let Some((value, dates)) = default else {
+            return Err(Error::Request(format!("{source} has no snapshot to measure this claim around {date}")));
+        };
+        let ok = self.holds_town(claim, value, &holds, place.as_ref().map(|(_, id)| *id), &source, date)?;
+        out.measured = Some(value);
+        out.map_link = Some(map_link(&source, dates.last().copied().unwrap_or(date), out.place.as_ref()));
+        out.evidence.push(Trial {
+            convention: format!(
+                "default: {source}, gray zone not counted as held, Ukraine with its territorial sea{}",
+                if matches!(claim.kind, ClaimKind::Region { .. }) {
+                    ", oblast share over its official area"
+                } else {
+                    ""
+                }
+            ),
+            source: source.to_string(),
+            dates,
+            value: Some(value),
+            holds: ok,
+        });
+        if ok {
+            out.verdict = Verdict::Consistent;
+            return Ok(());
+        }
+        // The alternatives, one change at a time.
+        let mut alternatives: Vec<(String, SourceId, NaiveDate, Conv)> = vec![];
+        let gray_source = if self.has_gray(&source, date)? {
+            Some(source.clone())
+        } else {
+            self.sources
+                .iter()
+                .find(|s| s.as_str() != source.as_str() && self.has_gray(s, date).unwrap_or(false))
+                .cloned()
+        };
+        if let Some(g) = &gray_source {
+            alternatives.push((
+                format!("gray zone counted as held by Russia ({g})"),
+                g.clone(),
+                date,
+                Conv { gray_in: true, ..DEFAULT },
+            ));
+        }
+        if matches!(claim.kind, ClaimKind::Country | ClaimKind::Gained) {
+            alternatives.push((
+                "land only (Ukraine without its territorial sea)".into(),
+                source.clone(),
+                date,
+                Conv { land: true, ..DEFAULT },
+            ));
+        }
+        if matches!(claim.kind, ClaimKind::Region { .. }) {
+            alternatives.push((
+                "oblast share over its outline's own area".into(),
+                source.clone(),
+                date,
+                Conv { outline: true, ..DEFAULT },
+            ));
+        }
+        if claim.kind == ClaimKind::Gained {
+            alternatives.push((
+                "gross gain (losses in the period not subtracted)".into(),
+                source.clone(),
+                date,
+                Conv { gross: true, ..DEFAULT },
+            ));
+        }
+        for s in &self.sources {
+            if s != &source && (s.as_str() != SourceId::DEEPSTATE || !source.as_str().starts_with("deepstate-")) {
+                alternatives.push((format!("source {s}"), s.clone(), date, DEFAULT));
+            }
+        }
+        let w = self.opts.window_days;
+        for k in (1..=w).flat_map(|k| [k, -k]) {
+            let d = date + Duration::days(k);
+            alternatives.push((format!("date {d} ({k:+} days)"), source.clone(), d, DEFAULT));
+        }
+        let mut seen_dates: Vec<Vec<NaiveDate>> = vec![out.evidence[0].dates.clone()];
+        let mut shift_holds = false;
+        for (name, s, d, conv) in alternatives {
+            let shifted = conv == DEFAULT && s == source && d != date;
+            if shifted {
+                // Dates are tried nearest first: the nearest that holds is the evidence.
+                if shift_holds {
+                    continue;
+                }
+                // A shifted date that lands on snapshots already measured adds nothing:
+                // find out which before measuring.
+                let end = self.at(&s, d)?.map(|b| b.date());
+                let start = match (&claim.kind, claim.from) {
+                    (ClaimKind::Gained, Some(f)) => self.at(&s, f + (d - date))?.map(|a| a.date()),
+                    _ => None,
+                };
+                let key: Vec<NaiveDate> = start.into_iter().chain(end).collect();
+                if end.is_none() || seen_dates.contains(&key) {
+                    continue;
+                }
+                seen_dates.push(key);
+            }
+            let Some((v, dates)) = measure(&s, d, conv)? else { continue };
+            let ok = self.holds_town(claim, v, &holds, place.as_ref().map(|(_, id)| *id), &s, d)?;
+            if ok {
+                out.only_under.push(name.clone());
+                shift_holds |= shifted;
+            }
+            out.evidence.push(Trial { convention: name, source: s.to_string(), dates, value: Some(v), holds: ok });
+        }
+        out.verdict = if out.only_under.is_empty() { Verdict::NotConsistent } else { Verdict::ConsistentOnlyUnder };
+        Ok(())
+    }
+
+    /// Whether a measured value satisfies the claim; "liberated" also
+    /// needs the town to have been occupied in the year before.
+    fn holds_town(
+        &self,
+        claim: &Claim,
+        value: f64,
+        holds: &dyn Fn(f64) -> bool,
+        place: Option<crate::places::PlaceId>,
+        source: &SourceId,
+        date: NaiveDate,
+    ) -> Result<bool> {
+        if !holds(value) {
+            return Ok(false);
+        }
+        let (ClaimKind::Town { event: TownEvent::Liberated, .. }, Some(id)) = (&claim.kind, place) else {
+            return Ok(true);
+        };
+        for k in 1..=12 {
+            let d = date - Duration::days(30 * k);
+            if let Some(s) = self.at(source, d)? {
+                if self.occupied_fraction_pct(id, &s, false)? >= 50.0 {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    fn has_gray(&self, source: &SourceId, date: NaiveDate) -> Result<bool> {
+        Ok(self.at(source, date)?.is_some_and(|s| s.layer(ControlClass::Gray).is_some()))
+    }
+
+    fn resolve(&self, name: &str) -> Result<(PlaceRef, crate::places::PlaceId)> {
+        let g = self.gazetteer()?;
+        let forms = super::text::inflection_forms(name);
+        let mut last = Resolution::NotFound { suggestions: vec![] };
+        for f in &forms {
+            last = g.resolve(f);
+            if let Resolution::Found { place, .. } = &last {
+                let p =
+                    PlaceRef { name: place.name.clone(), oblast: place.oblast.clone(), lon: place.lon, lat: place.lat };
+                return Ok((p, place.place));
+            }
+        }
+        Err(Error::Request(match last {
+            Resolution::Ambiguous(c) => format!(
+                "'{name}' names {} settlements of comparable size ({}); write it as NAME@OBLAST in a CSV claim",
+                c.len(),
+                c.iter().take(4).map(|m| format!("{} in {}", m.name, m.oblast)).collect::<Vec<_>>().join(", ")
+            ),
+            _ => format!("no settlement called '{name}' in the gazetteer"),
+        }))
+    }
+
+    fn hostile(&self, s: &Snapshot, gray_in: bool) -> Option<MultiPolygon<f64>> {
+        if gray_in {
+            s.layer(ControlClass::Gray)?;
+            Some(Hostile::OccupiedOrContested.of(s))
+        } else {
+            Some(s.class_or_empty(ControlClass::Occupied))
+        }
+    }
+
+    fn occupied_fraction_pct(&self, place: crate::places::PlaceId, s: &Snapshot, gray_in: bool) -> Result<f64> {
+        let g = self.footprints()?;
+        let p = g.place(place).ok_or_else(|| Error::Request(format!("place {place} is not in the gazetteer")))?;
+        let Some(h) = self.hostile(s, gray_in) else { return Ok(f64::NAN) };
+        let fp = &p.footprint.geometry;
+        let Some(rect) = fp.bounding_rect() else { return Ok(0.0) };
+        let near = crate::overlay::crop_to_rect(&h, rect);
+        let inside = crate::overlay::intersection(&near, fp).geodesic_area_m2();
+        // + 0.0 turns an empty intersection's -0.0 into 0.0, which a reader does not take for a loss.
+        Ok(if p.footprint.area_m2 > 0.0 { (100.0 * inside / p.footprint.area_m2).clamp(0.0, 100.0) + 0.0 } else { 0.0 })
+    }
+
+    /// One figure of a claim under one convention: the value (in the
+    /// check's unit) and the snapshot dates used; `None` when the source has
+    /// nothing for that date or convention.
+    fn measure(
+        &self,
+        claim: &Claim,
+        place: Option<crate::places::PlaceId>,
+        source: &SourceId,
+        date: NaiveDate,
+        conv: Conv,
+    ) -> Result<Option<(f64, Vec<NaiveDate>)>> {
+        let Some(b) = self.at(source, date)? else { return Ok(None) };
+        let unit = claim.amount.as_ref().map(|a| a.unit.canonical());
+        let key_kind = format!("{:?}|{:?}|{:?}|{:?}", claim.kind, claim.side, unit, claim.from);
+        let cache_key = (source.as_str().to_string(), b.taken_at.timestamp(), key_kind, conv);
+        let dates = |extra: Option<NaiveDate>| extra.into_iter().chain(std::iter::once(b.date())).collect::<Vec<_>>();
+        // A gained claim needs its start snapshot too.
+        let start = match (&claim.kind, claim.from) {
+            (ClaimKind::Gained, Some(from)) => {
+                let shift = date - claim.date.unwrap_or(date);
+                match self.at(source, from + shift)? {
+                    Some(a) => Some(a),
+                    None => return Ok(None),
+                }
+            }
+            _ => None,
+        };
+        if start.is_none() {
+            if let Some(v) = self.values.borrow().get(&cache_key) {
+                return Ok(v.map(|v| (v, dates(None))));
+            }
+        }
+        let country = self.opts.country_km2;
+        let value: Option<f64> = match &claim.kind {
+            ClaimKind::Country => {
+                let Some(h) = self.hostile(&b, conv.gray_in) else { return Ok(None) };
+                let km2 = area_within_km2(&h, self.reference(conv.land)?);
+                Some(match (unit, claim.side) {
+                    (Some(Unit::Percent), Side::Russia) => 100.0 * km2 / country,
+                    (Some(Unit::Percent), Side::Ukraine) => 100.0 - 100.0 * km2 / country,
+                    (_, Side::Russia) => km2,
+                    (_, Side::Ukraine) => country - km2,
+                })
+            }
+            ClaimKind::Region { iso, .. } => {
+                let set = self.regions(conv.outline)?;
+                let r = set
+                    .regions
+                    .iter()
+                    .find(|r| r.iso.as_deref() == Some(iso.as_str()))
+                    .ok_or_else(|| Error::Request(format!("no outline for {iso} in the oblast boundaries")))?;
+                let Some(h) = self.hostile(&b, conv.gray_in) else { return Ok(None) };
+                let km2 = area_within_km2(&h, &r.territory);
+                let den = r.share_denominator_km2;
+                let pct = 100.0 * km2.min(den) / den;
+                Some(match (unit, claim.side) {
+                    (Some(Unit::Percent), Side::Russia) => pct,
+                    (Some(Unit::Percent), Side::Ukraine) => 100.0 - pct,
+                    (_, Side::Russia) => km2,
+                    (_, Side::Ukraine) => (den - km2).max(0.0),
+                })
+            }
+            ClaimKind::Gained => {
+                let Some(a) = &start else { return Ok(None) };
+                let (Some(ha), Some(hb)) = (self.hostile(a, conv.gray_in), self.hostile(&b, conv.gray_in)) else {
+                    return Ok(None);
+                };
+                let reference = self.reference(conv.land)?;
+                let (gained, lost) = crate::overlay::gained_lost(&ha, &hb);
+                let g = reference.clip(&gained).geodesic_area_m2() / M2_PER_KM2;
+                let l = reference.clip(&lost).geodesic_area_m2() / M2_PER_KM2;
+                let km2 = match claim.side {
+                    Side::Russia if conv.gross => g,
+                    Side::Russia => g - l,
+                    Side::Ukraine if conv.gross => l,
+                    Side::Ukraine => l - g,
+                };
+                Some(if unit == Some(Unit::Percent) { 100.0 * km2 / country } else { km2 })
+            }
+            ClaimKind::Town { event, .. } => {
+                let id = place.ok_or_else(|| Error::Request("no place".into()))?;
+                if *event == TownEvent::Encircled {
+                    let g = self.gazetteer()?;
+                    let p = g.place(id).ok_or_else(|| Error::Request("no place".into()))?;
+                    let params = CorridorParams { with_gray: conv.gray_in, ..CorridorParams::default() };
+                    if conv.gray_in && b.layer(ControlClass::Gray).is_none() {
+                        return Ok(None);
+                    }
+                    let c = crate::encircle::corridor(self.reference(false)?, &b, p.point(), params)?;
+                    match c.state {
+                        CorridorState::Encircled | CorridorState::Occupied => Some(0.0),
+                        _ => c.width_m.map(|w| w / 1000.0),
+                    }
+                } else {
+                    let v = self.occupied_fraction_pct(id, &b, conv.gray_in)?;
+                    if v.is_nan() {
+                        None
+                    } else {
+                        Some(v)
+                    }
+                }
+            }
+            ClaimKind::Corridor { .. } => {
+                let id = place.ok_or_else(|| Error::Request("no place".into()))?;
+                let g = self.gazetteer()?;
+                let p = g.place(id).ok_or_else(|| Error::Request("no place".into()))?;
+                if conv.gray_in && b.layer(ControlClass::Gray).is_none() {
+                    return Ok(None);
+                }
+                let params = CorridorParams { with_gray: conv.gray_in, ..CorridorParams::default() };
+                let c = crate::encircle::corridor(self.reference(false)?, &b, p.point(), params)?;
+                c.width_m.map(|w| w / 1000.0)
+            }
+            ClaimKind::FrontLength => {
+                if conv.gray_in && b.layer(ControlClass::Gray).is_none() {
+                    return Ok(None);
+                }
+                let (occ, gray) = self.fronts()?;
+                Some(if conv.gray_in { gray.frontline(&b).length_km } else { occ.frontline(&b).length_km })
+            }
+        };
+        if start.is_none() {
+            self.values.borrow_mut().insert(cache_key, value);
+        }
+        Ok(value.map(|v| (v, dates(start.map(|a| a.date())))))
+    }
+}
+
+fn fmt(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// A link the web map opens at: the source, the date and the place.
+fn map_link(source: &SourceId, date: NaiveDate, place: Option<&PlaceRef>) -> String {
+    let mut s = format!("/?source={source}&date={date}");
+    if let Some(p) = place {
+        let name: String = p.name.chars().map(|c| if c == ' ' { '+' } else { c }).collect();
+        s.push_str(&format!("&place={name}&lon={:.4}&lat={:.4}&z=10", p.lon, p.lat));
+    }
+    s
+}
+
+/// Reads a claims file or text: a CSV whose header starts with `kind,`
+/// ([`super::structured`]), else text. Text needs the gazetteer for
+/// settlement names, which `checker` provides.
+pub fn claims_from(
+    input: &str,
+    path: &std::path::Path,
+    as_of: Option<NaiveDate>,
+    checker: &Checker<'_>,
+) -> Result<super::Extraction> {
+    if super::structured::is_claims_csv(input) {
+        let claims = super::structured::parse_csv(input, path, as_of)?;
+        let n = claims.len();
+        return Ok(super::Extraction { claims, sentences: n, skipped: 0 });
+    }
+    let g = checker.place_names()?;
+    Ok(super::text::extract(input, as_of, g))
+}
