@@ -98,6 +98,65 @@ pub async fn audit(State(app): AppRef, Query(q): Query<AuditQuery>) -> ApiResult
     Ok(r)
 }
 
+/// `?a=&b=&offsets=&class=&reference=`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LagQuery {
+    a: String,
+    b: String,
+    offsets: String,
+    class: Option<String>,
+    reference: Option<String>,
+}
+
+/// Offsets a request may try: a month either way.
+const MAX_LAG_OFFSET_DAYS: i64 = 31;
+
+/// Parses `MIN..MAX` (whole days, e.g. `-3..5`; `0` alone is `0..0`).
+fn offsets_of(text: &str) -> ApiResult<(i64, i64)> {
+    let bad = || {
+        ApiError::bad_request(format!(
+            "offsets '{}': give a range of whole days, MIN..MAX, within -{MAX_LAG_OFFSET_DAYS}..{MAX_LAG_OFFSET_DAYS} \
+             (e.g. offsets=-3..5)",
+            clip_text(text)
+        ))
+    };
+    let (lo, hi) = text.split_once("..").unwrap_or((text, text));
+    let (min, max) = (lo.trim().parse::<i64>().map_err(|_| bad())?, hi.trim().parse::<i64>().map_err(|_| bad())?);
+    if min > max || min.abs() > MAX_LAG_OFFSET_DAYS || max.abs() > MAX_LAG_OFFSET_DAYS {
+        return Err(bad());
+    }
+    Ok((min, max))
+}
+
+/// `GET /api/lag`: the whole-day offset that best aligns source A with
+/// source B over their common dates (`frontline::lag::find_lag`, as
+/// `frontline compare A B --lag`): every offset's mean symmetric
+/// difference, the best and the runner-up, the votes, the sub-day vertex.
+pub async fn lag(State(app): AppRef, Query(q): Query<LagQuery>) -> ApiResult<axum::response::Response> {
+    let (ai, _) = app.source(Some(&q.a))?;
+    let (bi, _) = app.source(Some(&q.b))?;
+    let class = class_of(q.class.as_deref())?;
+    let (min, max) = offsets_of(&q.offsets)?;
+    let (ref_key, reference) = reference_by_name(q.reference.as_deref().unwrap_or("sea"))?;
+    let territory = app.reference(ref_key, reference).await?;
+    let app2 = app.clone();
+    // The series never change while a state lives: computed once per question.
+    let cell = app.change_cell(format!("lag|{ai}|{bi}|{class:?}|{ref_key}|{min}|{max}"))?;
+    let body = app
+        .heavy_cached(cell, move || {
+            let (a, b) = (&app2.sources[ai], &app2.sources[bi]);
+            let lag = frontline::lag::find_lag(&a.snapshots, &b.snapshots, class, &territory, min..=max)?;
+            Ok(axum::body::Bytes::from(
+                json!({ "a": a.summary.source, "b": b.summary.source, "class": class, "lag": lag }).to_string(),
+            ))
+        })
+        .await?;
+    let mut r = axum::response::IntoResponse::into_response(body);
+    r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    Ok(r)
+}
+
 /// The OpenAPI entries of these routes.
 pub fn paths() -> Vec<(&'static str, Value)> {
     vec![
@@ -109,6 +168,20 @@ pub fn paths() -> Vec<(&'static str, Value)> {
                     parameter("a", "query", "Source A.", "deepstate-daily", true),
                     parameter("b", "query", "Source B.", "deepstate-daily", true),
                     parameter("date", "query", "The date (YYYY-MM-DD); each source's nearest snapshot is used.", "2026-01-01", true),
+                    parameter("class", "query", "occupied (default), gray or liberated.", "occupied", false),
+                    parameter("reference", "query", "Reference territory: sea (default) or land.", "sea", false),
+                ],
+                "application/json",
+            ),
+        ),
+        (
+            "/api/lag",
+            get_op(
+                "How many days source A runs behind (or ahead of) source B: for every whole-day offset tried, the mean symmetric difference over the dates that have a partner at every offset, the best offset and the runner-up with the margin, the dates that vote for the best, and the sub-day vertex of a parabola through the best and its neighbours (as `frontline compare A B --lag`).",
+                vec![
+                    parameter("a", "query", "Source A.", "deepstate-daily", true),
+                    parameter("b", "query", "Source B.", "deepstate-daily", true),
+                    parameter("offsets", "query", "Whole-day offsets to try (A's date minus B's), MIN..MAX within -31..31, e.g. -3..5.", "0..0", true),
                     parameter("class", "query", "occupied (default), gray or liberated.", "occupied", false),
                     parameter("reference", "query", "Reference territory: sea (default) or land.", "sea", false),
                 ],

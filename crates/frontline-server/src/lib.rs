@@ -92,6 +92,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/front/{date}", get(places::front))
         .route("/api/compare", get(compare::compare_sources))
         .route("/api/audit", get(compare::audit))
+        .route("/api/lag", get(compare::lag))
         .route("/api/labels", get(webmap::labels))
         .route("/api/here", get(webmap::here))
         .route("/api/gained-lost", get(webmap::gained_lost))

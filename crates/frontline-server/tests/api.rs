@@ -290,7 +290,7 @@ async fn every_documented_route_exists() {
     let doc = get_json("/api/openapi.json").await;
     let paths = doc["paths"].as_object().unwrap();
     // Every route of `router()` is documented: keep this count in step with it.
-    assert_eq!(paths.len(), 19, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 20, "{:?}", paths.keys().collect::<Vec<_>>());
     for (path, item) in paths {
         let op = &item["get"];
         let mut url = path.clone();
@@ -398,6 +398,23 @@ async fn compare_and_audit_routes() {
     assert!(error_message(&body).contains("no source 'nope'"), "{body}");
     let (status, _, body) = get("/api/compare?a=deepstate-daily&b=deepstate-daily&date=2026-13-01").await;
     assert_eq!(status, 400, "{body}");
+
+    // A source against itself runs zero days behind: at offset 0 every
+    // common date is the same map (mean symmetric difference 0).
+    let l = get_json("/api/lag?a=deepstate-daily&b=deepstate-daily&offsets=0..0").await;
+    assert_eq!(l["lag"]["best_offset_days"].as_i64(), Some(0), "{l}");
+    let zero = l["lag"]["offsets"].as_array().unwrap().iter().find(|o| o["offset_days"] == 0).unwrap();
+    assert_eq!(zero["mean_symmetric_difference_km2"].as_f64(), Some(0.0), "{l}");
+    assert_eq!(zero["votes"].as_u64(), Some(DATES.len() as u64), "{l}");
+    for bad in ["-99..0", "5..1", "x"] {
+        let (status, _, body) = get(&format!("/api/lag?a=deepstate-daily&b=deepstate-daily&offsets={bad}")).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(error_message(&body).contains("MIN..MAX"), "{bad}: {body}");
+    }
+    // Sparse dates: no date has a partner at every offset of -1..1.
+    let (status, _, body) = get("/api/lag?a=deepstate-daily&b=deepstate-daily&offsets=-1..1").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(error_message(&body).contains("do not overlap enough"), "{body}");
 
     let a = get_json("/api/audit").await;
     let rows = a["audit"]["snapshots"].as_array().unwrap();
