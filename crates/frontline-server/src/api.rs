@@ -25,7 +25,8 @@ pub type AppRef = State<Arc<AppState>>;
 /// history is about 770): beyond that the answer is too slow to wait for.
 pub const MAX_CHANGE_PERIODS: usize = 1000;
 
-fn json_body(content_type: &'static str, body: Bytes) -> Response {
+/// A serialised body with its content type (the cached answers are kept as bytes).
+pub fn json_body(content_type: &'static str, body: Bytes) -> Response {
     let mut r = body.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     r

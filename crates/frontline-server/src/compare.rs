@@ -93,9 +93,7 @@ pub async fn audit(State(app): AppRef, Query(q): Query<AuditQuery>) -> ApiResult
             Ok(axum::body::Bytes::from(json!({ "rules_in_words": rules, "audit": audit }).to_string()))
         })
         .await?;
-    let mut r = axum::response::IntoResponse::into_response(body);
-    r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
-    Ok(r)
+    Ok(crate::api::json_body("application/json", body))
 }
 
 /// `?a=&b=&offsets=&class=&reference=`
@@ -152,9 +150,7 @@ pub async fn lag(State(app): AppRef, Query(q): Query<LagQuery>) -> ApiResult<axu
             ))
         })
         .await?;
-    let mut r = axum::response::IntoResponse::into_response(body);
-    r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
-    Ok(r)
+    Ok(crate::api::json_body("application/json", body))
 }
 
 /// The OpenAPI entries of these routes.

@@ -420,7 +420,5 @@ pub async fn corridor(
             ))
         })
         .await?;
-    let mut r = body.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    Ok(r)
+    Ok(crate::api::json_body("application/json", body))
 }

@@ -53,8 +53,7 @@ pub async fn labels(State(app): AppRef) -> ApiResult<Response> {
         ))
     })
     .await?;
-    let mut r = body.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let mut r = crate::api::json_body("application/json", body);
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     Ok(r)
 }

@@ -173,12 +173,12 @@ fn print_report(checked: &[Checked], sentences: usize, skipped: usize) {
     for (i, c) in checked.iter().enumerate() {
         println!("## {}. {} — {}\n", i + 1, claim_words(c), c.verdict.words().to_uppercase());
         println!("> {}\n", c.claim.quote);
-        let date_from = match c.claim.date_from {
-            frontline::claims::DateFrom::Claim => "from the sentence",
-            frontline::claims::DateFrom::AsOf => "the article's date (--as-of)",
-            frontline::claims::DateFrom::None => "none",
-        };
-        println!("- date: {} ({date_from})", c.claim.date.map(|d| d.to_string()).unwrap_or_else(|| "none".into()));
+        match (c.claim.date, c.claim.date_from) {
+            (Some(d), frontline::claims::DateFrom::Claim) => println!("- date: {d} (from the sentence)"),
+            (Some(d), frontline::claims::DateFrom::AsOf) => println!("- date: {d} (the article's date, --as-of)"),
+            (Some(d), frontline::claims::DateFrom::None) => println!("- date: {d}"),
+            (None, _) => println!("- date: none in the sentence, and no --as-of given"),
+        }
         if let Some(p) = &c.place {
             println!("- settlement: {} ({}), {:.4}, {:.4}", p.name, p.oblast, p.lon, p.lat);
         }

@@ -431,9 +431,9 @@ impl<'a> Checker<'a> {
                 let tol = measurement_tolerance(&claim.kind, a.unit, mid);
                 let unit = a.unit.canonical().as_str().to_string();
                 let rule = format!(
-                    "{} '{}' → {}–{} {unit}, ± {} {unit} measurement tolerance",
-                    a.qualifier.as_str(),
+                    "'{}' (read as {}) means {}–{} {unit}, and ± {} {unit} is allowed for measurement",
                     a.text,
+                    a.qualifier.as_str(),
                     fmt(lo),
                     fmt(hi),
                     fmt(tol)
