@@ -6,7 +6,7 @@
 use crate::geojson_out::{
     feature_collection, push_feature, push_multilinestring, push_multipolygon, simplify_lines, simplify_multipolygon,
 };
-use frontline::ingest::reader::read_bytes;
+use frontline::geojson::read_bytes;
 use geo::{BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPolygon, Polygon, Rect};
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -14,7 +14,8 @@
 
 use frontline::area::class_area_series_km2;
 use frontline::geodesy::GeodesicAreaM2;
-use frontline::ingest::{expand_path, ingest_bytes, reader, Format, IngestContext};
+use frontline::geojson;
+use frontline::ingest::{expand_path, ingest_bytes, Format, IngestContext};
 use frontline::overlay::gained_lost;
 use frontline::regions::load_territory;
 use frontline::ControlClass;
@@ -91,8 +92,8 @@ fn parse_only(files: &[PathBuf]) -> usize {
     files
         .par_iter()
         .map(|f| {
-            let bytes = reader::read_bytes(f).expect("read");
-            reader::parse_features(f, &bytes).expect("parse").len()
+            let bytes = geojson::read_bytes(f).expect("read");
+            geojson::parse_features(f, &bytes).expect("parse").len()
         })
         .sum()
 }

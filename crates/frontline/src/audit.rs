@@ -42,7 +42,8 @@
 
 use crate::area::{area_perimeter_series, class_area_series_km2};
 use crate::geodesy::{GeodesicAreaM2, M2_PER_KM2};
-use crate::ingest::{detect_or, expand_path, ingest_bytes, reader, IngestContext};
+use crate::geojson;
+use crate::ingest::{detect_or, expand_path, ingest_bytes, IngestContext};
 use crate::model::{ControlClass, Snapshot, SourceId};
 use crate::overlay::gained_lost;
 use crate::store::{content_hash, Store};
@@ -478,7 +479,7 @@ pub fn rejected_files(paths: &[PathBuf], store: &Store, ctx: &IngestContext) -> 
         .into_iter()
         .filter_map(|f| {
             // The same bytes ingest hashes (decompressed when gzipped).
-            let bytes = reader::read_bytes(&f).ok();
+            let bytes = geojson::read_bytes(&f).ok();
             match bytes {
                 Some(b) if store.has_file(&content_hash(&b)).unwrap_or(false) => None,
                 Some(b) => Some((f, b)),
@@ -490,7 +491,7 @@ pub fn rejected_files(paths: &[PathBuf], store: &Store, ctx: &IngestContext) -> 
         .par_iter()
         .filter_map(|(f, bytes)| {
             let problem = if bytes.is_empty() {
-                reader::read_bytes(f).err().map(|e| e.to_string()).unwrap_or_else(|| "empty file".into())
+                geojson::read_bytes(f).err().map(|e| e.to_string()).unwrap_or_else(|| "empty file".into())
             } else {
                 match detect_or(f, None).and_then(|format| ingest_bytes(f, bytes, &format, ctx)) {
                     Ok(_) => return None, // readable, just not ingested yet

@@ -15,6 +15,7 @@ pub mod error;
 pub mod feed;
 pub mod front;
 pub mod geodesy;
+pub mod geojson;
 pub mod here;
 pub mod ingest;
 pub mod lag;
@@ -22,7 +23,9 @@ pub mod model;
 pub mod overlay;
 pub mod places;
 pub mod regions;
+pub mod repair;
 pub mod store;
+pub mod usecase;
 
 pub use error::{Error, Result};
 pub use model::{ControlClass, Layer, Snapshot, SourceId};

@@ -3,7 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
-use crate::ingest::{clean, reader};
+use crate::geojson;
+use crate::repair;
 use geo::indexed::IntervalTreeMultiPolygon;
 use geo::{BoundingRect, Contains, Coord, InteriorPoint, Intersects, MultiPolygon, Polygon, Rect};
 use std::path::{Path, PathBuf};
@@ -184,18 +185,18 @@ impl Territory {
 
 /// Reads every polygon of a boundary file into one valid geometry.
 pub fn load_territory(name: &str, path: &Path) -> Result<Territory> {
-    let bytes = reader::read_bytes(path)?;
-    let features = reader::parse_features(path, &bytes)?;
-    let mut counts = clean::RepairCounts::default();
+    let bytes = geojson::read_bytes(path)?;
+    let features = geojson::parse_features(path, &bytes)?;
+    let mut counts = repair::RepairCounts::default();
     let polygons: Vec<Polygon<f64>> =
-        features.into_iter().flat_map(|f| f.polygons).filter_map(|p| clean::clean_polygon(p, &mut counts)).collect();
+        features.into_iter().flat_map(|f| f.polygons).filter_map(|p| repair::clean_polygon(p, &mut counts)).collect();
     if polygons.is_empty() {
         return Err(Error::file(
             path,
             "no polygon in this boundary file; give a file with the territory's (Multi)Polygon",
         ));
     }
-    Ok(Territory::new(name, clean::union_polygons(polygons, &mut counts)))
+    Ok(Territory::new(name, repair::union_polygons(polygons, &mut counts)))
 }
 
 /// Loads a built-in or user reference territory.
@@ -430,9 +431,9 @@ pub fn load_regions(path: &Path) -> Result<Vec<Region>> {
 }
 
 /// Reads a boundary set, one region per feature that `keep` accepts.
-pub fn load_regions_where(path: &Path, keep: impl Fn(&reader::RawFeature) -> bool) -> Result<Vec<Region>> {
-    let bytes = reader::read_bytes(path)?;
-    let features = reader::parse_features(path, &bytes)?;
+pub fn load_regions_where(path: &Path, keep: impl Fn(&geojson::RawFeature) -> bool) -> Result<Vec<Region>> {
+    let bytes = geojson::read_bytes(path)?;
+    let features = geojson::parse_features(path, &bytes)?;
     let mut out = Vec::with_capacity(features.len());
     for f in features.into_iter().filter(|f| keep(f)) {
         let name = ["name:en", "shapeName", "name", "NAME_1", "NAME"]
@@ -441,13 +442,13 @@ pub fn load_regions_where(path: &Path, keep: impl Fn(&reader::RawFeature) -> boo
             .map(str::to_string)
             .unwrap_or_else(|| format!("region #{}", f.index));
         let iso = ["iso3166-2", "shapeISO", "ISO"].iter().find_map(|k| f.prop_str(k)).map(str::to_string);
-        let mut counts = clean::RepairCounts::default();
+        let mut counts = repair::RepairCounts::default();
         let polygons: Vec<Polygon<f64>> =
-            f.polygons.into_iter().filter_map(|p| clean::clean_polygon(p, &mut counts)).collect();
+            f.polygons.into_iter().filter_map(|p| repair::clean_polygon(p, &mut counts)).collect();
         if polygons.is_empty() {
             continue;
         }
-        let geometry = clean::union_polygons(polygons, &mut counts);
+        let geometry = repair::union_polygons(polygons, &mut counts);
         let territory = Territory::new(name.clone(), geometry);
         out.push(Region { share_denominator_km2: territory.area_km2(), territory, name, iso });
     }

@@ -302,6 +302,55 @@ impl Store {
         }
     }
 
+    /// The content hashes of every file for which [`Store::has_file`] holds,
+    /// in one pass over the store: what an ingest may skip unparsed.
+    pub fn stored_file_hashes(&self) -> Result<std::collections::HashSet<[u8; 32]>> {
+        let err = |e| store_err(&self.path, e);
+        let mut current: std::collections::HashMap<(String, i64, String), String> = Default::default();
+        {
+            let mut stmt =
+                self.conn.prepare("SELECT source, taken_at, class, content_hash FROM layers").map_err(err)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?))
+                })
+                .map_err(err)?;
+            for row in rows {
+                let (source, ts, class, hash) = row.map_err(err)?;
+                current.insert((source, ts, class), to_hex(&hash));
+            }
+        }
+        let mut out = std::collections::HashSet::new();
+        let mut stmt = self.conn.prepare("SELECT content_hash, source, taken_at, layers FROM files").map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(err)?;
+        'files: for row in rows {
+            let (hash, source, ts, layers) = row.map_err(err)?;
+            // A file recorded before layer hashes were kept is parsed again.
+            let (Ok(hash), Some(layers)) = (<[u8; 32]>::try_from(hash.as_slice()), layers) else {
+                continue;
+            };
+            for entry in layers.split(',').filter(|e| !e.is_empty()) {
+                let Some((class, hex)) = entry.split_once(':') else {
+                    continue 'files;
+                };
+                if current.get(&(source.clone(), ts, class.to_string())).is_none_or(|now| now != hex) {
+                    continue 'files;
+                }
+            }
+            out.insert(hash);
+        }
+        Ok(out)
+    }
+
     /// Whether a file with this content was already ingested *and* what it
     /// wrote is still what the store holds for its key: after another file
     /// replaced its snapshot, the original is no longer "already stored", so
@@ -1070,6 +1119,13 @@ mod tests {
         assert_eq!(w.replaced, vec![b.path.display().to_string()]);
         assert_eq!(stored_lon(&store), 37.0);
         assert!(store.has_file(&ha).expect("has") && !store.has_file(&hb).expect("has"));
+        // The one-pass set an ingest skips by says the same as has_file.
+        let mut c = file("c/deepstatemap_data_20260102.geojson", 35.0, 0.5);
+        c.snapshot.taken_at += chrono::Duration::days(1);
+        store.put_file(&c, &[3u8; 32]).expect("put");
+        let set = store.stored_file_hashes().expect("hashes");
+        assert_eq!(set, [ha, [3u8; 32]].into_iter().collect());
+        assert!(!set.contains(&hb));
     }
 
     #[test]

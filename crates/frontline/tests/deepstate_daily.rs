@@ -6,7 +6,8 @@ mod common;
 use common::{daily_file, shared_data, shared_oracles};
 use frontline::area::{area_row, change, region_rows, UKRAINE_OFFICIAL_KM2};
 use frontline::geodesy::{ring_area_perimeter_m, GeodesicAreaM2};
-use frontline::ingest::{expand_path, ingest_file, reader, Format, IngestContext};
+use frontline::geojson;
+use frontline::ingest::{expand_path, ingest_file, Format, IngestContext};
 use frontline::regions::{load_reference, load_region_set, Reference, RegionChoice, RegionLevel, ShareConvention};
 use frontline::ControlClass;
 use rayon::prelude::*;
@@ -28,8 +29,8 @@ fn every_daily_file_matches_geographiclib_oracle() {
         .par_iter()
         .map(|(name, area_m2, perimeter_m)| {
             let path = dir.join(name);
-            let bytes = reader::read_bytes(&path).expect("read");
-            let features = reader::parse_features(&path, &bytes).expect("parse");
+            let bytes = geojson::read_bytes(&path).expect("read");
+            let features = geojson::parse_features(&path, &bytes).expect("parse");
             // As drawn: no union, no repair, ring by ring.
             let polygons: Vec<_> = features.iter().flat_map(|f| f.polygons.iter()).collect();
             let area: f64 = polygons.iter().map(|p| p.geodesic_area_m2()).sum();

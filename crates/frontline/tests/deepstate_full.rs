@@ -9,8 +9,9 @@ mod common;
 use common::shared_data;
 use frontline::front::{sector_lengths, FrontExtractor, FrontOptions, Sectors, REPORTING_COAST_TOLERANCE_M};
 use frontline::geodesy::GeodesicAreaM2;
-use frontline::ingest::{self, clean, expand_path, Format, IngestContext};
+use frontline::ingest::{self, expand_path, Format, IngestContext};
 use frontline::regions::{load_reference, Reference, Territory};
+use frontline::repair;
 use frontline::{ControlClass, Snapshot};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -116,8 +117,8 @@ fn seams_between_layers_close_and_move_area_by_their_own_area_only() {
     let km2 = territory.clip(occupied).geodesic_area_km2();
     assert!(relative_diff(km2, 114_275.0) < 5e-5, "{km2}");
     // Closing again changes nothing.
-    let mut again = clean::RepairCounts::default();
-    let same = clean::close_seams(occupied.clone(), clean::SEAM_MAX_WIDTH_M, &mut again);
+    let mut again = repair::RepairCounts::default();
+    let same = repair::close_seams(occupied.clone(), repair::SEAM_MAX_WIDTH_M, &mut again);
     assert_eq!(&same, occupied);
     assert_eq!(again.seams_closed, 0);
 }

@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap: a failure is the report
 
 use frontline::geodesy::GeodesicAreaM2;
-use frontline::ingest::{self, deepstate_raw, reader, Format, IngestContext};
+use frontline::geojson;
+use frontline::ingest::{self, deepstate_raw, Format, IngestContext};
 use frontline::regions::{self, Reference, Territory};
 use frontline::ControlClass;
 use rayon::prelude::*;
@@ -164,8 +165,8 @@ fn colour_rules_agree_with_keys_wherever_both_exist() {
     for path in raw_files() {
         let name = path.file_name().unwrap().to_str().unwrap();
         let taken_at = deepstate_raw::taken_at_from_name(name).unwrap();
-        let bytes = reader::read_bytes(&path).unwrap();
-        for f in reader::parse_features(&path, &bytes).unwrap() {
+        let bytes = geojson::read_bytes(&path).unwrap();
+        for f in geojson::parse_features(&path, &bytes).unwrap() {
             if f.polygons.is_empty() {
                 continue;
             }

@@ -3,13 +3,12 @@
 use crate::context::Context;
 use anyhow::{bail, Result};
 use frontline::ingest::mapped::Mapping;
-use frontline::ingest::{detect_or, expand_path_reporting, ingest_bytes, reader, FileIngest, Format, IngestContext};
+use frontline::ingest::{Format, IngestContext};
 use frontline::regions::{load_reference, Reference};
-use frontline::store::{content_hash, PutOutcome, Store};
+use frontline::store::Store;
+use frontline::usecase::ingest::{find_files, ingest_files, IngestSummary};
 use frontline::SourceId;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,26 +60,15 @@ fn explicit_format(args: &Args) -> Result<Option<Format>> {
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let explicit = explicit_format(&args)?;
-    let mut files = vec![];
-    let mut errors: Vec<String> = vec![];
-    for p in &args.paths {
-        let (found, problems) = expand_path_reporting(p)?;
-        files.extend(found);
-        errors.extend(problems);
-    }
-    if files.is_empty() {
-        bail!(
-            "no .geojson/.geojson.gz/.json files under {}{}",
-            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
-            errors.iter().map(|e| format!("; {e}")).collect::<String>()
-        );
-    }
-    let mut jobs = vec![];
-    for f in files {
-        match detect_or(&f, explicit.as_ref()) {
-            Ok(format) => jobs.push((f, format)),
-            Err(e) => errors.push(e.to_string()),
+    let (jobs, mut problems) = find_files(&args.paths, explicit.as_ref())?;
+    if jobs.is_empty() {
+        if !problems.is_empty() {
+            bail!("nothing to ingest: {}", problems.join("; "));
         }
+        bail!(
+            "no .geojson/.geojson.gz/.json files under {}",
+            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
     }
 
     // Polygons wholly outside Ukraine (with its sea) are not territory of this war.
@@ -90,94 +78,30 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     };
     let ictx = IngestContext { territory };
     let mut store = Store::open(&ctx.db)?;
-    // A server loading the store meanwhile says its snapshots may be incomplete.
-    store.begin_ingest(chrono::Utc::now())?;
-
     let bar = progress(jobs.len() as u64);
-    // Read and hash in parallel; skip what the store already has before parsing.
-    let read: Vec<_> = jobs
-        .into_par_iter()
-        .map(|(path, format)| {
-            let r = reader::read_bytes(&path).map(|bytes| (content_hash(&bytes), bytes));
-            (path, format, r)
-        })
-        .collect();
-    let mut unchanged_files = 0usize;
-    let mut to_parse = vec![];
-    for (path, format, r) in read {
-        match r {
-            Err(e) => {
-                errors.push(e.to_string());
-                bar.inc(1);
-            }
-            Ok((hash, bytes)) => {
-                if store.has_file(&hash)? {
-                    unchanged_files += 1;
-                    bar.inc(1);
-                } else {
-                    to_parse.push((path, format, hash, bytes));
-                }
-            }
-        }
-    }
-    let parsed: Vec<(PathBuf, [u8; 32], frontline::Result<FileIngest>)> = to_parse
-        .into_par_iter()
-        .map(|(path, format, hash, bytes)| {
-            let r = ingest_bytes(&path, &bytes, &format, &ictx);
-            (path, hash, r)
-        })
-        .collect();
-
-    let mut outcomes: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut repairs = frontline::ingest::clean::RepairCounts::default();
-    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
-    let mut warnings = vec![];
-    let mut polygons: BTreeMap<frontline::ControlClass, usize> = BTreeMap::new();
-    // (new file, the file whose snapshot it replaced)
-    let mut replacements: Vec<(String, String)> = vec![];
-    for (_, hash, r) in parsed {
-        bar.inc(1);
-        match r {
-            Err(e) => errors.push(e.to_string()),
-            Ok(fi) => {
-                let written = store.put_file(&fi, &hash)?;
-                for old in &written.replaced {
-                    replacements.push((fi.path.display().to_string(), old.clone()));
-                }
-                *outcomes
-                    .entry(match written.outcome {
-                        PutOutcome::Added => "added",
-                        PutOutcome::Replaced => "replaced",
-                        PutOutcome::Unchanged => "unchanged",
-                    })
-                    .or_default() += 1;
-                repairs.add(&fi.report.repairs);
-                for (k, v) in &fi.report.skipped {
-                    *skipped.entry(k.clone()).or_default() += v;
-                }
-                for (k, v) in &fi.report.polygons {
-                    *polygons.entry(*k).or_default() += v;
-                }
-                warnings.extend(fi.report.warnings.iter().map(|w| format!("{}: {w}", fi.path.display())));
-            }
-        }
-    }
+    let mut summary = ingest_files(&mut store, jobs, &ictx, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    store.end_ingest()?;
+    problems.append(&mut summary.errors);
+    summary.errors = problems;
+    let IngestSummary {
+        files_already_stored: unchanged_files,
+        files_written: outcomes,
+        replacements,
+        polygons_kept: polygons,
+        repairs,
+        skipped,
+        warnings,
+        errors,
+    } = &summary;
 
-    let summary = serde_json::json!({
-        "store": ctx.db.display().to_string(),
-        "files_already_stored": unchanged_files,
-        "files_written": outcomes,
-        "replacements": replacements.iter().map(|(new, old)| serde_json::json!({"file": new, "replaced": old})).collect::<Vec<_>>(),
-        "polygons_kept": polygons,
-        "repairs": repairs,
-        "skipped": skipped,
-        "warnings": warnings,
-        "errors": errors,
-    });
     match ctx.format {
-        crate::output::OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
+        crate::output::OutputFormat::Json => {
+            let mut json = serde_json::to_value(&summary)?;
+            if let Some(o) = json.as_object_mut() {
+                o.insert("store".into(), ctx.db.display().to_string().into());
+            }
+            println!("{}", serde_json::to_string_pretty(&json)?)
+        }
         _ => {
             let written: usize = outcomes.values().sum();
             let detail = if outcomes.is_empty() {
@@ -190,8 +114,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 ctx.db.display(),
                 errors.len()
             );
-            for (new, old) in &replacements {
-                println!("{new}: replaced {old} (same source and time: the file ingested last is kept)");
+            for r in replacements {
+                println!("{}: replaced {} (same source and time: the file ingested last is kept)", r.file, r.replaced);
             }
             if !polygons.is_empty() {
                 println!(
@@ -215,11 +139,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 println!(
                     "seams closed: {} gap(s) under {} m wide between layers of one class, {:.3} km² in all",
                     repairs.seams_closed,
-                    frontline::ingest::clean::SEAM_MAX_WIDTH_M,
+                    frontline::repair::SEAM_MAX_WIDTH_M,
                     repairs.seam_area_m2 / 1e6
                 );
             }
-            for (k, v) in &skipped {
+            for (k, v) in skipped {
                 println!("skipped: {v} × {k}");
             }
             for w in warnings.iter().take(20) {
@@ -230,7 +154,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             }
         }
     }
-    for e in &errors {
+    for e in errors {
         eprintln!("error: {e}");
     }
     Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })

@@ -183,11 +183,7 @@ impl Client {
                         200..=299 => {
                             let (content_type, etag, last_modified) =
                                 (header("content-type"), header("etag"), header("last-modified"));
-                            match resp
-                                .body_mut()
-                                .with_config()
-                                .limit(frontline::ingest::reader::MAX_FILE_BYTES)
-                                .read_to_vec()
+                            match resp.body_mut().with_config().limit(frontline::geojson::MAX_FILE_BYTES).read_to_vec()
                             {
                                 Ok(bytes) => return Ok(Fetched::Body { bytes, content_type, etag, last_modified }),
                                 Err(e) => last_problem = format!("the response was cut off ({e})"),

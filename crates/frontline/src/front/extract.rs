@@ -44,9 +44,9 @@ impl Hostile {
             Hostile::OccupiedOrContested => match snapshot.layer(ControlClass::Gray) {
                 // The gray zone is drawn against the occupied layer: close
                 // the seams between them as ingest does within a class.
-                Some(gray) if !gray.0.is_empty() => crate::ingest::clean::close_seams(
+                Some(gray) if !gray.0.is_empty() => crate::repair::close_seams(
                     occupied.union(gray),
-                    crate::ingest::clean::SEAM_MAX_WIDTH_M,
+                    crate::repair::SEAM_MAX_WIDTH_M,
                     &mut Default::default(),
                 ),
                 _ => occupied,

@@ -2,8 +2,9 @@
 //! MultiPolygon a day, the union of the occupied, ORDLO and Crimea layers.
 //! No gray zone. The date is in the file name (download time, 03:00 UTC).
 
-use super::{assemble, reader, Classified, FileIngest, FileReport, IngestContext};
+use super::{assemble, Classified, FileIngest, FileReport, IngestContext};
 use crate::error::{Error, Result};
+use crate::geojson;
 use crate::model::{ControlClass, SourceId};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::path::Path;
@@ -30,7 +31,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
     let date = date_from_name(name).ok_or_else(|| {
         Error::file(path, "not a DeepState daily file name (expected deepstatemap_data_YYYYMMDD.geojson)")
     })?;
-    let features = reader::parse_features(path, bytes)?;
+    let features = geojson::parse_features(path, bytes)?;
     let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
     for f in features {

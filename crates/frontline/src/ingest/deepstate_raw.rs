@@ -14,8 +14,9 @@
 //! are skipped by key or colour, so they are never counted even when no
 //! reference territory is given.
 
-use super::{assemble, reader, Classified, FileIngest, FileReport, IngestContext};
+use super::{assemble, Classified, FileIngest, FileReport, IngestContext};
 use crate::error::{Error, Result};
+use crate::geojson;
 use crate::model::{ControlClass, SourceId};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
@@ -134,7 +135,7 @@ pub(super) fn classify_features(
     bytes: &[u8],
     taken_at: DateTime<Utc>,
 ) -> Result<(Classified, FileReport)> {
-    let features = reader::parse_features(path, bytes)?;
+    let features = geojson::parse_features(path, bytes)?;
     let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
     // (key, fill, key's class, colour's verdict) -> polygons: one warning line each.

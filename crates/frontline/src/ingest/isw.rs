@@ -26,8 +26,9 @@
 //! misdated file (the simplified series has two dated `2202-02-0x`): the file
 //! is rejected, never stored at a made-up date.
 
-use super::{assemble, reader, Classified, FileIngest, FileReport, IngestContext};
+use super::{assemble, Classified, FileIngest, FileReport, IngestContext};
 use crate::error::{Error, Result};
+use crate::geojson;
 use crate::model::{ControlClass, SourceId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
@@ -111,7 +112,7 @@ fn midnight(date: NaiveDate) -> DateTime<Utc> {
 pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<FileIngest> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let today = Utc::now().date_naive();
-    let features = reader::parse_features(path, bytes)?;
+    let features = geojson::parse_features(path, bytes)?;
     let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
 
@@ -183,7 +184,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], ctx: &IngestContext) -> Result<F
 
 /// The date of a simplified-series file: `properties.date`, which every
 /// feature must agree on, checked against the file name when that is a date.
-fn simplified_date(path: &Path, name: &str, features: &[reader::RawFeature]) -> Result<NaiveDate> {
+fn simplified_date(path: &Path, name: &str, features: &[geojson::RawFeature]) -> Result<NaiveDate> {
     let mut date: Option<NaiveDate> = None;
     for f in features {
         let Some(text) = f.prop_str("date") else {

@@ -21,8 +21,9 @@
 //! feature must agree), else a `YYYY-MM-DD` or `YYYYMMDD` in the file name
 //! (dates at 00:00 UTC), else an error asking for one.
 
-use super::{assemble, reader, Classified, FileIngest, FileReport, IngestContext};
+use super::{assemble, Classified, FileIngest, FileReport, IngestContext};
 use crate::error::{Error, Result};
+use crate::geojson;
 use crate::model::{ControlClass, SourceId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
@@ -159,7 +160,7 @@ pub fn date_in_name(name: &str) -> Option<NaiveDate> {
 }
 
 pub(super) fn ingest(path: &Path, bytes: &[u8], mapping: &Mapping, ctx: &IngestContext) -> Result<FileIngest> {
-    let features = reader::parse_features(path, bytes)?;
+    let features = geojson::parse_features(path, bytes)?;
     let taken_at = taken_at(path, mapping, &features)?;
     let mut report = FileReport { features: features.len(), ..FileReport::default() };
     let mut classified = Classified::default();
@@ -184,7 +185,7 @@ pub(super) fn ingest(path: &Path, bytes: &[u8], mapping: &Mapping, ctx: &IngestC
     assemble(path, mapping.source.clone(), taken_at, &mapping.classes(), classified, report, ctx)
 }
 
-fn taken_at(path: &Path, mapping: &Mapping, features: &[reader::RawFeature]) -> Result<DateTime<Utc>> {
+fn taken_at(path: &Path, mapping: &Mapping, features: &[geojson::RawFeature]) -> Result<DateTime<Utc>> {
     if let Some(t) = mapping.taken_at {
         return Ok(t);
     }

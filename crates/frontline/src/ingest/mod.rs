@@ -5,21 +5,19 @@
 //! dropped when they lie outside the country, unioned per class, with a
 //! [`FileReport`] that says what was read, repaired and skipped.
 
-pub mod clean;
 pub mod deepstate_archive;
 pub mod deepstate_daily;
 pub mod deepstate_raw;
 pub mod isw;
 pub mod mapped;
-pub mod reader;
 
 pub use mapped::Mapping;
 
 use crate::error::{Error, Result};
 use crate::model::{ControlClass, Snapshot, SourceId};
 use crate::regions::Territory;
+use crate::repair::RepairCounts;
 use chrono::{DateTime, NaiveDate, Utc};
-use clean::RepairCounts;
 use geo::Polygon;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -185,7 +183,7 @@ impl FileReport {
 
     /// Records what every format counts the same way for a feature: rings
     /// closed on reading, a missing geometry, points and lines (not territory).
-    pub fn note_feature(&mut self, f: &reader::RawFeature) {
+    pub fn note_feature(&mut self, f: &crate::geojson::RawFeature) {
         self.repairs.unclosed_rings += f.unclosed_rings;
         if f.null_geometry {
             self.skip("feature without geometry");
@@ -198,7 +196,7 @@ impl FileReport {
 
 /// Reads one file in the given format.
 pub fn ingest_file(path: &Path, format: &Format, ctx: &IngestContext) -> Result<FileIngest> {
-    let bytes = reader::read_bytes(path)?;
+    let bytes = crate::geojson::read_bytes(path)?;
     ingest_bytes(path, &bytes, format, ctx)
 }
 
@@ -224,7 +222,7 @@ pub fn expand_path(path: &Path) -> Result<Vec<PathBuf>> {
 /// a file name that is not UTF-8 (frontline cannot read its date), a
 /// folder reached again through a symbolic link (a loop, listed once).
 /// Folders are followed through symbolic links; what they hold is read
-/// through [`reader::read_bytes`], which refuses anything but regular files.
+/// through [`crate::geojson::read_bytes`], which refuses anything but regular files.
 pub fn expand_path_reporting(path: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
     let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
     if !meta.is_dir() {
@@ -315,7 +313,7 @@ pub fn assemble(
         let mut kept = Vec::with_capacity(polygons.len());
         let mut kept_origins = Vec::with_capacity(polygons.len());
         for (i, p) in polygons.into_iter().enumerate() {
-            let Some(p) = clean::clean_polygon(p, &mut report.repairs) else {
+            let Some(p) = crate::repair::clean_polygon(p, &mut report.repairs) else {
                 continue;
             };
             if let Some(t) = &ctx.territory {
@@ -328,20 +326,21 @@ pub fn assemble(
             kept_origins.push(origins.get(i).copied().flatten());
         }
         report.polygons.insert(class, kept.len());
-        let (union, crossing) = clean::union_polygons_naming(kept, &mut report.repairs, clean::MAX_SELF_CROSSINGS)
-            .map_err(|t| {
-                let problem = format!(
-                    "the {class} polygon's edges cross or touch each other at least {} times (the limit is {}): \
+        let (union, crossing) =
+            crate::repair::union_polygons_naming(kept, &mut report.repairs, crate::repair::MAX_SELF_CROSSINGS)
+                .map_err(|t| {
+                    let problem = format!(
+                        "the {class} polygon's edges cross or touch each other at least {} times (the limit is {}): \
                      a scribble, not a map, and resolving it would take time and memory without bound; \
                      repair the geometry (e.g. with make_valid) and ingest it again",
-                    t.crossings,
-                    clean::MAX_SELF_CROSSINGS
-                );
-                match kept_origins.get(t.polygon).copied().flatten() {
-                    Some(f) => Error::feature(path, f, problem),
-                    None => Error::file(path, problem),
-                }
-            })?;
+                        t.crossings,
+                        crate::repair::MAX_SELF_CROSSINGS
+                    );
+                    match kept_origins.get(t.polygon).copied().flatten() {
+                        Some(f) => Error::feature(path, f, problem),
+                        None => Error::file(path, problem),
+                    }
+                })?;
         for k in crossing {
             let who = match kept_origins.get(k).copied().flatten() {
                 Some(f) => format!("feature #{f}"),
@@ -354,7 +353,7 @@ pub fn assemble(
         }
         // Layers of one class drawn edge to edge (DeepState's ORDLO, Crimea
         // and occupied) leave sub-metre seams that are not ground.
-        let union = clean::close_seams(union, clean::SEAM_MAX_WIDTH_M, &mut report.repairs);
+        let union = crate::repair::close_seams(union, crate::repair::SEAM_MAX_WIDTH_M, &mut report.repairs);
         snapshot.set_layer(class, union);
     }
     if let Some((class, polys)) = classified.by_class.into_iter().next() {

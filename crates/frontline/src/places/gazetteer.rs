@@ -22,8 +22,9 @@
 use super::names::{self, RENAMED};
 use crate::error::{Error, Result};
 use crate::geodesy::{self, GeodesicAreaM2};
-use crate::ingest::{clean, reader};
+use crate::geojson;
 use crate::regions::{Region, Territory};
+use crate::repair;
 use geo::{BoundingRect, Centroid, Contains, Coord, Distance, Euclidean, LineString, MultiPolygon, Point, Polygon};
 use geographiclib_rs::DirectGeodesic;
 use rayon::prelude::*;
@@ -1090,10 +1091,10 @@ pub fn footprint_centroid(fp: &Footprint) -> Option<Coord<f64>> {
 }
 
 fn osm_footprint(o: &OsmPolygon) -> Option<Footprint> {
-    let mut counts = clean::RepairCounts::default();
+    let mut counts = repair::RepairCounts::default();
     let polys: Vec<Polygon<f64>> =
-        o.polygons.iter().cloned().filter_map(|p| clean::clean_polygon(p, &mut counts)).collect();
-    let geometry = clean::union_polygons(polys, &mut counts);
+        o.polygons.iter().cloned().filter_map(|p| repair::clean_polygon(p, &mut counts)).collect();
+    let geometry = repair::union_polygons(polys, &mut counts);
     let area_m2 = geometry.geodesic_area_m2();
     (area_m2 > 0.0).then_some(Footprint { kind: FootprintKind::OsmPolygon, geometry, area_m2 })
 }
@@ -1178,7 +1179,7 @@ pub fn csv_records(text: &str) -> std::result::Result<Vec<(usize, Vec<String>)>,
 /// Reads the OSM places, keeping [`PLACE_CLASSES`]. A way or relation
 /// repeating a node of the same name within 2 km is dropped (counted).
 fn read_osm_places(path: &Path) -> Result<(Vec<OsmPlace>, usize)> {
-    let bytes = reader::read_bytes(path)?;
+    let bytes = geojson::read_bytes(path)?;
     let text = String::from_utf8(bytes)
         .map_err(|e| Error::file(path, format!("not UTF-8 text ({e}); the OSM places file is UTF-8 CSV")))?;
     let records = csv_records(&text)
@@ -1275,7 +1276,7 @@ impl GeoNamesRow {
 }
 
 fn read_geonames(path: &Path) -> Result<Vec<GeoNamesRow>> {
-    let bytes = reader::read_bytes(path)?;
+    let bytes = geojson::read_bytes(path)?;
     let text = String::from_utf8(bytes)
         .map_err(|e| Error::file(path, format!("not UTF-8 text ({e}); GeoNames files are UTF-8: download it again")))?;
     let mut out = vec![];
@@ -1454,8 +1455,8 @@ struct OsmPolygon {
 }
 
 fn read_osm(path: &Path) -> Result<Vec<OsmPolygon>> {
-    let bytes = reader::read_bytes(path)?;
-    let features = reader::parse_features(path, &bytes)?;
+    let bytes = geojson::read_bytes(path)?;
+    let features = geojson::parse_features(path, &bytes)?;
     let mut out = vec![];
     for f in features {
         if f.polygons.is_empty() {
