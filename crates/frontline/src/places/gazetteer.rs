@@ -305,22 +305,69 @@ pub struct Gazetteer {
     index: NameIndex,
 }
 
-#[derive(Debug, Clone, Default)]
-struct NameIndex {
-    exact: HashMap<String, Vec<(PlaceId, String)>>,
-    skeleton: HashMap<String, Vec<(PlaceId, String)>>,
-    /// Distinct skeletons, as chars, for the typo scan: made on the first
-    /// typo, as most queries never need it.
-    skeletons: OnceLock<Vec<(Vec<char>, String)>>,
+/// One key's places: (place, which of its names: see [`Place::numbered_names`]).
+type Postings = Vec<(PlaceId, usize)>;
+
+/// The name keys of every place ([`names::exact_key`], [`names::skeleton`]),
+/// sorted for binary search. Deriving them is most of the cost of opening
+/// a gazetteer (0.8 s for 26,000 places), so the store keeps the index
+/// beside the places and a query reads it ready.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NameIndex {
+    exact: Vec<(String, Postings)>,
+    skeleton: Vec<(String, Postings)>,
+    /// The skeleton keys as chars (same order as `skeleton`), for the
+    /// typo scan: made on the first typo, as most queries never need it.
+    #[serde(skip)]
+    skeleton_chars: OnceLock<Vec<Vec<char>>>,
 }
 
 impl NameIndex {
-    fn skeletons(&self) -> &[(Vec<char>, String)] {
-        self.skeletons.get_or_init(|| {
-            let mut v: Vec<(Vec<char>, String)> =
-                self.skeleton.keys().map(|k| (k.chars().collect(), k.clone())).collect();
-            v.sort_by(|a, b| a.1.cmp(&b.1));
+    fn build(places: &[Place]) -> NameIndex {
+        // The keys are most of the cost: in parallel.
+        let keyed: Vec<Vec<(String, String, usize)>> = places
+            .par_iter()
+            .map(|p| {
+                p.numbered_names()
+                    .filter_map(|(k, n)| {
+                        let e = names::exact_key(n);
+                        (!e.is_empty()).then(|| (names::skeleton_of_key(&e), e, k))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut exact: HashMap<String, Postings> = HashMap::new();
+        let mut skeleton: HashMap<String, Postings> = HashMap::new();
+        for (id, keys) in keyed.into_iter().enumerate() {
+            for (s, e, k) in keys {
+                push_unique(exact.entry(e).or_default(), id, k);
+                push_unique(skeleton.entry(s).or_default(), id, k);
+            }
+        }
+        let sorted = |m: HashMap<String, Postings>| {
+            let mut v: Vec<(String, Postings)> = m.into_iter().collect();
+            v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             v
+        };
+        NameIndex { exact: sorted(exact), skeleton: sorted(skeleton), skeleton_chars: OnceLock::new() }
+    }
+
+    fn get<'a>(list: &'a [(String, Postings)], key: &str) -> Option<&'a Postings> {
+        list.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().and_then(|i| list.get(i)).map(|(_, p)| p)
+    }
+
+    fn skeleton_chars(&self) -> &[Vec<char>] {
+        self.skeleton_chars.get_or_init(|| self.skeleton.iter().map(|(k, _)| k.chars().collect()).collect())
+    }
+
+    /// Whether every posting names a place and a name it has, and the keys
+    /// are sorted (a stored index that fails this is rebuilt).
+    fn fits(&self, places: &[Place]) -> bool {
+        [&self.exact, &self.skeleton].into_iter().all(|list| {
+            list.windows(2).all(|w| w[0].0 < w[1].0)
+                && list
+                    .iter()
+                    .all(|(_, ps)| ps.iter().all(|&(id, k)| places.get(id).is_some_and(|p| p.name_at(k).is_some())))
         })
     }
 }
@@ -337,35 +384,48 @@ impl From<Gazetteer> for Vec<Place> {
     }
 }
 
+impl Place {
+    /// Every name of the place with its number: 0 the English name, 1 the
+    /// Ukrainian, 2 the Russian, 3 and up the other names in order.
+    pub fn numbered_names(&self) -> impl Iterator<Item = (usize, &String)> {
+        std::iter::once((0, &self.name))
+            .chain(self.name_uk.iter().map(|n| (1, n)))
+            .chain(self.name_ru.iter().map(|n| (2, n)))
+            .chain(self.other_names.iter().enumerate().map(|(i, n)| (3 + i, n)))
+    }
+
+    /// The name numbered `k` by [`Place::numbered_names`].
+    pub fn name_at(&self, k: usize) -> Option<&String> {
+        match k {
+            0 => Some(&self.name),
+            1 => self.name_uk.as_ref(),
+            2 => self.name_ru.as_ref(),
+            _ => self.other_names.get(k - 3),
+        }
+    }
+}
+
 impl Gazetteer {
     /// Builds the index over places (ids are reassigned to positions).
     pub fn from_places(mut places: Vec<Place>) -> Self {
         for (i, p) in places.iter_mut().enumerate() {
             p.id = i;
         }
-        let mut index = NameIndex::default();
-        // The keys are most of the cost of opening a stored gazetteer: in parallel.
-        let keyed: Vec<Vec<(String, String, &String)>> = places
-            .par_iter()
-            .map(|p| {
-                std::iter::once(&p.name)
-                    .chain(p.name_uk.iter())
-                    .chain(p.name_ru.iter())
-                    .chain(p.other_names.iter())
-                    .filter_map(|n| {
-                        let e = names::exact_key(n);
-                        (!e.is_empty()).then(|| (names::skeleton_of_key(&e), e, n))
-                    })
-                    .collect()
-            })
-            .collect();
-        for (id, keys) in keyed.into_iter().enumerate() {
-            for (s, e, n) in keys {
-                push_unique(index.exact.entry(e).or_default(), id, n);
-                push_unique(index.skeleton.entry(s).or_default(), id, n);
-            }
-        }
+        let index = NameIndex::build(&places);
         Gazetteer { places, index }
+    }
+
+    /// A gazetteer from places and the index built for them (as the store
+    /// keeps them); `None` when they do not fit each other (ids not
+    /// positions, a posting to no place), so the caller rebuilds.
+    pub fn from_places_and_index(places: Vec<Place>, index: NameIndex) -> Option<Self> {
+        let ids_are_positions = places.iter().enumerate().all(|(i, p)| p.id == i);
+        (ids_are_positions && index.fits(&places)).then_some(Gazetteer { places, index })
+    }
+
+    /// The name index, to store beside the places.
+    pub fn name_index(&self) -> &NameIndex {
+        &self.index
     }
 
     /// Reads the OSM places, GeoNames, OSM outlines, oblasts, hromadas and
@@ -502,6 +562,20 @@ impl Gazetteer {
         true
     }
 
+    /// Puts geometries back by place (the store's footprints, all or those
+    /// near a point); false (and nothing changed) when a place is out of range.
+    pub fn put_geometries_of(&mut self, geometries: Vec<(PlaceId, MultiPolygon<f64>)>) -> bool {
+        if geometries.iter().any(|(id, _)| *id >= self.places.len()) {
+            return false;
+        }
+        for (id, g) in geometries {
+            if let Some(p) = self.places.get_mut(id) {
+                p.footprint.geometry = g;
+            }
+        }
+        true
+    }
+
     /// Whether the footprints carry their geometry (a gazetteer read for
     /// names only does not).
     pub fn has_geometries(&self) -> bool {
@@ -540,12 +614,12 @@ impl Gazetteer {
         if exact.is_empty() {
             return vec![];
         }
-        if let Some(hits) = self.index.exact.get(&exact) {
-            return self.matches(hits.iter().map(|(id, n)| (*id, n, MatchKind::Exact)));
+        if let Some(hits) = NameIndex::get(&self.index.exact, &exact) {
+            return self.matches(hits.iter().map(|&(id, k)| (id, k, MatchKind::Exact)));
         }
         let skel = names::skeleton(name);
-        if let Some(hits) = self.index.skeleton.get(&skel) {
-            return self.matches(hits.iter().map(|(id, n)| (*id, n, MatchKind::Transliteration)));
+        if let Some(hits) = NameIndex::get(&self.index.skeleton, &skel) {
+            return self.matches(hits.iter().map(|&(id, k)| (id, k, MatchKind::Transliteration)));
         }
         let query: Vec<char> = skel.chars().collect();
         let budget = names::typo_budget(query.len());
@@ -556,14 +630,12 @@ impl Gazetteer {
     }
 
     /// Names within `budget` edits of a skeleton, with their edit counts.
-    fn within_edits(&self, query: &[char], budget: usize) -> Vec<(PlaceId, &String, MatchKind)> {
+    fn within_edits(&self, query: &[char], budget: usize) -> Vec<(PlaceId, usize, MatchKind)> {
         let mut found = vec![];
-        for (chars, key) in self.index.skeletons() {
+        for (chars, (_, hits)) in self.index.skeleton_chars().iter().zip(&self.index.skeleton) {
             let edits = names::edit_distance_within(query, chars, budget);
             if edits <= budget {
-                if let Some(hits) = self.index.skeleton.get(key) {
-                    found.extend(hits.iter().map(|(id, n)| (*id, n, MatchKind::Typo { edits })));
-                }
+                found.extend(hits.iter().map(|&(id, k)| (id, k, MatchKind::Typo { edits })));
             }
         }
         found
@@ -726,18 +798,20 @@ impl Gazetteer {
         Resolution::Found { place: m, note: Some(note) }
     }
 
-    fn matches<'a>(&self, hits: impl Iterator<Item = (PlaceId, &'a String, MatchKind)>) -> Vec<Match> {
-        let mut best: HashMap<PlaceId, (MatchKind, &String)> = HashMap::new();
-        for (id, n, how) in hits {
-            let e = best.entry(id).or_insert((how, n));
+    /// Candidates from index hits (place, name number, how), best match per place.
+    fn matches(&self, hits: impl Iterator<Item = (PlaceId, usize, MatchKind)>) -> Vec<Match> {
+        let mut best: HashMap<PlaceId, (MatchKind, usize)> = HashMap::new();
+        for (id, k, how) in hits {
+            let e = best.entry(id).or_insert((how, k));
             if how < e.0 {
-                *e = (how, n);
+                *e = (how, k);
             }
         }
         let mut out: Vec<Match> = best
             .into_iter()
-            .filter_map(|(id, (how, n))| {
+            .filter_map(|(id, (how, k))| {
                 let p = self.places.get(id)?;
+                let n = p.name_at(k)?;
                 Some(Match {
                     place: id,
                     name: p.name.clone(),
@@ -834,9 +908,9 @@ pub fn short_oblast(oblast: &str) -> &str {
     oblast.strip_suffix(" Oblast").unwrap_or(oblast)
 }
 
-fn push_unique(v: &mut Vec<(PlaceId, String)>, id: PlaceId, name: &str) {
+fn push_unique(v: &mut Postings, id: PlaceId, k: usize) {
     if !v.iter().any(|(i, _)| *i == id) {
-        v.push((id, name.to_string()));
+        v.push((id, k));
     }
 }
 
