@@ -217,6 +217,10 @@ impl Store {
                      taken_at INTEGER NOT NULL,
                      report TEXT NOT NULL,
                      layers TEXT);
+                 -- Covers the derived results' fingerprint of a source
+                 -- (source_fingerprint) so that it never reads the layer
+                 -- blobs, which lie before content_hash in each row.
+                 CREATE INDEX IF NOT EXISTS layers_by_hash ON layers(source, taken_at, class, content_hash);
                  CREATE TABLE IF NOT EXISTS footprints(
                      place INTEGER PRIMARY KEY,
                      min_lon REAL NOT NULL,

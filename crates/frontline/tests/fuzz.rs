@@ -244,21 +244,11 @@ proptest! {
     }
 
     #[test]
-    fn derived_results_decode_or_say_no(bytes in prop::collection::vec(any::<u8>(), 0..512), wrap in 0u8..3) {
+    fn derived_results_decode_or_say_no(bytes in prop::collection::vec(any::<u8>(), 0..512), header in any::<bool>()) {
         use frontline::places::stored::{decode, MAGIC};
-        use std::io::Write;
-        // As stored: a header, then zlib around postcard. Raw noise fails
-        // the header, header + noise mostly fails zlib, so a third of the
-        // cases wrap the noise in a header and valid zlib to reach postcard.
-        let blob = match wrap {
-            0 => bytes,
-            1 => [MAGIC.as_slice(), &bytes].concat(),
-            _ => {
-                let mut z = flate2::write::ZlibEncoder::new(MAGIC.to_vec(), flate2::Compression::fast());
-                z.write_all(&bytes).unwrap();
-                z.finish().unwrap()
-            }
-        };
+        // As stored: a header, then postcard. Raw noise fails the header, so
+        // half the cases put the header before the noise to reach postcard.
+        let blob = if header { [MAGIC.as_slice(), &bytes].concat() } else { bytes };
         let _ = decode::<Vec<frontline::places::Place>>(&blob);
         let _ = decode::<frontline::places::status::StatusTable>(&blob);
         let _ = decode::<frontline::places::gazetteer::NameIndex>(&blob);

@@ -314,12 +314,86 @@ type Postings = Vec<(PlaceId, usize)>;
 /// beside the places and a query reads it ready.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NameIndex {
-    exact: Vec<(String, Postings)>,
-    skeleton: Vec<(String, Postings)>,
+    exact: KeyTable,
+    skeleton: KeyTable,
     /// The skeleton keys as chars (same order as `skeleton`), for the
     /// typo scan: made on the first typo, as most queries never need it.
     #[serde(skip)]
     skeleton_chars: OnceLock<Vec<Vec<char>>>,
+}
+
+/// Sorted keys and their postings in a few flat vectors, not a string and
+/// a vector per key: reading 200,000 keys back is then a handful of
+/// allocations.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct KeyTable {
+    /// Every key, ascending, one after the other.
+    keys: String,
+    /// Where each key ends in `keys`.
+    key_ends: Vec<usize>,
+    /// Where each key's postings end in `postings`.
+    posting_ends: Vec<usize>,
+    /// (place, name number) for every key, in key order.
+    postings: Vec<(PlaceId, usize)>,
+}
+
+impl KeyTable {
+    fn from_map(m: HashMap<String, Postings>) -> KeyTable {
+        let mut v: Vec<(String, Postings)> = m.into_iter().collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut t = KeyTable::default();
+        for (k, ps) in v {
+            t.keys.push_str(&k);
+            t.key_ends.push(t.keys.len());
+            t.postings.extend(ps);
+            t.posting_ends.push(t.postings.len());
+        }
+        t
+    }
+
+    fn len(&self) -> usize {
+        self.key_ends.len()
+    }
+
+    /// Key `i` ("" when out of range: [`KeyTable::fits`] rules that out for a stored table).
+    fn key(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.key_ends.get(i - 1).copied().unwrap_or(0) };
+        let end = self.key_ends.get(i).copied().unwrap_or(start);
+        self.keys.get(start..end).unwrap_or("")
+    }
+
+    fn postings(&self, i: usize) -> &[(PlaceId, usize)] {
+        let start = if i == 0 { 0 } else { self.posting_ends.get(i - 1).copied().unwrap_or(0) };
+        let end = self.posting_ends.get(i).copied().unwrap_or(start);
+        self.postings.get(start..end).unwrap_or(&[])
+    }
+
+    fn get(&self, key: &str) -> Option<&[(PlaceId, usize)]> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.key(mid).cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(self.postings(mid)),
+            }
+        }
+        None
+    }
+
+    /// Whether the table is whole: offsets ascending within their vectors,
+    /// on character boundaries, keys strictly ascending, every posting a
+    /// place and one of its names.
+    fn fits(&self, places: &[Place]) -> bool {
+        let ascending =
+            |ends: &[usize], len: usize| ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e == len);
+        self.key_ends.len() == self.posting_ends.len()
+            && ascending(&self.key_ends, self.keys.len())
+            && ascending(&self.posting_ends, self.postings.len())
+            && self.key_ends.iter().all(|&e| self.keys.is_char_boundary(e))
+            && (1..self.len()).all(|i| self.key(i - 1) < self.key(i))
+            && self.postings.iter().all(|&(id, k)| places.get(id).is_some_and(|p| p.name_at(k).is_some()))
+    }
 }
 
 impl NameIndex {
@@ -344,31 +418,21 @@ impl NameIndex {
                 push_unique(skeleton.entry(s).or_default(), id, k);
             }
         }
-        let sorted = |m: HashMap<String, Postings>| {
-            let mut v: Vec<(String, Postings)> = m.into_iter().collect();
-            v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            v
-        };
-        NameIndex { exact: sorted(exact), skeleton: sorted(skeleton), skeleton_chars: OnceLock::new() }
-    }
-
-    fn get<'a>(list: &'a [(String, Postings)], key: &str) -> Option<&'a Postings> {
-        list.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().and_then(|i| list.get(i)).map(|(_, p)| p)
+        NameIndex {
+            exact: KeyTable::from_map(exact),
+            skeleton: KeyTable::from_map(skeleton),
+            skeleton_chars: OnceLock::new(),
+        }
     }
 
     fn skeleton_chars(&self) -> &[Vec<char>] {
-        self.skeleton_chars.get_or_init(|| self.skeleton.iter().map(|(k, _)| k.chars().collect()).collect())
+        self.skeleton_chars
+            .get_or_init(|| (0..self.skeleton.len()).map(|i| self.skeleton.key(i).chars().collect()).collect())
     }
 
-    /// Whether every posting names a place and a name it has, and the keys
-    /// are sorted (a stored index that fails this is rebuilt).
+    /// Whether the index fits these places (a stored index that does not is rebuilt).
     fn fits(&self, places: &[Place]) -> bool {
-        [&self.exact, &self.skeleton].into_iter().all(|list| {
-            list.windows(2).all(|w| w[0].0 < w[1].0)
-                && list
-                    .iter()
-                    .all(|(_, ps)| ps.iter().all(|&(id, k)| places.get(id).is_some_and(|p| p.name_at(k).is_some())))
-        })
+        self.exact.fits(places) && self.skeleton.fits(places)
     }
 }
 
@@ -614,11 +678,11 @@ impl Gazetteer {
         if exact.is_empty() {
             return vec![];
         }
-        if let Some(hits) = NameIndex::get(&self.index.exact, &exact) {
+        if let Some(hits) = self.index.exact.get(&exact) {
             return self.matches(hits.iter().map(|&(id, k)| (id, k, MatchKind::Exact)));
         }
         let skel = names::skeleton(name);
-        if let Some(hits) = NameIndex::get(&self.index.skeleton, &skel) {
+        if let Some(hits) = self.index.skeleton.get(&skel) {
             return self.matches(hits.iter().map(|&(id, k)| (id, k, MatchKind::Transliteration)));
         }
         let query: Vec<char> = skel.chars().collect();
@@ -632,10 +696,10 @@ impl Gazetteer {
     /// Names within `budget` edits of a skeleton, with their edit counts.
     fn within_edits(&self, query: &[char], budget: usize) -> Vec<(PlaceId, usize, MatchKind)> {
         let mut found = vec![];
-        for (chars, (_, hits)) in self.index.skeleton_chars().iter().zip(&self.index.skeleton) {
+        for (i, chars) in self.index.skeleton_chars().iter().enumerate() {
             let edits = names::edit_distance_within(query, chars, budget);
             if edits <= budget {
-                found.extend(hits.iter().map(|&(id, k)| (id, k, MatchKind::Typo { edits })));
+                found.extend(self.index.skeleton.postings(i).iter().map(|&(id, k)| (id, k, MatchKind::Typo { edits })));
             }
         }
         found
