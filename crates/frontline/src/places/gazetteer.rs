@@ -119,7 +119,8 @@ impl Place {
 }
 
 /// Where a footprint comes from. Externally tagged: the store keeps the
-/// gazetteer in bincode, which cannot decode internally tagged enums.
+/// gazetteer in postcard, which (not self-describing) cannot decode
+/// internally tagged enums.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FootprintKind {
