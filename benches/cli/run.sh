@@ -18,16 +18,17 @@
 #
 # Needs: python3 with geopandas 1.2.0, shapely 2.2.0, pyproj 3.7.2 (and
 # scipy for the corridor baseline), bc, the shared data. Jobs: ingest area
-# change compare corridor place captured watch advance. `place`, `captured`,
-# `watch` and `advance` have no Python baseline here: their wall time is
-# printed alone (the target for the first three is under 150 ms).
+# change compare corridor place placept captured watch advance. `place`,
+# `placept` (`place LON,LAT`), `captured`, `watch` and `advance` have no
+# Python baseline here: their wall time is printed alone (the target for
+# place, captured and watch is under 150 ms).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/benches/cli"
 shared="${FRONTLINE_SHARED:-$(cd "$root/.." && pwd)/shared}"
 data="$shared/data"
 runs="${RUNS:-3}"
-jobs="${JOBS:-ingest area change compare corridor place captured watch advance}"
+jobs="${JOBS:-ingest area change compare corridor place placept captured watch advance}"
 cores="$(nproc)"
 command -v bc >/dev/null || { echo "error: bc not found: apt-get install -y bc" >&2; exit 1; }
 python3 -c "import geopandas, shapely, pyproj" 2>/dev/null || {
@@ -127,11 +128,12 @@ for job in $jobs; do
       done
       check "$job" | tee -a "$results" || true
       ;;
-    place|captured|watch|advance)
+    place|placept|captured|watch|advance)
       t=""
       for _ in $(seq 1 "$runs"); do
         case "$job" in
           place) t="$t $(timed "$tmp/p.out" fl place Pokrovsk)" ;;
+          placept) t="$t $(timed "$tmp/p.out" fl place 37.84,48.59)" ;;
           captured) t="$t $(timed "$tmp/p.out" fl captured --from 2024-10-01 --to 2024-11-30)" ;;
           watch) t="$t $(timed "$tmp/p.out" fl watch Sloviansk Kramatorsk Druzhkivka Kostiantynivka)" ;;
           advance) t="$t $(timed "$tmp/p.out" fl advance --source deepstate-daily --every month --from 2024-08-01 --to 2026-08-01)" ;;

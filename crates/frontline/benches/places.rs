@@ -3,10 +3,12 @@
 //! on the same footprints.
 //!
 //! `cargo bench -p frontline --bench places [-- --every K]`: the baseline
-//! runs on every K-th daily file (default 8: all 769 take minutes) and its
-//! per-snapshot time is extrapolated to the whole history; frontline always
-//! computes all snapshots (fractions and distances). Prints both times, the
-//! ratio, and how well the fractions agree on the snapshots both computed.
+//! runs on every daily file (`--every K`: every K-th, its per-snapshot time
+//! extrapolated, for a quick look); frontline always computes all
+//! snapshots (fractions and distances). Prints both times, the ratio, the
+//! time per place, and how well the fractions agree on the snapshots both
+//! computed. `RAYON_NUM_THREADS=1` holds frontline to the baseline's one
+//! thread.
 
 use frontline::ingest::{expand_path, ingest_file, Format, IngestContext};
 use frontline::places::{Gazetteer, GazetteerSources, StatusTable};
@@ -30,7 +32,7 @@ fn main() {
         .position(|a| a == "--every")
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
-        .unwrap_or(8);
+        .unwrap_or(1);
     let data = data_dir();
     let daily = data.join("deepstate/daily");
 

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::ingest::{FileIngest, FileReport};
 use crate::model::{ControlClass, Layer, Snapshot, SourceId};
 use chrono::{DateTime, NaiveDate, Utc};
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -24,7 +24,13 @@ use std::path::{Path, PathBuf};
 /// Bumped whenever the tables or the geometry encoding change.
 /// Version 2 added `files.layers` (the layer hashes a file wrote); a
 /// version-1 store is migrated in place on its next writable open.
-pub const SCHEMA_VERSION: i64 = 2;
+/// Version 3 keeps derived results in postcard instead of bincode 1
+/// (unmaintained) and the settlement footprints in a table of their own
+/// (`footprints`, one row a place, with its bounding box): a version-2
+/// store's derived rows are caches of its snapshots in the old encoding,
+/// so the migration deletes them and the next query that needs one
+/// recomputes it in the new encoding; the snapshots are untouched.
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// How long a writer waits for another writer's transaction (a second
 /// `frontline ingest` on the same store) before giving up.
@@ -210,7 +216,18 @@ impl Store {
                      source TEXT NOT NULL,
                      taken_at INTEGER NOT NULL,
                      report TEXT NOT NULL,
-                     layers TEXT);",
+                     layers TEXT);
+                 -- Covers the derived results' fingerprint of a source
+                 -- (source_fingerprint) so that it never reads the layer
+                 -- blobs, which lie before content_hash in each row.
+                 CREATE INDEX IF NOT EXISTS layers_by_hash ON layers(source, taken_at, class, content_hash);
+                 CREATE TABLE IF NOT EXISTS footprints(
+                     place INTEGER PRIMARY KEY,
+                     min_lon REAL NOT NULL,
+                     min_lat REAL NOT NULL,
+                     max_lon REAL NOT NULL,
+                     max_lat REAL NOT NULL,
+                     geometry BLOB NOT NULL);",
             )
             .map_err(|e| store_err(&self.path, e))?;
         let version: Option<String> = self
@@ -234,10 +251,26 @@ impl Store {
                          UPDATE meta SET value='2' WHERE key='schema_version';",
                     )
                     .map_err(|e| store_err(&self.path, e))?;
-                self.check_version()
+                self.migrate_derived_to_3()
             }
+            Some("2") => self.migrate_derived_to_3(),
             Some(_) => self.check_version(),
         }
+    }
+
+    /// Version 2 → 3: the derived rows are bincode-1 caches that this
+    /// frontline cannot read; they are dropped (the next query recomputes
+    /// each in the new encoding, as after an ingest), the `footprints`
+    /// table was made by `create_schema`. Runs inside `init`'s transaction.
+    fn migrate_derived_to_3(&self) -> Result<()> {
+        self.conn
+            .execute_batch(
+                "DELETE FROM derived;
+                 DELETE FROM footprints;
+                 UPDATE meta SET value='3' WHERE key='schema_version';",
+            )
+            .map_err(|e| store_err(&self.path, e))?;
+        self.check_version()
     }
 
     /// Errors if the database already holds tables but is not a frontline store.
@@ -286,9 +319,11 @@ impl Store {
             .map_err(|e| store_err(&self.path, e))?;
         match version.as_deref().map(str::parse::<i64>) {
             Some(Ok(v)) if v == SCHEMA_VERSION => Ok(()),
-            // Read-only opens take a version-1 store as it is: its layers
-            // are unchanged; only the ingest bookkeeping gained a column.
-            Some(Ok(1)) if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) => Ok(()),
+            // Read-only opens take a version-1 or -2 store as it is: its
+            // layers are unchanged; only the ingest bookkeeping gained a
+            // column, and its derived rows (old encoding) do not decode, so
+            // a query recomputes them in memory (`places::stored`).
+            Some(Ok(1 | 2)) if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) => Ok(()),
             Some(Ok(v)) => Err(Error::Store {
                 path: self.path.clone(),
                 problem: format!(
@@ -885,6 +920,95 @@ impl Store {
             )
             .map_err(|e| store_err(&self.path, e))?;
         Ok(())
+    }
+}
+
+/// A settlement footprint as the store keeps it: the place's index in the
+/// gazetteer and its geometry.
+pub type StoredFootprint = (usize, MultiPolygon<f64>);
+
+impl Store {
+    /// Replaces every stored footprint (`footprints` table) with these, in
+    /// one transaction, and records them as derived from `inputs` (a
+    /// `derived` row of kind `footprints` holding their count), so that a
+    /// half-written set is never read as current.
+    pub fn put_footprints(&self, inputs: &[u8], footprints: &[(usize, &MultiPolygon<f64>)]) -> Result<()> {
+        let err = |e| store_err(&self.path, e);
+        let tx = self.conn.unchecked_transaction().map_err(err)?;
+        tx.execute("DELETE FROM footprints", []).map_err(err)?;
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO footprints(place, min_lon, min_lat, max_lon, max_lat, geometry)
+                     VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(err)?;
+            for (place, mp) in footprints {
+                let Some(b) = mp.bounding_rect() else { continue };
+                let blob = encode_multipolygon(mp).ok_or_else(|| {
+                    Error::Internal(format!("the footprint of place {place} has too many vertices to store"))
+                })?;
+                let place = i64::try_from(*place).map_err(|_| Error::Internal("place index out of range".into()))?;
+                insert.execute(params![place, b.min().x, b.min().y, b.max().x, b.max().y, blob]).map_err(err)?;
+            }
+        }
+        let count = i64::try_from(footprints.len()).unwrap_or(i64::MAX).to_le_bytes();
+        tx.execute(
+            "INSERT OR REPLACE INTO derived(kind, source, inputs, value) VALUES('footprints', '', ?1, ?2)",
+            params![inputs, count.as_slice()],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    /// Whether the stored footprints were derived from `inputs`, and how many there are.
+    fn footprints_current(&self, inputs: &[u8]) -> Result<Option<usize>> {
+        let Some(v) = self.derived("footprints", "", inputs)? else { return Ok(None) };
+        let count = <[u8; 8]>::try_from(v.as_slice()).ok().map(i64::from_le_bytes);
+        Ok(count.and_then(|c| usize::try_from(c).ok()))
+    }
+
+    /// Every stored footprint derived from `inputs`, by place, if current.
+    pub fn footprints(&self, inputs: &[u8]) -> Result<Option<Vec<StoredFootprint>>> {
+        let Some(count) = self.footprints_current(inputs)? else { return Ok(None) };
+        self.footprints_where("SELECT place, geometry FROM footprints ORDER BY place", [], Some(count))
+    }
+
+    /// The stored footprints derived from `inputs` whose bounding box holds
+    /// a point (an indexed question: `place LON,LAT` decodes a handful of
+    /// footprints, not 26,000), if current.
+    pub fn footprints_at(&self, inputs: &[u8], lon: f64, lat: f64) -> Result<Option<Vec<StoredFootprint>>> {
+        if self.footprints_current(inputs)?.is_none() {
+            return Ok(None);
+        }
+        self.footprints_where(
+            "SELECT place, geometry FROM footprints
+             WHERE min_lon <= ?1 AND ?1 <= max_lon AND min_lat <= ?2 AND ?2 <= max_lat ORDER BY place",
+            [lon, lat],
+            None,
+        )
+    }
+
+    fn footprints_where<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        args: P,
+        expected: Option<usize>,
+    ) -> Result<Option<Vec<StoredFootprint>>> {
+        let err = |e| store_err(&self.path, e);
+        let mut stmt = self.conn.prepare(sql).map_err(err)?;
+        let mut rows = stmt.query(args).map_err(err)?;
+        let mut out = Vec::with_capacity(expected.unwrap_or(0));
+        while let Some(r) = rows.next().map_err(err)? {
+            let place: i64 = r.get(0).map_err(err)?;
+            let blob = r.get_ref(1).map_err(err)?.as_blob().map_err(|e| err(e.into()))?;
+            let (Ok(place), Some(mp)) = (usize::try_from(place), decode_multipolygon(blob)) else {
+                // A damaged cache is no answer: the caller recomputes it.
+                return Ok(None);
+            };
+            out.push((place, mp));
+        }
+        Ok(expected.is_none_or(|n| n == out.len()).then_some(out))
     }
 }
 

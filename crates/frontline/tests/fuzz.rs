@@ -244,19 +244,47 @@ proptest! {
     }
 
     #[test]
-    fn derived_results_decode_or_say_no(bytes in prop::collection::vec(any::<u8>(), 0..512), zlib in any::<bool>()) {
-        use std::io::Write;
-        // As stored: zlib around bincode. Raw noise mostly fails the zlib
-        // layer, so half the cases wrap the noise in valid zlib to reach bincode.
-        let blob = if zlib {
-            let mut z = flate2::write::ZlibEncoder::new(vec![], flate2::Compression::fast());
-            z.write_all(&bytes).unwrap();
-            z.finish().unwrap()
+    fn derived_results_decode_or_say_no(bytes in prop::collection::vec(any::<u8>(), 0..512), header in any::<bool>()) {
+        use frontline::places::stored::{decode, MAGIC};
+        // As stored: a header, then postcard. Raw noise fails the header, so
+        // half the cases put the header before the noise to reach postcard.
+        let blob = if header { [MAGIC.as_slice(), &bytes].concat() } else { bytes };
+        let _ = decode::<Vec<frontline::places::Place>>(&blob);
+        let _ = decode::<frontline::places::status::StatusTable>(&blob);
+        let _ = decode::<frontline::places::gazetteer::NameIndex>(&blob);
+    }
+
+    #[test]
+    fn derived_results_round_trip_and_refuse_truncation(
+        name in "\\PC{0,24}",
+        others in prop::collection::vec("\\PC{0,12}", 0..4),
+        lon in -180.0f64..180.0,
+        lat in -90.0f64..90.0,
+        population in any::<u64>(),
+        radius_m in prop_oneof![Just(None), (0.0f64..1e5).prop_map(Some)],
+        cut in any::<bool>(),
+    ) {
+        use frontline::places::gazetteer::disc_footprint;
+        use frontline::places::stored::{decode, encode};
+        use frontline::places::{FootprintKind, Place};
+        let mut footprint = disc_footprint(geo::Coord { x: lon.clamp(-179.0, 179.0), y: lat.clamp(-80.0, 80.0) }, population);
+        if let Some(radius_m) = radius_m {
+            footprint.kind = FootprintKind::PopulationDisc { radius_m, cut };
         } else {
-            bytes
+            footprint.kind = FootprintKind::OsmPolygon;
+        }
+        let place = Place {
+            id: 0, name, name_uk: others.first().cloned(), name_ru: None, other_names: others, lon, lat, population,
+            class: Some("town".into()), oblast: "Donetsk Oblast".into(), oblast_iso: Some("UA-14".into()),
+            geonames_id: Some(population / 3), osm_id: None, wikidata: Some("Q1".into()), osm_outline_id: None, footprint,
         };
-        let _ = frontline::places::stored::decode::<Vec<frontline::places::Place>>(&blob);
-        let _ = frontline::places::stored::decode::<frontline::places::status::StatusTable>(&blob);
+        let places = vec![place];
+        let blob = encode(&places).unwrap();
+        prop_assert_eq!(decode::<Vec<Place>>(&blob).unwrap(), places);
+        // Any strict prefix is refused, never misread.
+        for cut_at in [blob.len() - 1, blob.len() / 2, 9] {
+            prop_assert!(decode::<Vec<Place>>(&blob[..cut_at.min(blob.len() - 1)]).is_err());
+        }
     }
 }
 

@@ -322,18 +322,26 @@ fn misspellings_get_suggestions_and_coordinates_find_the_town() {
 
 #[test]
 fn the_stored_gazetteer_decodes() {
-    // The store keeps the places and the footprints apart, in bincode; an
-    // internally tagged enum once made every stored copy undecodable, so
-    // every query rebuilt it.
+    // The store keeps the places with their name index, and the footprints
+    // apart; an internally tagged enum once made every stored copy
+    // undecodable (bincode), so every query rebuilt it. Through the codec
+    // the store uses (postcard), places, index and geometries come back
+    // whole, and the index read back answers as the one built.
     let g = gazetteer();
     let mut copy = Gazetteer::from_places(g.places().to_vec());
     let geometries = copy.take_geometries();
     let places: Vec<Place> = stored::decode(&stored::encode(&copy.places()).unwrap()).unwrap();
+    let index: frontline::places::gazetteer::NameIndex =
+        stored::decode(&stored::encode(copy.name_index()).unwrap()).unwrap();
     let geometries: Vec<geo::MultiPolygon<f64>> = stored::decode(&stored::encode(&geometries).unwrap()).unwrap();
-    let mut back = Gazetteer::from_places(places);
+    let mut back = Gazetteer::from_places_and_index(places, index).expect("the stored index fits its places");
     assert!(!back.has_geometries());
     assert!(back.put_geometries(geometries));
     assert_eq!(back.places(), g.places());
+    for q in ["Pokrovsk", "Покровськ", "Krasnoarmeysk", "Mykolaivka", "Pokrovks", "Zaporizhzhia", "Kupyansk"] {
+        assert_eq!(back.lookup(q), g.lookup(q), "{q}");
+        assert_eq!(back.suggest(q, 5), g.suggest(q, 5), "{q}");
+    }
 }
 
 #[test]

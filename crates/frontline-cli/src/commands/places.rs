@@ -10,6 +10,7 @@ use frontline::places::{
     CaptureRule, Direction, Gazetteer, GazetteerSources, Match, Resolution, Status, StatusTable, DISAMBIGUATION_HINT,
 };
 use frontline::SourceId;
+use geo::Coord;
 use std::process::ExitCode;
 
 struct Loaded {
@@ -18,15 +19,24 @@ struct Loaded {
     table: StatusTable,
 }
 
-/// The gazetteer (with footprint geometries only when `geometries`) and the
-/// source's status table.
-fn load(ctx: &Context, source: Option<&str>, geometries: bool, timings: &mut Timings) -> Result<Loaded> {
+/// The gazetteer and the source's status table. The gazetteer comes
+/// without footprint geometries (a name lookup and the status table need
+/// none) except the footprints that may hold one of `points`, which is
+/// what resolving `LON,LAT` needs.
+fn load(ctx: &Context, source: Option<&str>, points: &[Coord<f64>], timings: &mut Timings) -> Result<Loaded> {
     let t = std::time::Instant::now();
     let (store, writable) = ctx.store_for_cache()?;
     let source = pick_source(&store, source)?;
     timings.phases.push(("open the store".into(), t.elapsed()));
     let sources = GazetteerSources::shared(&ctx.data_dir()?);
-    let mut gazetteer = stored::gazetteer_timed(&store, &sources, writable, geometries, timings)?;
+    let mut gazetteer = stored::gazetteer_timed(&store, &sources, writable, false, timings)?;
+    let t = std::time::Instant::now();
+    for &c in points {
+        stored::geometries_at(&store, &sources, &mut gazetteer, c)?;
+    }
+    if !points.is_empty() {
+        timings.phases.push(("read the footprints around the point".into(), t.elapsed()));
+    }
     let table = stored::status_table_timed(&store, &mut gazetteer, &sources, &source, writable, timings)?;
     Ok(Loaded { source, gazetteer, table })
 }
@@ -141,8 +151,8 @@ pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let mut timings = Timings::default();
     // Coordinates are resolved against the footprints themselves.
-    let geometries = parse_coordinates(&args.name).is_some();
-    let l = load(ctx, args.source.as_deref(), geometries, &mut timings)?;
+    let points: Vec<Coord<f64>> = parse_coordinates(&args.name).into_iter().collect();
+    let l = load(ctx, args.source.as_deref(), &points, &mut timings)?;
     let t = std::time::Instant::now();
     let (m, why) = resolve_one(&l.gazetteer, &args.name, args.oblast.as_deref(), ctx.format)?;
     timings.phases.push(("resolve the name".into(), t.elapsed()));
@@ -280,7 +290,7 @@ pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
         Some("occupied") => Some(Status::Occupied),
         Some(o) => bail!("--status {o}: use held, contested or occupied"),
     };
-    let l = load(ctx, args.source.as_deref(), false, &mut Timings::default())?;
+    let l = load(ctx, args.source.as_deref(), &[], &mut Timings::default())?;
     let mut notes = vec![];
     let i = snapshot_index(&l.table, args.on, &mut notes)?;
     let oblast = args.oblast.as_ref().map(|o| o.to_lowercase());
@@ -367,7 +377,7 @@ pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
     if !(args.threshold > 0.0 && args.threshold <= 100.0) {
         bail!("--threshold must be a percentage above 0 and at most 100, e.g. --threshold 50");
     }
-    let l = load(ctx, args.source.as_deref(), false, &mut Timings::default())?;
+    let l = load(ctx, args.source.as_deref(), &[], &mut Timings::default())?;
     let to = args.to.unwrap_or_else(|| l.table.dates().last().copied().unwrap_or(args.from));
     let rows: Vec<_> = l
         .table
@@ -427,8 +437,8 @@ struct WatchRow {
 }
 
 pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
-    let geometries = args.names.iter().any(|n| parse_coordinates(n).is_some());
-    let l = load(ctx, args.source.as_deref(), geometries, &mut Timings::default())?;
+    let points: Vec<Coord<f64>> = args.names.iter().filter_map(|n| parse_coordinates(n)).collect();
+    let l = load(ctx, args.source.as_deref(), &points, &mut Timings::default())?;
     let mut ids = vec![];
     let mut notes = vec![];
     for n in &args.names {

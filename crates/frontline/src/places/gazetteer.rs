@@ -120,7 +120,8 @@ impl Place {
 }
 
 /// Where a footprint comes from. Externally tagged: the store keeps the
-/// gazetteer in bincode, which cannot decode internally tagged enums.
+/// gazetteer in postcard, which (not self-describing) cannot decode
+/// internally tagged enums.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FootprintKind {
@@ -306,23 +307,134 @@ pub struct Gazetteer {
     index: NameIndex,
 }
 
-#[derive(Debug, Clone, Default)]
-struct NameIndex {
-    exact: HashMap<String, Vec<(PlaceId, String)>>,
-    skeleton: HashMap<String, Vec<(PlaceId, String)>>,
-    /// Distinct skeletons, as chars, for the typo scan: made on the first
-    /// typo, as most queries never need it.
-    skeletons: OnceLock<Vec<(Vec<char>, String)>>,
+/// One key's places: (place, which of its names: see [`Place::numbered_names`]).
+type Postings = Vec<(PlaceId, usize)>;
+
+/// The name keys of every place ([`names::exact_key`], [`names::skeleton`]),
+/// sorted for binary search. Deriving them is most of the cost of opening
+/// a gazetteer (0.8 s for 26,000 places), so the store keeps the index
+/// beside the places and a query reads it ready.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NameIndex {
+    exact: KeyTable,
+    skeleton: KeyTable,
+    /// The skeleton keys as chars (same order as `skeleton`), for the
+    /// typo scan: made on the first typo, as most queries never need it.
+    #[serde(skip)]
+    skeleton_chars: OnceLock<Vec<Vec<char>>>,
+}
+
+/// Sorted keys and their postings in a few flat vectors, not a string and
+/// a vector per key: reading 200,000 keys back is then a handful of
+/// allocations.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct KeyTable {
+    /// Every key, ascending, one after the other.
+    keys: String,
+    /// Where each key ends in `keys`.
+    key_ends: Vec<usize>,
+    /// Where each key's postings end in `postings`.
+    posting_ends: Vec<usize>,
+    /// (place, name number) for every key, in key order.
+    postings: Vec<(PlaceId, usize)>,
+}
+
+impl KeyTable {
+    fn from_map(m: HashMap<String, Postings>) -> KeyTable {
+        let mut v: Vec<(String, Postings)> = m.into_iter().collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut t = KeyTable::default();
+        for (k, ps) in v {
+            t.keys.push_str(&k);
+            t.key_ends.push(t.keys.len());
+            t.postings.extend(ps);
+            t.posting_ends.push(t.postings.len());
+        }
+        t
+    }
+
+    fn len(&self) -> usize {
+        self.key_ends.len()
+    }
+
+    /// Key `i` ("" when out of range: [`KeyTable::fits`] rules that out for a stored table).
+    fn key(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.key_ends.get(i - 1).copied().unwrap_or(0) };
+        let end = self.key_ends.get(i).copied().unwrap_or(start);
+        self.keys.get(start..end).unwrap_or("")
+    }
+
+    fn postings(&self, i: usize) -> &[(PlaceId, usize)] {
+        let start = if i == 0 { 0 } else { self.posting_ends.get(i - 1).copied().unwrap_or(0) };
+        let end = self.posting_ends.get(i).copied().unwrap_or(start);
+        self.postings.get(start..end).unwrap_or(&[])
+    }
+
+    fn get(&self, key: &str) -> Option<&[(PlaceId, usize)]> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.key(mid).cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(self.postings(mid)),
+            }
+        }
+        None
+    }
+
+    /// Whether the table is whole: offsets ascending within their vectors,
+    /// on character boundaries, keys strictly ascending, every posting a
+    /// place and one of its names.
+    fn fits(&self, places: &[Place]) -> bool {
+        let ascending =
+            |ends: &[usize], len: usize| ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e == len);
+        self.key_ends.len() == self.posting_ends.len()
+            && ascending(&self.key_ends, self.keys.len())
+            && ascending(&self.posting_ends, self.postings.len())
+            && self.key_ends.iter().all(|&e| self.keys.is_char_boundary(e))
+            && (1..self.len()).all(|i| self.key(i - 1) < self.key(i))
+            && self.postings.iter().all(|&(id, k)| places.get(id).is_some_and(|p| p.name_at(k).is_some()))
+    }
 }
 
 impl NameIndex {
-    fn skeletons(&self) -> &[(Vec<char>, String)] {
-        self.skeletons.get_or_init(|| {
-            let mut v: Vec<(Vec<char>, String)> =
-                self.skeleton.keys().map(|k| (k.chars().collect(), k.clone())).collect();
-            v.sort_by(|a, b| a.1.cmp(&b.1));
-            v
-        })
+    fn build(places: &[Place]) -> NameIndex {
+        // The keys are most of the cost: in parallel.
+        let keyed: Vec<Vec<(String, String, usize)>> = places
+            .par_iter()
+            .map(|p| {
+                p.numbered_names()
+                    .filter_map(|(k, n)| {
+                        let e = names::exact_key(n);
+                        (!e.is_empty()).then(|| (names::skeleton_of_key(&e), e, k))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut exact: HashMap<String, Postings> = HashMap::new();
+        let mut skeleton: HashMap<String, Postings> = HashMap::new();
+        for (id, keys) in keyed.into_iter().enumerate() {
+            for (s, e, k) in keys {
+                push_unique(exact.entry(e).or_default(), id, k);
+                push_unique(skeleton.entry(s).or_default(), id, k);
+            }
+        }
+        NameIndex {
+            exact: KeyTable::from_map(exact),
+            skeleton: KeyTable::from_map(skeleton),
+            skeleton_chars: OnceLock::new(),
+        }
+    }
+
+    fn skeleton_chars(&self) -> &[Vec<char>] {
+        self.skeleton_chars
+            .get_or_init(|| (0..self.skeleton.len()).map(|i| self.skeleton.key(i).chars().collect()).collect())
+    }
+
+    /// Whether the index fits these places (a stored index that does not is rebuilt).
+    fn fits(&self, places: &[Place]) -> bool {
+        self.exact.fits(places) && self.skeleton.fits(places)
     }
 }
 
@@ -338,35 +450,48 @@ impl From<Gazetteer> for Vec<Place> {
     }
 }
 
+impl Place {
+    /// Every name of the place with its number: 0 the English name, 1 the
+    /// Ukrainian, 2 the Russian, 3 and up the other names in order.
+    pub fn numbered_names(&self) -> impl Iterator<Item = (usize, &String)> {
+        std::iter::once((0, &self.name))
+            .chain(self.name_uk.iter().map(|n| (1, n)))
+            .chain(self.name_ru.iter().map(|n| (2, n)))
+            .chain(self.other_names.iter().enumerate().map(|(i, n)| (3 + i, n)))
+    }
+
+    /// The name numbered `k` by [`Place::numbered_names`].
+    pub fn name_at(&self, k: usize) -> Option<&String> {
+        match k {
+            0 => Some(&self.name),
+            1 => self.name_uk.as_ref(),
+            2 => self.name_ru.as_ref(),
+            _ => self.other_names.get(k - 3),
+        }
+    }
+}
+
 impl Gazetteer {
     /// Builds the index over places (ids are reassigned to positions).
     pub fn from_places(mut places: Vec<Place>) -> Self {
         for (i, p) in places.iter_mut().enumerate() {
             p.id = i;
         }
-        let mut index = NameIndex::default();
-        // The keys are most of the cost of opening a stored gazetteer: in parallel.
-        let keyed: Vec<Vec<(String, String, &String)>> = places
-            .par_iter()
-            .map(|p| {
-                std::iter::once(&p.name)
-                    .chain(p.name_uk.iter())
-                    .chain(p.name_ru.iter())
-                    .chain(p.other_names.iter())
-                    .filter_map(|n| {
-                        let e = names::exact_key(n);
-                        (!e.is_empty()).then(|| (names::skeleton_of_key(&e), e, n))
-                    })
-                    .collect()
-            })
-            .collect();
-        for (id, keys) in keyed.into_iter().enumerate() {
-            for (s, e, n) in keys {
-                push_unique(index.exact.entry(e).or_default(), id, n);
-                push_unique(index.skeleton.entry(s).or_default(), id, n);
-            }
-        }
+        let index = NameIndex::build(&places);
         Gazetteer { places, index }
+    }
+
+    /// A gazetteer from places and the index built for them (as the store
+    /// keeps them); `None` when they do not fit each other (ids not
+    /// positions, a posting to no place), so the caller rebuilds.
+    pub fn from_places_and_index(places: Vec<Place>, index: NameIndex) -> Option<Self> {
+        let ids_are_positions = places.iter().enumerate().all(|(i, p)| p.id == i);
+        (ids_are_positions && index.fits(&places)).then_some(Gazetteer { places, index })
+    }
+
+    /// The name index, to store beside the places.
+    pub fn name_index(&self) -> &NameIndex {
+        &self.index
     }
 
     /// Reads the OSM places, GeoNames, OSM outlines, oblasts, hromadas and
@@ -503,6 +628,20 @@ impl Gazetteer {
         true
     }
 
+    /// Puts geometries back by place (the store's footprints, all or those
+    /// near a point); false (and nothing changed) when a place is out of range.
+    pub fn put_geometries_of(&mut self, geometries: Vec<(PlaceId, MultiPolygon<f64>)>) -> bool {
+        if geometries.iter().any(|(id, _)| *id >= self.places.len()) {
+            return false;
+        }
+        for (id, g) in geometries {
+            if let Some(p) = self.places.get_mut(id) {
+                p.footprint.geometry = g;
+            }
+        }
+        true
+    }
+
     /// Whether the footprints carry their geometry (a gazetteer read for
     /// names only does not).
     pub fn has_geometries(&self) -> bool {
@@ -542,11 +681,11 @@ impl Gazetteer {
             return vec![];
         }
         if let Some(hits) = self.index.exact.get(&exact) {
-            return self.matches(hits.iter().map(|(id, n)| (*id, n, MatchKind::Exact)));
+            return self.matches(hits.iter().map(|&(id, k)| (id, k, MatchKind::Exact)));
         }
         let skel = names::skeleton(name);
         if let Some(hits) = self.index.skeleton.get(&skel) {
-            return self.matches(hits.iter().map(|(id, n)| (*id, n, MatchKind::Transliteration)));
+            return self.matches(hits.iter().map(|&(id, k)| (id, k, MatchKind::Transliteration)));
         }
         let query: Vec<char> = skel.chars().collect();
         let budget = names::typo_budget(query.len());
@@ -557,14 +696,12 @@ impl Gazetteer {
     }
 
     /// Names within `budget` edits of a skeleton, with their edit counts.
-    fn within_edits(&self, query: &[char], budget: usize) -> Vec<(PlaceId, &String, MatchKind)> {
+    fn within_edits(&self, query: &[char], budget: usize) -> Vec<(PlaceId, usize, MatchKind)> {
         let mut found = vec![];
-        for (chars, key) in self.index.skeletons() {
+        for (i, chars) in self.index.skeleton_chars().iter().enumerate() {
             let edits = names::edit_distance_within(query, chars, budget);
             if edits <= budget {
-                if let Some(hits) = self.index.skeleton.get(key) {
-                    found.extend(hits.iter().map(|(id, n)| (*id, n, MatchKind::Typo { edits })));
-                }
+                found.extend(self.index.skeleton.postings(i).iter().map(|&(id, k)| (id, k, MatchKind::Typo { edits })));
             }
         }
         found
@@ -727,18 +864,20 @@ impl Gazetteer {
         Resolution::Found { place: m, note: Some(note) }
     }
 
-    fn matches<'a>(&self, hits: impl Iterator<Item = (PlaceId, &'a String, MatchKind)>) -> Vec<Match> {
-        let mut best: HashMap<PlaceId, (MatchKind, &String)> = HashMap::new();
-        for (id, n, how) in hits {
-            let e = best.entry(id).or_insert((how, n));
+    /// Candidates from index hits (place, name number, how), best match per place.
+    fn matches(&self, hits: impl Iterator<Item = (PlaceId, usize, MatchKind)>) -> Vec<Match> {
+        let mut best: HashMap<PlaceId, (MatchKind, usize)> = HashMap::new();
+        for (id, k, how) in hits {
+            let e = best.entry(id).or_insert((how, k));
             if how < e.0 {
-                *e = (how, n);
+                *e = (how, k);
             }
         }
         let mut out: Vec<Match> = best
             .into_iter()
-            .filter_map(|(id, (how, n))| {
+            .filter_map(|(id, (how, k))| {
                 let p = self.places.get(id)?;
+                let n = p.name_at(k)?;
                 Some(Match {
                     place: id,
                     name: p.name.clone(),
@@ -835,9 +974,9 @@ pub fn short_oblast(oblast: &str) -> &str {
     oblast.strip_suffix(" Oblast").unwrap_or(oblast)
 }
 
-fn push_unique(v: &mut Vec<(PlaceId, String)>, id: PlaceId, name: &str) {
+fn push_unique(v: &mut Postings, id: PlaceId, k: usize) {
     if !v.iter().any(|(i, _)| *i == id) {
-        v.push((id, name.to_string()));
+        v.push((id, k));
     }
 }
 

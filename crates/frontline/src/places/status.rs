@@ -235,6 +235,25 @@ impl Runs {
         k.checked_sub(1).and_then(|k| self.values.get(k)).copied().unwrap_or(f32::NAN)
     }
 
+    /// The values of cells `start..start + len`, as [`Runs::get`] gives
+    /// them one by one, in one binary search and a walk: a whole place's
+    /// history costs its snapshots plus its runs, not a search per cell
+    /// (`captured` reads every place's history).
+    fn row(&self, start: usize, len: usize) -> Vec<f32> {
+        let mut k = self.starts.partition_point(|&s| s as usize <= start);
+        (start..start.saturating_add(len))
+            .map(|i| {
+                if i >= self.cells {
+                    return f32::NAN;
+                }
+                while self.starts.get(k).is_some_and(|&s| s as usize <= i) {
+                    k += 1;
+                }
+                k.checked_sub(1).and_then(|k| self.values.get(k)).copied().unwrap_or(f32::NAN)
+            })
+            .collect()
+    }
+
     /// Number of runs.
     fn len(&self) -> usize {
         self.values.len()
@@ -322,6 +341,25 @@ impl StatusTable {
         Status::of(self.occupied_fraction(place, snapshot), self.gray_fraction(place, snapshot).unwrap_or(0.0))
     }
 
+    /// A settlement's occupied fractions, one per snapshot.
+    fn occupied_row(&self, place: PlaceId) -> Vec<f32> {
+        self.occupied.row(self.at(place, 0), self.dates.len())
+    }
+
+    /// A settlement's statuses, one per snapshot ([`StatusTable::status`] for each).
+    fn status_row(&self, place: PlaceId) -> Vec<Status> {
+        let occupied = self.occupied_row(place);
+        let gray = self.gray.as_ref().map(|g| g.row(self.at(place, 0), self.dates.len()));
+        occupied
+            .iter()
+            .enumerate()
+            .map(|(s, &o)| {
+                let g = gray.as_ref().map_or(0.0, |g| g.get(s).map_or(f64::NAN, |&v| f64::from(v)));
+                Status::of(f64::from(o), g)
+            })
+            .collect()
+    }
+
     /// Everything about a settlement at a snapshot.
     pub fn point(&self, place: PlaceId, snapshot: usize) -> StatusPoint {
         StatusPoint {
@@ -335,7 +373,20 @@ impl StatusTable {
 
     /// A settlement's whole history.
     pub fn series(&self, place: PlaceId) -> Vec<StatusPoint> {
-        (0..self.dates.len()).map(|s| self.point(place, s)).collect()
+        let n = self.dates.len();
+        let occupied = self.occupied_row(place);
+        let gray = self.gray.as_ref().map(|g| g.row(self.at(place, 0), n));
+        let distance = self.distance_m.row(self.at(place, 0), n);
+        let statuses = self.status_row(place);
+        (0..n)
+            .map(|s| StatusPoint {
+                date: self.dates[s],
+                occupied_fraction: f64::from(occupied[s]),
+                gray_fraction: gray.as_ref().map(|g| f64::from(g[s])),
+                distance_m: Some(f64::from(distance[s])).filter(|d| d.is_finite()),
+                status: statuses[s],
+            })
+            .collect()
     }
 
     /// Captures and retakes of one settlement under a rule: a capture is the
@@ -344,7 +395,7 @@ impl StatusTable {
     /// first from which it stays < θ as long. A run still too short at the
     /// end of the series is not (yet) a change.
     pub fn control_changes(&self, place: PlaceId, rule: CaptureRule) -> Vec<ControlChange> {
-        let above: Vec<bool> = (0..self.dates.len()).map(|s| self.occupied_fraction(place, s) >= rule.theta).collect();
+        let above: Vec<bool> = self.occupied_row(place).into_iter().map(|o| f64::from(o) >= rule.theta).collect();
         persistent_runs(&above, rule.persistence, false)
             .into_iter()
             .map(|(snapshot, captured)| ControlChange {
@@ -379,7 +430,7 @@ impl StatusTable {
         if n == 0 {
             return vec![];
         }
-        let statuses: Vec<Status> = (0..n).map(|s| self.status(place, s)).collect();
+        let statuses = self.status_row(place);
         let mut out = vec![StatusChange { date: self.dates[0], snapshot: 0, from: None, to: statuses[0] }];
         let mut current = statuses[0];
         let mut i = 1;

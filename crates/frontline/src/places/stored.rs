@@ -8,36 +8,68 @@
 //! is there, reading it back is all a query does (a test checks that the
 //! stored copy decodes, and that a second query leaves the store as it was).
 
+use super::gazetteer::NameIndex;
 use super::{Gazetteer, GazetteerSources, Place, StatusTable};
 use crate::error::{Error, Result};
 use crate::model::SourceId;
 use crate::store::Store;
-use flate2::{read::ZlibDecoder, write::ZlibEncoder, Compression};
+use geo::{Coord, MultiPolygon};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 /// Bumped when the encoding or the computation of either changes.
 /// 2: OSM places gazetteer, externally tagged footprint kinds, run-length
 /// status columns. 4: a city of boroughs (Kyiv) cut to land, not to one borough.
-const DERIVED_VERSION: u32 = 4;
+/// 5: postcard instead of bincode, the name index stored with the places,
+/// footprints in the store's `footprints` table.
+const DERIVED_VERSION: u32 = 5;
 
-/// Encodes a derived result as the store keeps it (bincode, zlib).
-pub fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
-    let raw = bincode::serialize(value).map_err(|e| Error::Internal(format!("cannot encode a derived result: {e}")))?;
-    let mut z = ZlibEncoder::new(Vec::with_capacity(raw.len() / 3), Compression::fast());
-    z.write_all(&raw).and_then(|_| z.finish()).map_err(|e| Error::Internal(format!("cannot compress: {e}")))
+/// The first bytes of every derived blob: the codec (postcard), version 1.
+/// A blob without them is from an older frontline (zlib around bincode 1,
+/// starting 0x78) and is never fed to the decoder.
+pub const MAGIC: &[u8; 8] = b"FLpost\x00\x01";
+
+/// Encodes a derived result as the store keeps it: [`MAGIC`], then postcard
+/// (a maintained, compact serde format; it is not self-describing, so the
+/// stored types use no internally tagged enums, `flatten` or
+/// `skip_serializing_if`). Not compressed: zlib halved the places but cost
+/// more to inflate (40–130 ms) than the whole rest of a name query.
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
+    postcard::to_extend(value, MAGIC.to_vec())
+        .map_err(|e| Error::Internal(format!("cannot encode a derived result: {e}")))
 }
 
 /// Decodes a stored blob; the error says why (a blob that does not decode
 /// is rebuilt, but silently rebuilding on every query is how the
 /// gazetteer once cost 1.5 s a query: tests call this directly).
 pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
-    let mut raw = vec![];
-    ZlibDecoder::new(bytes)
-        .read_to_end(&mut raw)
-        .map_err(|e| Error::Internal(format!("a stored derived result is not zlib data ({e})")))?;
-    bincode::deserialize(&raw).map_err(|e| Error::Internal(format!("a stored derived result does not decode ({e})")))
+    let Some(body) = bytes.strip_prefix(MAGIC.as_slice()) else {
+        return Err(Error::Internal(
+            "a stored derived result is in an older encoding (bincode, before store schema 3); it is recomputed".into(),
+        ));
+    };
+    match postcard::take_from_bytes(body) {
+        Ok((value, [])) => Ok(value),
+        Ok((_, rest)) => {
+            Err(Error::Internal(format!("a stored derived result has {} bytes after its end", rest.len())))
+        }
+        Err(e) => Err(Error::Internal(format!("a stored derived result does not decode ({e})"))),
+    }
+}
+
+/// The places (footprints without geometry) and their name index, as stored.
+#[derive(Serialize)]
+struct PlacesOut<'a> {
+    places: &'a [Place],
+    index: &'a NameIndex,
+}
+
+/// [`PlacesOut`] read back.
+#[derive(Deserialize)]
+struct PlacesIn {
+    places: Vec<Place>,
+    index: NameIndex,
 }
 
 fn file_fingerprint(sources: &GazetteerSources) -> Result<Vec<u8>> {
@@ -68,21 +100,37 @@ impl Timings {
     }
 }
 
+/// The stored places with their name index, if current and readable.
+fn stored_places(store: &Store, inputs: &[u8], timings: &mut Timings) -> Result<Option<Gazetteer>> {
+    let mut t = Instant::now();
+    let blob = store.derived("gazetteer", "", inputs)?;
+    timings.lap("gazetteer: read the places and their name index from the store", &mut t);
+    let Some(stored) = blob.and_then(|b| decode::<PlacesIn>(&b).ok()) else { return Ok(None) };
+    timings.lap(format!("gazetteer: decode {} places and the name index", stored.places.len()), &mut t);
+    let g = Gazetteer::from_places_and_index(stored.places, stored.index);
+    timings.lap("gazetteer: check the index fits the places", &mut t);
+    Ok(g)
+}
+
+/// The stored footprint geometries put into `g`, all of them; false when
+/// the store has no current set for this gazetteer.
+fn put_stored_geometries(store: &Store, inputs: &[u8], g: &mut Gazetteer) -> bool {
+    // A cache that cannot be read (an old store opened read-only has no
+    // footprints table) is rebuilt, not an error.
+    match store.footprints(inputs) {
+        Ok(Some(all)) if all.len() == g.len() => g.put_geometries_of(all),
+        _ => false,
+    }
+}
+
 /// The gazetteer kept in the store for these source files, with its
 /// footprint geometries, if there is a current one.
 pub fn stored_gazetteer(store: &Store, sources: &GazetteerSources) -> Result<Option<Gazetteer>> {
     let inputs = file_fingerprint(sources)?;
-    let Some(places) = store.derived("gazetteer", "", &inputs)? else {
+    let Some(mut g) = stored_places(store, &inputs, &mut Timings::default())? else {
         return Ok(None);
     };
-    let mut g = Gazetteer::from_places(decode::<Vec<Place>>(&places)?);
-    let Some(geometries) = store.derived("footprints", "", &inputs)? else {
-        return Ok(None);
-    };
-    if !g.put_geometries(decode(&geometries)?) {
-        return Err(Error::Internal("the stored footprints do not match the stored gazetteer".into()));
-    }
-    Ok(Some(g))
+    Ok(put_stored_geometries(store, &inputs, &mut g).then_some(g))
 }
 
 /// The gazetteer from the store, or built from the files and stored.
@@ -105,34 +153,37 @@ pub fn gazetteer_timed(
 ) -> Result<Gazetteer> {
     let mut t = Instant::now();
     let inputs = file_fingerprint(sources)?;
-    let blob = store.derived("gazetteer", "", &inputs)?;
-    timings.lap("gazetteer: read the places from the store", &mut t);
-    if let Some(places) = blob.and_then(|b| decode::<Vec<Place>>(&b).ok()) {
-        timings.lap(format!("gazetteer: decode {} places", places.len()), &mut t);
-        let mut g = Gazetteer::from_places(places);
-        timings.lap("gazetteer: index the names", &mut t);
+    timings.lap("gazetteer: fingerprint its source files", &mut t);
+    if let Some(mut g) = stored_places(store, &inputs, timings)? {
+        t = Instant::now();
         if !geometries {
             return Ok(g);
         }
-        let geo = store.derived("footprints", "", &inputs)?.and_then(|b| decode(&b).ok());
-        if geo.is_some_and(|geo| g.put_geometries(geo)) {
+        if put_stored_geometries(store, &inputs, &mut g) {
             timings.lap("gazetteer: read and decode the footprint geometries", &mut t);
             return Ok(g);
         }
     }
+    t = Instant::now();
     let (mut g, _) = Gazetteer::load(sources)?;
     timings.lap("gazetteer: build from the source files (not stored yet)", &mut t);
     if writable {
-        let geo = g.take_geometries();
-        let places = encode(&g.places())?;
-        let footprints = encode(&geo)?;
-        g.put_geometries(geo);
         // Keeping it is an optimisation: a full disk must not fail a read.
-        let _ = store.put_derived("gazetteer", "", &inputs, &places);
-        let _ = store.put_derived("footprints", "", &inputs, &footprints);
+        let _ = store_gazetteer(store, &inputs, &mut g);
         timings.lap("gazetteer: store", &mut t);
     }
     Ok(g)
+}
+
+/// Writes the places with their index, then the footprints, under `inputs`.
+fn store_gazetteer(store: &Store, inputs: &[u8], g: &mut Gazetteer) -> Result<()> {
+    let footprints: Vec<(usize, &MultiPolygon<f64>)> =
+        g.places().iter().map(|p| (p.id, &p.footprint.geometry)).collect();
+    store.put_footprints(inputs, &footprints)?;
+    let geometries = g.take_geometries();
+    let places = encode(&PlacesOut { places: g.places(), index: g.name_index() });
+    g.put_geometries(geometries);
+    store.put_derived("gazetteer", "", inputs, &places?)
 }
 
 /// Puts the footprint geometries into a gazetteer read without them.
@@ -141,12 +192,29 @@ pub(crate) fn ensure_geometries(store: &Store, sources: &GazetteerSources, g: &m
         return Ok(());
     }
     let inputs = file_fingerprint(sources)?;
-    let geo = store.derived("footprints", "", &inputs)?.and_then(|b| decode(&b).ok());
-    if geo.is_some_and(|geo| g.put_geometries(geo)) {
+    if put_stored_geometries(store, &inputs, g) {
         return Ok(());
     }
     *g = Gazetteer::load(sources)?.0;
     Ok(())
+}
+
+/// Puts into a gazetteer read without geometries the footprints that may
+/// hold a point (those whose bounding box does), which is all that
+/// resolving `LON,LAT` needs: the store answers from an index, so this
+/// decodes a handful of footprints instead of all. Falls back to every
+/// footprint when the store has none.
+pub fn geometries_at(store: &Store, sources: &GazetteerSources, g: &mut Gazetteer, at: Coord<f64>) -> Result<()> {
+    if g.has_geometries() {
+        return Ok(());
+    }
+    let inputs = file_fingerprint(sources)?;
+    if let Ok(Some(near)) = store.footprints_at(&inputs, at.x, at.y) {
+        if g.put_geometries_of(near) {
+            return Ok(());
+        }
+    }
+    ensure_geometries(store, sources, g)
 }
 
 fn status_inputs(store: &Store, sources: &GazetteerSources, source: &SourceId) -> Result<Vec<u8>> {
