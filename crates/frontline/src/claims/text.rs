@@ -1525,6 +1525,13 @@ fn town_events(toks: &[Tok], places: &dyn PlaceNames) -> Vec<(String, TownEvent)
                 continue;
             }
             let mut ev = ev;
+            // "the partially occupied village of Rivne" claims no capture.
+            if ev == TownEvent::Captured
+                && i > 0
+                && matches!(toks[i - 1].low.as_str(), "partially" | "partly" | "частково")
+            {
+                continue;
+            }
             // Russia's ministry "liberates" what it takes.
             if ev == TownEvent::Liberated && russian_actor && !ukrainian_actor {
                 ev = TownEvent::Captured;
@@ -1857,6 +1864,14 @@ mod tests {
             let (blo, bhi) = a.band();
             assert!((blo - lo).abs() < 1e-9 && (bhi - hi).abs() < 1e-9, "{s}: band {blo}..{bhi}, want {lo}..{hi}");
         }
+        // A village "partially occupied" is not claimed captured.
+        let none = extract_sentence(
+            "Russian troops hold the partially occupied town of Pokrovsk.",
+            0,
+            nov,
+            &Names(vec!["Pokrovsk"]),
+        );
+        assert!(none.is_empty(), "{none:?}");
         // A distance is not a corridor or a front length.
         let none = extract_sentence(
             "They fled Pokrovsk, which is less than 10 kilometers from the front line.",
