@@ -85,7 +85,7 @@ fn main() {
         *verdicts.entry(c.verdict.words()).or_default() += 1;
     }
     println!("  verdicts: {verdicts:?}");
-    per_claim.sort_by(|a, b| b.0.cmp(&a.0));
+    per_claim.sort_by_key(|b| std::cmp::Reverse(b.0));
     println!("  slowest claims:");
     for (t, c) in per_claim.iter().take(8) {
         let quote: String = c.quote.chars().take(70).collect();
