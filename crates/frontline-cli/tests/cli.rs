@@ -525,3 +525,68 @@ fn a_reader_that_stops_early_is_not_an_error() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `check` on claims files: the same two claims as YAML and TOML give the
+/// same verdicts, against DeepState's own published figures for October
+/// 2025 (267 km² gained in the month, 19.09 % held on 1 November); a bad
+/// file is one line naming the file, the claim and the field, and a
+/// non-zero exit.
+#[test]
+fn check_reads_yaml_and_toml_claims_and_refuses_bad_ones() {
+    let dir = tmpdir("check");
+    let db = dir.join("t.db");
+    for d in ["20251001", "20251101"] {
+        let o = frontline(&db, &["ingest", daily(d).to_str().expect("utf8")]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let yaml = dir.join("claims.yaml");
+    std::fs::write(
+        &yaml,
+        "claims:\n  - {kind: gained, value: \"267\", unit: km2, period: 2025-10}\n  - {kind: country, value: \"19.09\", unit: \"%\", date: 2025-11-01}\n",
+    )
+    .expect("write");
+    let toml = dir.join("claims.toml");
+    std::fs::write(
+        &toml,
+        "[[claims]]\nkind = \"gained\"\nvalue = \"267\"\nunit = \"km2\"\nperiod = \"2025-10\"\n\n\
+         [[claims]]\nkind = \"country\"\nvalue = \"19.09\"\nunit = \"%\"\ndate = 2025-11-01\n",
+    )
+    .expect("write");
+    let mut verdicts = vec![];
+    for file in [&yaml, &toml] {
+        let o = frontline(&db, &["--format", "json", "check", file.to_str().expect("utf8")]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        let claims = v["claims"].as_array().expect("claims");
+        assert_eq!(claims.len(), 2);
+        // 267 km² (step 1, ± 3 %) and 19.09 % (step 0.01, ± 0.1 point): both hold on DeepState's maps.
+        let got: Vec<String> = claims.iter().map(|c| c["verdict"].as_str().unwrap_or("").to_string()).collect();
+        assert_eq!(got, ["consistent", "consistent"], "{}", stdout(&o));
+        let gained = claims[0]["measured"].as_f64().expect("number");
+        assert!((258.5..=275.5).contains(&gained), "{gained}");
+        verdicts.push(got);
+    }
+    assert_eq!(verdicts[0], verdicts[1]);
+
+    let bad_yaml = dir.join("bad.yaml");
+    std::fs::write(
+        &bad_yaml,
+        "- {kind: country, value: \"19\", unit: \"%\", date: 2025-11-01}\n- {kind: country, value: \"19\", unit: furlongs, date: 2025-11-01}\n",
+    )
+    .expect("write");
+    let bad_toml = dir.join("bad.toml");
+    std::fs::write(&bad_toml, "[[claims]]\nkind = \"country\"\nvalue = \n").expect("write");
+    for (file, want) in [(&bad_yaml, ["claim 2", "field 'unit'"]), (&bad_toml, ["line 3", "not TOML"])] {
+        let o = frontline(&db, &["check", file.to_str().expect("utf8")]);
+        assert!(!o.status.success(), "{}: must exit non-zero", file.display());
+        let err = String::from_utf8_lossy(&o.stderr);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 1, "one line: {err}");
+        assert!(lines[0].contains(file.file_name().and_then(|n| n.to_str()).expect("name")), "{err}");
+        for w in want {
+            assert!(lines[0].contains(w), "{err} lacks {w}");
+        }
+        assert!(o.stdout.is_empty(), "nothing half-written: {}", stdout(&o));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

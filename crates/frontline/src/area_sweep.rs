@@ -41,7 +41,7 @@ const MARGIN_DEG: f64 = 1e-6;
 /// only consecutive similar layers are cheap.
 pub struct ClippedAreaSweep<'a> {
     reference: &'a Territory,
-    previous: Option<(CoordMap<EdgeKey, i32>, f64)>,
+    memory: SweepMemory,
     /// Layers measured by a full clip.
     pub full_clips: usize,
     /// Layers measured from the previous one by their changed edges.
@@ -51,29 +51,46 @@ pub struct ClippedAreaSweep<'a> {
 impl<'a> ClippedAreaSweep<'a> {
     /// A sweep within `reference`.
     pub fn new(reference: &'a Territory) -> Self {
-        ClippedAreaSweep { reference, previous: None, full_clips: 0, carried: 0 }
+        ClippedAreaSweep { reference, memory: SweepMemory::default(), full_clips: 0, carried: 0 }
     }
 
     /// Geodesic area (m²) of `layer ∩ reference`, as
     /// `reference.clip(layer).geodesic_area_m2()` gives it.
     pub fn area_m2(&mut self, layer: &MultiPolygon<f64>) -> f64 {
+        let (area, carried) = self.memory.area_m2(self.reference, layer);
+        if carried {
+            self.carried += 1;
+        } else {
+            self.full_clips += 1;
+        }
+        area
+    }
+}
+
+/// What a sweep remembers of the last layer it measured, without the
+/// reference: for an owner that keeps the reference itself (and cannot lend
+/// it to a [`ClippedAreaSweep`] it also keeps). Every call must pass the
+/// same reference.
+#[derive(Default)]
+pub struct SweepMemory {
+    previous: Option<(CoordMap<EdgeKey, i32>, f64)>,
+}
+
+impl SweepMemory {
+    /// Geodesic area (m²) of `layer ∩ reference`, and whether it was
+    /// carried from the last layer measured (else clipped in full).
+    pub fn area_m2(&mut self, reference: &Territory, layer: &MultiPolygon<f64>) -> (f64, bool) {
         let edges = grid_edges(layer);
         let carried = match (&edges, &self.previous) {
-            (Some(now), Some((before, area))) => carried_delta_m2(self.reference, before, now).map(|d| area + d),
+            (Some(now), Some((before, area))) => carried_delta_m2(reference, before, now).map(|d| area + d),
             _ => None,
         };
-        let area = match carried {
-            Some(area) => {
-                self.carried += 1;
-                area
-            }
-            None => {
-                self.full_clips += 1;
-                self.reference.clip(layer).geodesic_area_m2()
-            }
+        let (area, was_carried) = match carried {
+            Some(area) => (area, true),
+            None => (reference.clip(layer).geodesic_area_m2(), false),
         };
         self.previous = edges.map(|e| (e, area));
-        area
+        (area, was_carried)
     }
 }
 

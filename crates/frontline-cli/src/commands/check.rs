@@ -1,4 +1,4 @@
-//! `frontline check`: sentences (or a CSV of claims) in, verdicts with evidence out.
+//! `frontline check`: sentences (or a CSV, YAML or TOML file of claims) in, verdicts with evidence out.
 
 use crate::context::{parse_date, Context};
 use crate::output::{num, OutputFormat, Table};
@@ -15,8 +15,9 @@ const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A text file (English or Ukrainian sentences, a paragraph or a whole article), a CSV of claims
-    /// (header kind,subject,value,unit,qualifier,date,from,side), or - for standard input.
+    /// A text file (English or Ukrainian sentences, a paragraph or a whole article), a file of claims
+    /// (.csv with the header kind,subject,value,unit,qualifier,date,from,side; .yaml/.yml or .toml with the
+    /// same fields, and period instead of from and date), or - for standard input (text or CSV).
     input: PathBuf,
     /// The article's date: claims whose sentence names no date are checked at it (never at today's map).
     #[arg(long, value_parser = parse_date)]
@@ -40,7 +41,10 @@ fn read_input(path: &PathBuf) -> Result<String> {
     } else {
         let meta = std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
         if !meta.is_file() {
-            bail!("{}: not a regular file; give a text or CSV file, or - for standard input", path.display());
+            bail!(
+                "{}: not a regular file; give a text, CSV, YAML or TOML file, or - for standard input",
+                path.display()
+            );
         }
         std::fs::File::open(path)
             .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))

@@ -6,8 +6,9 @@
 //! captured, measures.md's capture threshold θ = 0.5).
 
 use super::{Claim, ClaimKind, DateFrom, Side, TownEvent, Unit};
-use crate::area::{area_within_km2, UKRAINE_OFFICIAL_KM2};
-use crate::encircle::{CorridorParams, CorridorState};
+use crate::area::UKRAINE_OFFICIAL_KM2;
+use crate::area_sweep::SweepMemory;
+use crate::encircle::{hostile_layers, CorridorFrame, CorridorParams, CorridorState};
 use crate::error::{Error, Result};
 use crate::front::{FrontExtractor, FrontOptions, Hostile, REPORTING_COAST_TOLERANCE_M};
 use crate::geodesy::{GeodesicAreaM2, M2_PER_KM2};
@@ -169,9 +170,48 @@ struct Conv {
     land: bool,
     outline: bool,
     gross: bool,
+    /// A corridor's pincer gap instead of its narrowest width.
+    gap: bool,
 }
 
-const DEFAULT: Conv = Conv { gray_in: false, land: false, outline: false, gross: false };
+const DEFAULT: Conv = Conv { gray_in: false, land: false, outline: false, gross: false, gap: false };
+
+/// What a corridor claim is measured by: state, narrowest width and pincer gap (km).
+type CorridorFigures = (CorridorState, Option<f64>, Option<f64>);
+
+/// The territory an area is measured within.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Within {
+    /// Ukraine with its territorial sea, or land only.
+    Country { land: bool },
+    /// An oblast (ISO code), under the outline or the official convention.
+    Region { iso: String, outline: bool },
+}
+
+/// A snapshot's hostile ground: source, instant, gray counted.
+type HostileKey = (String, i64, bool);
+
+/// A gross gain: source, the two instants, gray counted, land only.
+type GrossKey = (String, i64, i64, bool, bool);
+
+/// The hostile ground of snapshots, and its area within the territories
+/// claims ask about, kept across claims and conventions: an article's
+/// claims meet the same few maps again and again (every country share, the
+/// two ends of every gain, the dates around each), and one clip per
+/// snapshot and territory serves them all.
+#[derive(Default)]
+struct AreaCache {
+    hostile: HashMap<HostileKey, Option<Rc<MultiPolygon<f64>>>>,
+    km2: HashMap<(HostileKey, Within), Option<f64>>,
+    /// One sweep per source, gray convention and territory: a snapshot a
+    /// few days from the last one measured is carried by its changed edges
+    /// instead of clipped in full ([`crate::area_sweep`]).
+    sweeps: HashMap<(String, bool, Within), SweepMemory>,
+    /// Gross gains (gained, lost km²) of a pair of snapshots.
+    gross: HashMap<GrossKey, (f64, f64)>,
+    /// Corridors: place, source, instant, gray counted.
+    corridors: HashMap<(crate::places::PlaceId, String, i64, bool), CorridorFigures>,
+}
 
 /// Measures claims against a store. Loads boundaries, the gazetteer and
 /// snapshots lazily and keeps them, so many claims of one article cost
@@ -190,6 +230,7 @@ pub struct Checker<'a> {
     fronts: OnceCell<(FrontExtractor, FrontExtractor)>,
     days: RefCell<HashMap<(String, NaiveDate), DaySnapshots>>,
     values: RefCell<HashMap<ValueKey, Option<f64>>>,
+    areas: RefCell<AreaCache>,
 }
 
 fn sources_in(store: &Store) -> Result<Vec<SourceId>> {
@@ -238,6 +279,7 @@ impl<'a> Checker<'a> {
             fronts: OnceCell::new(),
             days: RefCell::new(HashMap::new()),
             values: RefCell::new(HashMap::new()),
+            areas: RefCell::new(AreaCache::default()),
         })
     }
 
@@ -515,6 +557,14 @@ impl<'a> Checker<'a> {
                 Conv { outline: true, ..DEFAULT },
             ));
         }
+        if matches!(claim.kind, ClaimKind::Corridor { .. }) {
+            alternatives.push((
+                "pincer gap (the shortest straight line between the hostile ground on either side) instead of the narrowest width".into(),
+                source.clone(),
+                date,
+                Conv { gap: true, ..DEFAULT },
+            ));
+        }
         if claim.kind == ClaimKind::Gained {
             alternatives.push((
                 "gross gain (losses in the period not subtracted)".into(),
@@ -621,13 +671,72 @@ impl<'a> Checker<'a> {
         }))
     }
 
-    fn hostile(&self, s: &Snapshot, gray_in: bool) -> Option<MultiPolygon<f64>> {
-        if gray_in {
-            s.layer(ControlClass::Gray)?;
-            Some(Hostile::OccupiedOrContested.of(s))
-        } else {
-            Some(s.class_or_empty(ControlClass::Occupied))
+    /// The ground counted as Russian-held on a snapshot (occupied, plus
+    /// gray `gray_in`; `None` for a map without a gray layer), computed once
+    /// per snapshot: the union with the gray zone is an overlay of the whole
+    /// map.
+    fn hostile(&self, s: &Snapshot, gray_in: bool) -> Option<Rc<MultiPolygon<f64>>> {
+        let key = (s.source.as_str().to_string(), s.taken_at.timestamp(), gray_in);
+        if let Some(h) = self.areas.borrow().hostile.get(&key) {
+            return h.clone();
         }
+        let h = if gray_in {
+            s.layer(ControlClass::Gray).map(|_| Rc::new(Hostile::OccupiedOrContested.of(s)))
+        } else {
+            Some(Rc::new(s.class_or_empty(ControlClass::Occupied)))
+        };
+        self.areas.borrow_mut().hostile.insert(key, h.clone());
+        h
+    }
+
+    /// Km² of a snapshot's hostile ground within a territory (`None`: the
+    /// map has no gray layer to count), once per snapshot and territory,
+    /// carried from the nearest snapshot measured before when it can be.
+    fn hostile_km2(&self, s: &Snapshot, gray_in: bool, within: &Within) -> Result<Option<f64>> {
+        let hkey = (s.source.as_str().to_string(), s.taken_at.timestamp(), gray_in);
+        let key = (hkey, within.clone());
+        if let Some(v) = self.areas.borrow().km2.get(&key) {
+            return Ok(*v);
+        }
+        let value = match self.hostile(s, gray_in) {
+            None => None,
+            Some(h) => {
+                let (territory, layer) = match within {
+                    Within::Country { land } => (self.reference(*land)?, None),
+                    Within::Region { iso, outline } => {
+                        let r = self.region(iso, *outline)?;
+                        // The overlay's cost grows with every edge it sees: keep the
+                        // hostile ground near the oblast only (linear time).
+                        let layer = match r.territory.geometry.bounding_rect() {
+                            Some(b) => {
+                                let m = 1e-3;
+                                let w = geo::Rect::new(
+                                    geo::Coord { x: b.min().x - m, y: b.min().y - m },
+                                    geo::Coord { x: b.max().x + m, y: b.max().y + m },
+                                );
+                                Some(crate::overlay::crop_to_rect(&h, w))
+                            }
+                            None => Some(MultiPolygon::new(vec![])),
+                        };
+                        (&r.territory, layer)
+                    }
+                };
+                let mut areas = self.areas.borrow_mut();
+                let sweep = areas.sweeps.entry((key.0 .0.clone(), gray_in, within.clone())).or_default();
+                let (m2, _) = sweep.area_m2(territory, layer.as_ref().unwrap_or(&h));
+                Some(m2 / M2_PER_KM2)
+            }
+        };
+        self.areas.borrow_mut().km2.insert(key, value);
+        Ok(value)
+    }
+
+    fn region(&self, iso: &str, outline: bool) -> Result<&crate::regions::Region> {
+        self.regions(outline)?
+            .regions
+            .iter()
+            .find(|r| r.iso.as_deref() == Some(iso))
+            .ok_or_else(|| Error::Request(format!("no outline for {iso} in the oblast boundaries")))
     }
 
     fn occupied_fraction_pct(&self, place: crate::places::PlaceId, s: &Snapshot, gray_in: bool) -> Result<f64> {
@@ -636,10 +745,55 @@ impl<'a> Checker<'a> {
         let Some(h) = self.hostile(s, gray_in) else { return Ok(f64::NAN) };
         let fp = &p.footprint.geometry;
         let Some(rect) = fp.bounding_rect() else { return Ok(0.0) };
-        let near = crate::overlay::crop_to_rect(&h, rect);
+        let near = crate::overlay::crop_to_rect(h.as_ref(), rect);
         let inside = crate::overlay::intersection(&near, fp).geodesic_area_m2();
         // + 0.0 turns an empty intersection's -0.0 into 0.0, which a reader does not take for a loss.
         Ok(if p.footprint.area_m2 > 0.0 { (100.0 * inside / p.footprint.area_m2).clamp(0.0, 100.0) + 0.0 } else { 0.0 })
+    }
+
+    /// The way out of a settlement on a snapshot, as `frontline corridor`
+    /// measures it: from the edge of its footprint (the town's own streets
+    /// never narrow it), or from its point when it has no footprint. Kept
+    /// per snapshot: the width and the pincer gap come from one raster.
+    fn corridor_of(&self, id: crate::places::PlaceId, b: &Snapshot, gray_in: bool) -> Result<CorridorFigures> {
+        let key = (id, b.source.as_str().to_string(), b.taken_at.timestamp(), gray_in);
+        if let Some(c) = self.areas.borrow().corridors.get(&key) {
+            return Ok(*c);
+        }
+        let p = self
+            .footprints()?
+            .place(id)
+            .ok_or_else(|| Error::Request(format!("place {id} is not in the gazetteer")))?;
+        let reference = self.reference(false)?;
+        let params = CorridorParams { with_gray: gray_in, ..CorridorParams::default() };
+        let frame = if p.footprint.geometry.0.is_empty() {
+            CorridorFrame::new(reference, p.point(), params)?
+        } else {
+            CorridorFrame::for_area(reference, &p.footprint.geometry, params)?
+        };
+        let c = frame.corridor(&hostile_layers(b, gray_in));
+        let figures = (c.state, c.width_m.map(|w| w / 1000.0), c.gap.map(|g| g.gap_m / 1000.0));
+        self.areas.borrow_mut().corridors.insert(key, figures);
+        Ok(figures)
+    }
+
+    /// Km² gained and lost by Russia from snapshot `a` to `b`, within the
+    /// convention's reference; `None` when a map lacks the gray layer asked for.
+    fn gross_km2(&self, a: &Snapshot, b: &Snapshot, conv: Conv) -> Result<Option<(f64, f64)>> {
+        let key =
+            (a.source.as_str().to_string(), a.taken_at.timestamp(), b.taken_at.timestamp(), conv.gray_in, conv.land);
+        if let Some(v) = self.areas.borrow().gross.get(&key) {
+            return Ok(Some(*v));
+        }
+        let (Some(ha), Some(hb)) = (self.hostile(a, conv.gray_in), self.hostile(b, conv.gray_in)) else {
+            return Ok(None);
+        };
+        let reference = self.reference(conv.land)?;
+        let (gained, lost) = crate::overlay::gained_lost(&ha, &hb);
+        let g = reference.clip(&gained).geodesic_area_m2() / M2_PER_KM2;
+        let l = reference.clip(&lost).geodesic_area_m2() / M2_PER_KM2;
+        self.areas.borrow_mut().gross.insert(key, (g, l));
+        Ok(Some((g, l)))
     }
 
     /// One figure of a claim under one convention: the value (in the
@@ -677,8 +831,9 @@ impl<'a> Checker<'a> {
         let country = self.opts.country_km2;
         let value: Option<f64> = match &claim.kind {
             ClaimKind::Country => {
-                let Some(h) = self.hostile(&b, conv.gray_in) else { return Ok(None) };
-                let km2 = area_within_km2(&h, self.reference(conv.land)?);
+                let Some(km2) = self.hostile_km2(&b, conv.gray_in, &Within::Country { land: conv.land })? else {
+                    return Ok(None);
+                };
                 Some(match (unit, claim.side) {
                     (Some(Unit::Percent), Side::Russia) => 100.0 * km2 / country,
                     (Some(Unit::Percent), Side::Ukraine) => 100.0 - 100.0 * km2 / country,
@@ -687,14 +842,9 @@ impl<'a> Checker<'a> {
                 })
             }
             ClaimKind::Region { iso, .. } => {
-                let set = self.regions(conv.outline)?;
-                let r = set
-                    .regions
-                    .iter()
-                    .find(|r| r.iso.as_deref() == Some(iso.as_str()))
-                    .ok_or_else(|| Error::Request(format!("no outline for {iso} in the oblast boundaries")))?;
-                let Some(h) = self.hostile(&b, conv.gray_in) else { return Ok(None) };
-                let km2 = area_within_km2(&h, &r.territory);
+                let r = self.region(iso, conv.outline)?;
+                let within = Within::Region { iso: iso.clone(), outline: conv.outline };
+                let Some(km2) = self.hostile_km2(&b, conv.gray_in, &within)? else { return Ok(None) };
                 let den = r.share_denominator_km2;
                 let pct = 100.0 * km2.min(den) / den;
                 Some(match (unit, claim.side) {
@@ -706,34 +856,39 @@ impl<'a> Checker<'a> {
             }
             ClaimKind::Gained => {
                 let Some(a) = &start else { return Ok(None) };
-                let (Some(ha), Some(hb)) = (self.hostile(a, conv.gray_in), self.hostile(&b, conv.gray_in)) else {
-                    return Ok(None);
-                };
-                let reference = self.reference(conv.land)?;
-                let (gained, lost) = crate::overlay::gained_lost(&ha, &hb);
-                let g = reference.clip(&gained).geodesic_area_m2() / M2_PER_KM2;
-                let l = reference.clip(&lost).geodesic_area_m2() / M2_PER_KM2;
-                let km2 = match claim.side {
-                    Side::Russia if conv.gross => g,
-                    Side::Russia => g - l,
-                    Side::Ukraine if conv.gross => l,
-                    Side::Ukraine => l - g,
+                let within = Within::Country { land: conv.land };
+                // Net: the difference of the two ends' areas (what gained − lost
+                // gives, to the overlay's noding residual of a few m²), so each
+                // snapshot is clipped once whatever the period. Gross needs the
+                // gained and lost ground themselves.
+                let km2 = if conv.gross {
+                    let Some((g, l)) = self.gross_km2(a, &b, conv)? else { return Ok(None) };
+                    match claim.side {
+                        Side::Russia => g,
+                        Side::Ukraine => l,
+                    }
+                } else {
+                    let (Some(ka), Some(kb)) =
+                        (self.hostile_km2(a, conv.gray_in, &within)?, self.hostile_km2(&b, conv.gray_in, &within)?)
+                    else {
+                        return Ok(None);
+                    };
+                    match claim.side {
+                        Side::Russia => kb - ka,
+                        Side::Ukraine => ka - kb,
+                    }
                 };
                 Some(if unit == Some(Unit::Percent) { 100.0 * km2 / country } else { km2 })
             }
             ClaimKind::Town { event, .. } => {
                 let id = place.ok_or_else(|| Error::Request("no place".into()))?;
                 if *event == TownEvent::Encircled {
-                    let g = self.gazetteer()?;
-                    let p = g.place(id).ok_or_else(|| Error::Request("no place".into()))?;
-                    let params = CorridorParams { with_gray: conv.gray_in, ..CorridorParams::default() };
                     if conv.gray_in && b.layer(ControlClass::Gray).is_none() {
                         return Ok(None);
                     }
-                    let c = crate::encircle::corridor(self.reference(false)?, &b, p.point(), params)?;
-                    match c.state {
-                        CorridorState::Encircled | CorridorState::Occupied => Some(0.0),
-                        _ => c.width_m.map(|w| w / 1000.0),
+                    match self.corridor_of(id, &b, conv.gray_in)? {
+                        (CorridorState::Encircled | CorridorState::Occupied, _, _) => Some(0.0),
+                        (_, width, _) => width,
                     }
                 } else {
                     let v = self.occupied_fraction_pct(id, &b, conv.gray_in)?;
@@ -746,14 +901,15 @@ impl<'a> Checker<'a> {
             }
             ClaimKind::Corridor { .. } => {
                 let id = place.ok_or_else(|| Error::Request("no place".into()))?;
-                let g = self.gazetteer()?;
-                let p = g.place(id).ok_or_else(|| Error::Request("no place".into()))?;
                 if conv.gray_in && b.layer(ControlClass::Gray).is_none() {
                     return Ok(None);
                 }
-                let params = CorridorParams { with_gray: conv.gray_in, ..CorridorParams::default() };
-                let c = crate::encircle::corridor(self.reference(false)?, &b, p.point(), params)?;
-                c.width_m.map(|w| w / 1000.0)
+                let (_, width, gap) = self.corridor_of(id, &b, conv.gray_in)?;
+                if conv.gap {
+                    gap
+                } else {
+                    width
+                }
             }
             ClaimKind::FrontLength => {
                 if conv.gray_in && b.layer(ControlClass::Gray).is_none() {
@@ -790,8 +946,9 @@ fn map_link(source: &SourceId, date: NaiveDate, place: Option<&PlaceRef>) -> Str
     s
 }
 
-/// Reads a claims file or text: a CSV whose header starts with `kind,`
-/// ([`super::structured`]), else text. Text needs the gazetteer for
+/// Reads a claims file or text: a structured file (CSV, YAML, TOML: by
+/// its extension, or a CSV header starting with `kind,`; see
+/// [`super::structured`]), else text. Text needs the gazetteer for
 /// settlement names, which `checker` provides.
 pub fn claims_from(
     input: &str,
@@ -799,8 +956,8 @@ pub fn claims_from(
     as_of: Option<NaiveDate>,
     checker: &Checker<'_>,
 ) -> Result<super::Extraction> {
-    if super::structured::is_claims_csv(input) {
-        let claims = super::structured::parse_csv(input, path, as_of)?;
+    if let Some(format) = super::structured::format_of(path, input) {
+        let claims = super::structured::parse(format, input, path, as_of)?;
         let n = claims.len();
         return Ok(super::Extraction { claims, sentences: n, skipped: 0 });
     }

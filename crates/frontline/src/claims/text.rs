@@ -633,8 +633,11 @@ fn amounts(toks: &[Tok]) -> Vec<Found> {
             i += 1;
             continue;
         }
+        // "a couple of kilometres": two, loosely (about 2: 1-3).
+        let couple = toks[i].low == "couple" && toks.get(i + 1).is_some_and(|t| t.low == "of");
         let (value, step, mut j) = match &toks[i].kind {
             Kind::Number { value, step } => (*value, *step, i + 1),
+            Kind::Word if couple => (2.0, 1.0, i + 2),
             Kind::Word => match NUMBER_WORDS.iter().find(|(w, _)| toks[i].low == *w) {
                 Some((_, v)) => (*v, 1.0, i + 1),
                 None => {
@@ -678,7 +681,10 @@ fn amounts(toks: &[Tok]) -> Vec<Found> {
             i = j;
             continue;
         }
-        let (q, start) = hedge_before(toks, i);
+        let (mut q, start) = hedge_before(toks, i);
+        if couple && q == Qualifier::Exact {
+            q = Qualifier::About;
+        }
         let text = words(toks, start, k + n);
         out.push(Found { amount: Amount { value, step, unit, qualifier: q, text }, start, end: k + n });
         i = k + n;
@@ -804,7 +810,9 @@ fn month_periods(toks: &[Tok], as_of: Option<NaiveDate>, days: &[DateAt]) -> Vec
         }
         let y = toks.get(i + 1).and_then(year_of).or_else(|| {
             let a = as_of?;
-            Some(if m > a.month() { a.year() - 1 } else { a.year() })
+            // A month not yet begun, or begun on the article's date, is last year's:
+            // "in January" written on 1 January 2026 is January 2025.
+            Some(if m > a.month() || (m == a.month() && a.day() == 1) { a.year() - 1 } else { a.year() })
         });
         let Some(y) = y else { continue };
         let Some(start) = NaiveDate::from_ymd_opt(y, m, 1) else { continue };
@@ -1043,7 +1051,8 @@ const COUNTRY_WORDS: [&str; 14] = [
 ];
 
 const FRONT_WORDS: [&str; 6] = ["front", "frontline", "front-line", "фронту", "фронт", "зіткнення"];
-const CORRIDOR_WORDS: [&str; 7] = ["corridor", "gap", "neck", "коридор", "коридору", "горловина", "горловини"];
+// "exit" with a width word: "the last remaining exit from Myrnohrad is ... a couple of kilometres wide".
+const CORRIDOR_WORDS: [&str; 8] = ["corridor", "gap", "neck", "exit", "коридор", "коридору", "горловина", "горловини"];
 const WIDTH_WORDS: [&str; 5] = ["wide", "width", "завширшки", "ширина", "шириною"];
 
 fn any_word(toks: &[Tok], list: &[&str]) -> bool {
@@ -1165,6 +1174,20 @@ enum Target {
     Region(&'static str, &'static str),
 }
 
+/// Whether the words just after an amount name Ukraine itself ("of
+/// Ukraine", "Ukrainian territory"), not only a bare "territory".
+fn names_the_country(toks: &[Tok], end: usize) -> bool {
+    toks[end.min(toks.len())..(end + 8).min(toks.len())]
+        .iter()
+        .take_while(|t| !matches!(t.low.as_str(), ";" | "." | ","))
+        .any(|t| ["ukrain", "україн", "країн", "country"].iter().any(|w| t.low.starts_with(w)))
+}
+
+/// The last oblast named anywhere before token `start`.
+fn region_anywhere_before(toks: &[Tok], start: usize) -> Option<Target> {
+    (0..start).rev().find_map(|i| region_at(toks, i).map(|(iso, name, _)| Target::Region(iso, name)))
+}
+
 /// A region named just before an amount ("Донецька – 78.1%", "Luhansk: 99.6%").
 fn region_before(toks: &[Tok], start: usize) -> Option<Target> {
     for back in 1..=3 {
@@ -1258,7 +1281,21 @@ pub fn extract_sentence(s: &str, index: usize, as_of: Option<NaiveDate>, places:
                 let target = share_target(&toks, f.end)
                     .or_else(|| region_before(&toks, f.start))
                     .or_else(|| share_of_country_before(&toks, f.start));
+                // "In Zaporizhzhia region Russian forces hold 74.8% of the territory":
+                // a bare "territory" after an oblast named earlier is the oblast's.
+                let target = match target {
+                    Some(Target::Country) if !names_the_country(&toks, f.end) => {
+                        region_anywhere_before(&toks, f.start).or(target)
+                    }
+                    t => t,
+                };
                 let Some(target) = target else { continue };
+                // "all", "whole", "entire" are a claim about an oblast ("all of Luhansk
+                // region"), never about the country ("Ukraine's whole territory").
+                let in_words = !a.text.chars().any(|c| c.is_ascii_digit());
+                if in_words && a.value == 100.0 && target == Target::Country {
+                    continue;
+                }
                 let gained =
                     gain_sentence && !total_marker(&toks, f.start) && target == Target::Country && a.value < 5.0;
                 match target {
@@ -1488,6 +1525,13 @@ fn town_events(toks: &[Tok], places: &dyn PlaceNames) -> Vec<(String, TownEvent)
                 continue;
             }
             let mut ev = ev;
+            // "the partially occupied village of Rivne" claims no capture.
+            if ev == TownEvent::Captured
+                && i > 0
+                && matches!(toks[i - 1].low.as_str(), "partially" | "partly" | "частково")
+            {
+                continue;
+            }
             // Russia's ministry "liberates" what it takes.
             if ev == TownEvent::Liberated && russian_actor && !ukrainian_actor {
                 ev = TownEvent::Captured;
@@ -1698,6 +1742,144 @@ mod tests {
         assert_eq!(c.amount.map(|a| a.band()), Some((1150.0, 1250.0)));
         let c = one("Сирський: зараз лінія фронту становить 1218 кілометрів.", Some(d(2025, 12, 9)));
         assert_eq!(c.kind, ClaimKind::FrontLength);
+    }
+
+    /// Every way a corridor width or a front length is written, in both
+    /// languages: value, step, unit, qualifier and band (in km) by hand
+    /// from the table in mod.rs.
+    #[test]
+    fn corridor_and_front_number_formats() {
+        let nov = Some(d(2025, 11, 1));
+        let corridor = ClaimKind::Corridor { place: "Pokrovsk".into() };
+        // (sentence, kind, value, step, unit, qualifier, band lo, band hi)
+        type Case = (&'static str, ClaimKind, f64, f64, Unit, Qualifier, f64, f64);
+        let cases: [Case; 10] = [
+            (
+                "The corridor into Pokrovsk is three kilometres wide.",
+                corridor.clone(),
+                3.0,
+                1.0,
+                Unit::Km,
+                Qualifier::Exact,
+                2.5,
+                3.5,
+            ),
+            (
+                "The corridor into Pokrovsk is about 10 km wide.",
+                corridor.clone(),
+                10.0,
+                1.0,
+                Unit::Km,
+                Qualifier::About,
+                9.0,
+                11.0,
+            ),
+            (
+                "The gap between the pincers around Pokrovsk is only 2.8km wide.",
+                corridor.clone(),
+                2.8,
+                0.1,
+                Unit::Km,
+                Qualifier::Exact,
+                2.75,
+                2.85,
+            ),
+            (
+                "The last exit from Pokrovsk is only a couple of kilometers wide.",
+                corridor.clone(),
+                2.0,
+                1.0,
+                Unit::Km,
+                Qualifier::About,
+                1.0,
+                3.0,
+            ),
+            (
+                "The corridor to Pokrovsk is less than 800 metres wide.",
+                corridor.clone(),
+                800.0,
+                100.0,
+                Unit::M,
+                Qualifier::LessThan,
+                0.7,
+                0.8,
+            ),
+            (
+                "Коридор до Покровська завширшки близько 3 км.",
+                ClaimKind::Corridor { place: "Покровськ".into() },
+                3.0,
+                1.0,
+                Unit::Km,
+                Qualifier::About,
+                2.0,
+                4.0,
+            ),
+            (
+                "Ширина коридору до Покровська – 1,5 кілометра.",
+                ClaimKind::Corridor { place: "Покровськ".into() },
+                1.5,
+                0.1,
+                Unit::Km,
+                Qualifier::Exact,
+                1.45,
+                1.55,
+            ),
+            (
+                "The front line is roughly 1,250 kilometres long.",
+                ClaimKind::FrontLength,
+                1250.0,
+                10.0,
+                Unit::Km,
+                Qualifier::About,
+                1240.0,
+                1260.0,
+            ),
+            (
+                "The frontline stretches for more than 1,000 km.",
+                ClaimKind::FrontLength,
+                1000.0,
+                1000.0,
+                Unit::Km,
+                Qualifier::MoreThan,
+                1000.0,
+                2000.0,
+            ),
+            (
+                "Лінія фронту становить майже 1 200 км.",
+                ClaimKind::FrontLength,
+                1200.0,
+                100.0,
+                Unit::Km,
+                Qualifier::Almost,
+                1100.0,
+                1200.0,
+            ),
+        ];
+        for (s, kind, v, step, unit, q, lo, hi) in cases {
+            let c = one(s, nov);
+            assert_eq!(c.kind, kind, "{s}");
+            let a = c.amount.expect("an amount");
+            assert_eq!((a.value, a.unit, a.qualifier), (v, unit, q), "{s}");
+            assert!((a.step - step).abs() < 1e-9, "{s}: step {}", a.step);
+            let (blo, bhi) = a.band();
+            assert!((blo - lo).abs() < 1e-9 && (bhi - hi).abs() < 1e-9, "{s}: band {blo}..{bhi}, want {lo}..{hi}");
+        }
+        // A village "partially occupied" is not claimed captured.
+        let none = extract_sentence(
+            "Russian troops hold the partially occupied town of Pokrovsk.",
+            0,
+            nov,
+            &Names(vec!["Pokrovsk"]),
+        );
+        assert!(none.is_empty(), "{none:?}");
+        // A distance is not a corridor or a front length.
+        let none = extract_sentence(
+            "They fled Pokrovsk, which is less than 10 kilometers from the front line.",
+            0,
+            nov,
+            &Names(vec!["Pokrovsk"]),
+        );
+        assert!(none.is_empty(), "{none:?}");
     }
 
     #[test]
