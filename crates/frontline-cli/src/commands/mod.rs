@@ -4,6 +4,7 @@ pub mod audit;
 pub mod change;
 pub mod check;
 pub mod compare;
+pub mod export;
 pub mod corridor;
 pub mod front;
 pub mod ingest;

@@ -1,0 +1,233 @@
+//! Engine results as [`ExportTable`]s. Every figure comes from the engine's
+//! own functions (the same code path as `frontline area`, `change`,
+//! `front`): nothing is measured here that the engine does not measure.
+
+use crate::table::{Column, ExportTable, Kind, Row, Shape, Value};
+use frontline::area::{area_rows, change, class_area_series_km2, period_pairs, Period, UKRAINE_OFFICIAL_KM2};
+use frontline::front::FrontExtractor;
+use frontline::geodesy::{GeodesicAreaM2, M2_PER_KM2};
+use frontline::regions::{RegionSet, Territory};
+use frontline::{ControlClass, Snapshot};
+use geo::{Geometry, MultiPolygon};
+use rayon::prelude::*;
+
+/// The datasets `frontline export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dataset {
+    /// One row per snapshot and class the source publishes: the layer as stored.
+    Snapshots,
+    /// One row per snapshot, oblast and class: the layer within the oblast.
+    Oblasts,
+    /// One row per period, class and direction: the polygons gained and lost.
+    Changes,
+    /// One row per snapshot: the frontline.
+    Front,
+}
+
+impl Dataset {
+    /// The names the CLI accepts.
+    pub const NAMES: [&'static str; 4] = ["snapshots", "oblasts", "changes", "front"];
+
+    /// Parses a dataset name.
+    pub fn parse(s: &str) -> Option<Dataset> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "snapshots" | "snapshot" => Some(Dataset::Snapshots),
+            "oblasts" | "oblast" => Some(Dataset::Oblasts),
+            "changes" | "change" | "gained-lost" => Some(Dataset::Changes),
+            "front" | "frontline" => Some(Dataset::Front),
+            _ => None,
+        }
+    }
+}
+
+fn area_km2(mp: &MultiPolygon<f64>) -> f64 {
+    mp.geodesic_area_m2() / M2_PER_KM2
+}
+
+/// Every class layer of every snapshot, as stored (not clipped), with its
+/// geodesic area and its area within `reference` (what `frontline area`
+/// prints for that date).
+pub fn snapshots(snapshots: &[Snapshot], reference: &Territory) -> ExportTable {
+    let within = area_rows(snapshots, reference, UKRAINE_OFFICIAL_KM2);
+    let mut per_class = Vec::new();
+    for class in ControlClass::ALL {
+        per_class.push((class, class_area_series_km2(snapshots, class)));
+    }
+    let mut rows = Vec::new();
+    for (i, s) in snapshots.iter().enumerate() {
+        for (class, areas) in &per_class {
+            let (Some(layer), Some(Some(area))) = (s.layer(*class), areas.get(i)) else { continue };
+            let in_reference = within.get(i).and_then(|w| match class {
+                ControlClass::Occupied => Some(w.occupied_km2),
+                ControlClass::Gray => w.gray_km2,
+                ControlClass::Liberated => w.liberated_km2,
+            });
+            rows.push(Row {
+                source: s.source.to_string(),
+                date: s.date(),
+                values: vec![
+                    Value::Timestamp(s.taken_at),
+                    Value::Text(class.as_str().into()),
+                    Value::Float(*area),
+                    Value::float(in_reference),
+                    Value::Text(reference.name.clone()),
+                ],
+                geometry: Some(Geometry::MultiPolygon(layer.clone())),
+            });
+        }
+    }
+    ExportTable {
+        name: "snapshots",
+        description: format!(
+            "one row per snapshot and class: the layer as the source published it (repaired, not clipped); \
+             area_km2 = geodesic area of this geometry on WGS84 (GeographicLib), \
+             area_in_reference_km2 = its part within {} (frontline area)",
+            reference.name
+        ),
+        columns: vec![
+            Column::required("taken_at", Kind::Timestamp),
+            Column::required("class", Kind::Text),
+            Column::required("area_km2", Kind::Float),
+            Column::optional("area_in_reference_km2", Kind::Float),
+            Column::required("reference", Kind::Text),
+        ],
+        shape: Shape::MultiPolygon,
+        rows,
+    }
+}
+
+/// Each snapshot's occupied (and gray, where published) layer cut to each
+/// region of `regions`: the pieces a distributed engine sums per oblast and
+/// month. `area_km2` is the geodesic area of the piece, the figure
+/// `frontline area --by oblast` prints as occupied_km2 / gray_km2.
+pub fn oblasts(snapshots: &[Snapshot], regions: &RegionSet) -> ExportTable {
+    let rows: Vec<Row> = snapshots
+        .par_iter()
+        .flat_map_iter(|s| {
+            let mut out = Vec::new();
+            for class in [ControlClass::Occupied, ControlClass::Gray] {
+                let Some(layer) = s.layer(class) else { continue };
+                for r in &regions.regions {
+                    let piece = r.territory.clip(layer);
+                    out.push(Row {
+                        source: s.source.to_string(),
+                        date: s.date(),
+                        values: vec![
+                            Value::Text(r.name.clone()),
+                            Value::text(r.iso.as_deref()),
+                            Value::Text(class.as_str().into()),
+                            Value::Float(area_km2(&piece)),
+                            Value::Float(r.share_denominator_km2),
+                        ],
+                        geometry: Some(Geometry::MultiPolygon(piece)),
+                    });
+                }
+            }
+            out
+        })
+        .collect();
+    ExportTable {
+        name: "oblasts",
+        description: format!(
+            "one row per snapshot, region and class: the layer within the region; area_km2 = geodesic area of \
+             the piece on WGS84; region_km2 = the denominator of the region's share ({})",
+            regions.describe()
+        ),
+        columns: vec![
+            Column::required("region", Kind::Text),
+            Column::optional("iso3166_2", Kind::Text),
+            Column::required("class", Kind::Text),
+            Column::required("area_km2", Kind::Float),
+            Column::required("region_km2", Kind::Float),
+        ],
+        shape: Shape::MultiPolygon,
+        rows,
+    }
+}
+
+/// The polygons gained and lost by each class per period (the last
+/// snapshot at or before each boundary, as `frontline change`), clipped to
+/// `reference`. `date` is the later snapshot's date.
+pub fn changes(
+    snapshots: &[Snapshot],
+    every: Period,
+    classes: &[ControlClass],
+    reference: &Territory,
+) -> ExportTable {
+    let dates: Vec<_> = snapshots.iter().map(Snapshot::date).collect();
+    let pairs = period_pairs(&dates, every, None, None);
+    let rows: Vec<Row> = pairs
+        .par_iter()
+        .flat_map_iter(|p| {
+            let (a, b) = (&snapshots[p.a], &snapshots[p.b]);
+            let mut out = Vec::new();
+            for class in classes {
+                let Some((row, geometry)) = change(&p.label, a, b, *class, reference) else { continue };
+                for (direction, km2, g) in
+                    [("gained", row.gained_km2, geometry.gained), ("lost", row.lost_km2, geometry.lost)]
+                {
+                    out.push(Row {
+                        source: b.source.to_string(),
+                        date: row.to,
+                        values: vec![
+                            Value::Text(row.period.clone()),
+                            Value::Date(row.from),
+                            Value::Int(row.days),
+                            Value::Text(class.as_str().into()),
+                            Value::Text(direction.into()),
+                            Value::Float(km2),
+                            Value::Text(reference.name.clone()),
+                        ],
+                        geometry: Some(Geometry::MultiPolygon(g)),
+                    });
+                }
+            }
+            out
+        })
+        .collect();
+    ExportTable {
+        name: "changes",
+        description: format!(
+            "one row per period, class and direction: the ground the class gained or lost between the snapshots \
+             dated from_date and date (the last at or before each period boundary), clipped to {}; \
+             area_km2 = geodesic area on WGS84 (frontline change)",
+            reference.name
+        ),
+        columns: vec![
+            Column::required("period", Kind::Text),
+            Column::required("from_date", Kind::Date),
+            Column::required("days", Kind::Int),
+            Column::required("class", Kind::Text),
+            Column::required("direction", Kind::Text),
+            Column::required("area_km2", Kind::Float),
+            Column::required("reference", Kind::Text),
+        ],
+        shape: Shape::MultiPolygon,
+        rows,
+    }
+}
+
+/// The frontline of every snapshot (`frontline front`), with its geodesic length.
+pub fn front(snapshots: &[Snapshot], extractor: &FrontExtractor, parameters: &str) -> ExportTable {
+    let rows: Vec<Row> = snapshots
+        .par_iter()
+        .map(|s| {
+            let f = extractor.frontline(s);
+            Row {
+                source: s.source.to_string(),
+                date: s.date(),
+                values: vec![Value::Float(f.length_km)],
+                geometry: Some(Geometry::MultiLineString(f.lines)),
+            }
+        })
+        .collect();
+    ExportTable {
+        name: "front",
+        description: format!(
+            "one row per snapshot: the frontline (frontline front: {parameters}); length_km = geodesic length on WGS84"
+        ),
+        columns: vec![Column::required("length_km", Kind::Float)],
+        shape: Shape::MultiLineString,
+        rows,
+    }
+}
