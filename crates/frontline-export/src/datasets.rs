@@ -6,9 +6,10 @@ use crate::table::{Column, ExportTable, Kind, Row, Shape, Value};
 use frontline::area::{area_rows, change, class_area_series_km2, period_pairs, Period, UKRAINE_OFFICIAL_KM2};
 use frontline::front::FrontExtractor;
 use frontline::geodesy::{GeodesicAreaM2, M2_PER_KM2};
+use frontline::places::{CaptureRule, Direction, Gazetteer, Status, StatusTable};
 use frontline::regions::{RegionSet, Territory};
 use frontline::{ControlClass, Snapshot};
-use geo::{Geometry, MultiPolygon};
+use geo::{Geometry, MultiPolygon, Point};
 use rayon::prelude::*;
 
 /// The datasets `frontline export` writes.
@@ -22,11 +23,13 @@ pub enum Dataset {
     Changes,
     /// One row per snapshot: the frontline.
     Front,
+    /// One row per settlement: its status on a date and its capture dates.
+    Places,
 }
 
 impl Dataset {
     /// The names the CLI accepts.
-    pub const NAMES: [&'static str; 4] = ["snapshots", "oblasts", "changes", "front"];
+    pub const NAMES: [&'static str; 5] = ["snapshots", "oblasts", "changes", "front", "places"];
 
     /// Parses a dataset name.
     pub fn parse(s: &str) -> Option<Dataset> {
@@ -35,6 +38,7 @@ impl Dataset {
             "oblasts" | "oblast" => Some(Dataset::Oblasts),
             "changes" | "change" | "gained-lost" => Some(Dataset::Changes),
             "front" | "frontline" => Some(Dataset::Front),
+            "places" | "settlements" => Some(Dataset::Places),
             _ => None,
         }
     }
@@ -228,6 +232,86 @@ pub fn front(snapshots: &[Snapshot], extractor: &FrontExtractor, parameters: &st
         ),
         columns: vec![Column::required("length_km", Kind::Float)],
         shape: Shape::MultiLineString,
+        rows,
+    }
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Held => "held",
+        Status::Contested => "contested",
+        Status::Occupied => "occupied",
+    }
+}
+
+/// Every settlement of the gazetteer on snapshot `snapshot` of `table`
+/// (`frontline places --on`): status, fractions, distance to occupied
+/// ground, and the dates it was last captured and retaken up to that
+/// snapshot by measures.md's rule (θ = 50 % of the footprint, held for 3
+/// snapshots; `frontline place`).
+pub fn places(gazetteer: &Gazetteer, table: &StatusTable, snapshot: usize, source: &str) -> ExportTable {
+    let rule = CaptureRule::default();
+    let Some(&date) = table.dates().get(snapshot) else {
+        return places_table(vec![], rule);
+    };
+    let rows: Vec<Row> = gazetteer
+        .places()
+        .par_iter()
+        .map(|p| {
+            let s = table.point(p.id, snapshot);
+            let changes = table.control_changes(p.id, rule);
+            let last = |d: Direction| {
+                changes.iter().filter(|c| c.direction == d && c.snapshot <= snapshot).map(|c| c.date).next_back()
+            };
+            Row {
+                source: source.to_string(),
+                date,
+                values: vec![
+                    Value::Text(p.name.clone()),
+                    Value::text(p.name_uk.as_deref()),
+                    Value::Text(p.oblast.clone()),
+                    Value::Int(i64::try_from(p.population).unwrap_or(i64::MAX)),
+                    Value::Text(status_word(s.status).into()),
+                    Value::Float(s.occupied_fraction),
+                    Value::float(s.gray_fraction),
+                    Value::float(s.distance_m.map(|m| m / 1000.0)),
+                    Value::Float(p.footprint.area_m2 / M2_PER_KM2),
+                    last(Direction::Captured).map_or(Value::Null, Value::Date),
+                    last(Direction::Retaken).map_or(Value::Null, Value::Date),
+                ],
+                geometry: Some(Geometry::Point(Point::new(p.lon, p.lat))),
+            }
+        })
+        .collect();
+    places_table(rows, rule)
+}
+
+fn places_table(rows: Vec<Row>, rule: CaptureRule) -> ExportTable {
+    ExportTable {
+        name: "places",
+        description: format!(
+            "one row per settlement (OSM and GeoNames gazetteer, point = the OSM place node) on the snapshot dated \
+             date: status (held < 5 % occupied and gray, occupied >= 95 %), fractions of its footprint \
+             (footprint_km2, geodesic), geodesic distance to occupied ground, and the last capture and retake \
+             dates up to that snapshot (occupied fraction crossing {:.0} % and staying {} snapshots; a date equal \
+             to the first snapshot means on or before it)",
+            100.0 * rule.theta,
+            rule.persistence
+        ),
+        columns: vec![
+            Column::required("name", Kind::Text),
+            Column::optional("name_uk", Kind::Text),
+            Column::required("oblast", Kind::Text),
+            Column::required("population", Kind::Int),
+            Column::required("status", Kind::Text),
+            Column::required("occupied_fraction", Kind::Float),
+            Column::optional("gray_fraction", Kind::Float),
+            Column::optional("distance_to_occupied_km", Kind::Float),
+            Column::required("footprint_km2", Kind::Float),
+            Column::optional("captured_on", Kind::Date),
+            Column::optional("retaken_on", Kind::Date),
+        ],
+        shape: Shape::Point,
         rows,
     }
 }

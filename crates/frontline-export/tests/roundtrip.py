@@ -58,7 +58,8 @@ def check_parquet(folder, expected):
     table = dataset.to_table()
     assert "source" in table.column_names and "year" in table.column_names, table.column_names
     frame = gpd.read_parquet(folder)
-    assert frame.crs is not None and frame.crs.to_epsg() == 4326, frame.crs
+    # No crs in the metadata means OGC:CRS84 (GeoParquet 1.1): lon/lat on WGS84.
+    assert frame.crs is not None and frame.crs.to_string() == "OGC:CRS84", frame.crs
     dates = sorted(set(frame["date"].astype(str)))
     if len(dates) != expected:
         sys.exit(f"GeoParquet: {len(dates)} snapshot dates, expected {expected}")
@@ -92,14 +93,18 @@ def check_flatgeobuf(path, expected, parquet_frame):
         sys.exit(f"FlatGeobuf: {len(dates)} snapshot dates, expected {expected}")
     keys = [f"{s} {d} {c}" for s, d, c in zip(frame["source"], frame["date"], frame["class"])]
     worst = check_areas("FlatGeobuf", frame.geometry.values, frame["area_km2"].to_numpy(), keys)
-    # A query through the index: a box around Pokrovsk meets every row whose
-    # extent covers it, the same rows by the GeoParquet bbox column.
+    # A query through the index: a box around Pokrovsk returns the rows whose
+    # geometry meets it (GDAL filters the index's candidates by geometry), the
+    # same rows shapely finds in the GeoParquet read.
     box = (37.1, 48.2, 37.3, 48.35)
     hit = gpd.read_file(path, engine="pyogrio", bbox=box)
-    b = parquet_frame.geometry.bounds
-    want = ((b.minx <= box[2]) & (b.maxx >= box[0]) & (b.miny <= box[3]) & (b.maxy >= box[1])).sum()
+    want = int(shapely.intersects(np.asarray(parquet_frame.geometry.values), shapely.box(*box)).sum())
     if len(hit) != want:
-        sys.exit(f"FlatGeobuf: the index returned {len(hit)} rows for {box}, the extents say {want}")
+        sys.exit(f"FlatGeobuf: the index returned {len(hit)} rows for {box}, shapely finds {want}")
+    if sorted(hit["date"].astype(str)) != sorted(
+            parquet_frame["date"].astype(str)[shapely.intersects(np.asarray(parquet_frame.geometry.values),
+                                                                  shapely.box(*box))]):
+        sys.exit("FlatGeobuf: the index returned other dates than shapely finds")
     print(f"FlatGeobuf: {len(frame)} rows with a spatial index ({len(hit)} meet {box}), "
           f"worst relative area difference to pyproj {worst:.2e}")
 

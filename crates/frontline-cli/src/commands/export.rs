@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use frontline::area::Period;
 use frontline::front::{FrontExtractor, FrontOptions, Hostile};
 use frontline::regions::{load_reference, load_region_set, Reference, RegionChoice, RegionLevel, ShareConvention};
+use frontline::places::{stored, GazetteerSources};
 use frontline::ControlClass;
 use frontline_export::datasets::{self, Dataset};
 use frontline_export::FileFormat;
@@ -19,7 +20,8 @@ use std::process::ExitCode;
 pub struct Args {
     /// What to export: snapshots (each class layer as stored), oblasts (each
     /// layer cut to each oblast), changes (gained and lost polygons per
-    /// period), front (the frontline per snapshot).
+    /// period), front (the frontline per snapshot), places (every
+    /// settlement's status on --on and its capture dates).
     dataset: String,
     /// Where to write: a file (.fgb, .geojson, .csv), or for GeoParquet a
     /// folder (.parquet) of source=S/year=Y/part-0.parquet files. Never overwritten.
@@ -27,8 +29,8 @@ pub struct Args {
     out: PathBuf,
     /// File format: geoparquet, flatgeobuf, geojson or csv (default: from
     /// --out's extension).
-    #[arg(long = "as", value_name = "FORMAT")]
-    format: Option<String>,
+    #[arg(long = "as", id = "file_format", value_name = "FORMAT")]
+    file_format: Option<String>,
     /// Source (default: the only one, or deepstate-daily).
     #[arg(long)]
     source: Option<String>,
@@ -50,10 +52,13 @@ pub struct Args {
     /// front: count the gray zone as hostile too.
     #[arg(long)]
     with_gray: bool,
+    /// places: the date (the last snapshot at or before it; default the latest).
+    #[arg(long, value_parser = parse_date)]
+    on: Option<NaiveDate>,
 }
 
 fn format_of(args: &Args) -> Result<FileFormat> {
-    if let Some(f) = &args.format {
+    if let Some(f) = &args.file_format {
         return FileFormat::parse(f)
             .ok_or_else(|| anyhow!("--as {f}: unknown format; use one of {}", FileFormat::NAMES.join(", ")));
     }
@@ -88,6 +93,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     }
     // Before any work: an export never overwrites.
     frontline_export::check_target(&args.out)?;
+    if dataset == Dataset::Places {
+        return places(ctx, &args, format);
+    }
     let store = ctx.store()?;
     let source = pick_source(&store, args.source.as_deref())?;
     let snaps = store.load_range(&source, args.from, args.to)?;
@@ -143,11 +151,40 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
             );
             datasets::front(&snaps, &extractor, &parameters)
         }
+        Dataset::Places => return places(ctx, &args, format),
     };
+    finish(ctx, &table, format, &args.out)
+}
+
+fn finish(ctx: &Context, table: &frontline_export::ExportTable, format: FileFormat, out: &Path) -> Result<ExitCode> {
     table.check().map_err(|e| anyhow!("internal: the {} table is malformed: {e}", table.name))?;
-    let written = frontline_export::write(&table, format, &args.out, &progress_line(table.name))?;
+    let written = frontline_export::write(table, format, out, &progress_line(table.name))?;
     summary(&written, table.name, format, &table.description).print(ctx.format)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Settlements: the gazetteer and the status table as `frontline places`
+/// reads them (from the store when current, else computed and kept).
+fn places(ctx: &Context, args: &Args, format: FileFormat) -> Result<ExitCode> {
+    let (store, writable) = ctx.store_for_cache()?;
+    let source = pick_source(&store, args.source.as_deref())?;
+    let sources = GazetteerSources::shared(&ctx.data_dir()?);
+    eprintln!("loading the gazetteer and the {source} status table...");
+    let mut gazetteer = stored::gazetteer(&store, &sources, writable)?;
+    let table = stored::status_table(&store, &mut gazetteer, &sources, &source, writable)?;
+    let dates = table.dates();
+    let Some(last) = dates.len().checked_sub(1) else { bail!("the store holds no {source} snapshot") };
+    let i = match args.on {
+        None => last,
+        Some(d) => dates
+            .partition_point(|x| *x <= d)
+            .checked_sub(1)
+            .ok_or_else(|| anyhow!("no {source} snapshot on or before {d}; the first is {}", dates[0]))?,
+    };
+    if let Some(d) = args.on.filter(|d| *d != dates[i]) {
+        eprintln!("no {source} snapshot on {d}: using the last one before it, {}", dates[i]);
+    }
+    finish(ctx, &datasets::places(&gazetteer, &table, i, source.as_str()), format, &args.out)
 }
 
 #[derive(serde::Serialize)]
