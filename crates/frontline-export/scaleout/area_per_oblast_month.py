@@ -100,7 +100,7 @@ def main():
     print("source,region,class,month,snapshots,mean_area_km2,month_end_date,month_end_area_km2")
     for r in result.to_pylist():
         print(f"{r['source']},\"{r['region']}\",{r['class']},{r['month']},{r['snapshots']},"
-              f"{r['mean_area_km2']:.3f},{r['month_end_date']},{r['month_end_area_km2']:.3f}")
+              f"{r['mean_area_km2'] + 0.0:.3f},{r['month_end_date']},{r['month_end_area_km2'] + 0.0:.3f}")
     if a.check:
         n = check_against_cli(result, a.check, a.folder)
         print(f"checked: {n} month-end oblast areas equal frontline area --by oblast to 1e-9; "

@@ -45,7 +45,8 @@ impl Dataset {
 }
 
 fn area_km2(mp: &MultiPolygon<f64>) -> f64 {
-    mp.geodesic_area_m2() / M2_PER_KM2
+    // `+ 0.0` turns the -0.0 of an empty sum into 0.0: a reader takes a sign for a loss.
+    mp.geodesic_area_m2() / M2_PER_KM2 + 0.0
 }
 
 /// Every class layer of every snapshot, as stored (not clipped), with its

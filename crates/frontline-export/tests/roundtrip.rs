@@ -53,7 +53,7 @@ fn every_daily_snapshot_reads_back_with_the_engines_areas() {
         .collect();
     snapshots.sort_by_key(|s| s.taken_at);
     assert_eq!(snapshots.len(), 769, "the shared data holds 769 daily files");
-    let reference = load_reference(&Reference::Sea, &data).expect("reference");
+    let reference = load_reference(&Reference::WithSea, &data).expect("reference");
     let table = datasets::snapshots(&snapshots, &reference);
     table.check().expect("well-formed table");
 
