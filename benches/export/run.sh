@@ -6,6 +6,7 @@
 #
 #   bash benches/export/run.sh
 #   RUNS=5 FRONTLINE_BENCH_DB=built.db bash benches/export/run.sh
+#   PROFILE=debug bash benches/export/run.sh   # reuse the test build (dependencies optimised, workspace opt-level 1)
 #
 # Two frontline jobs, each against the same baseline:
 #   export         the store already built (what a user with a store runs)
@@ -27,8 +28,13 @@ python3 -c "import geopandas, shapely, pyproj, pyarrow" 2>/dev/null || {
   exit 1
 }
 
-(cd "$root" && cargo build --release -p frontline-cli --features geoparquet)
-bin="${CARGO_TARGET_DIR:-$root/target}/release/frontline"
+profile="${PROFILE:-release}"
+if [ "$profile" = release ]; then
+  (cd "$root" && cargo build --release -p frontline-cli --features geoparquet)
+else
+  (cd "$root" && cargo build -p frontline-cli --features geoparquet)
+fi
+bin="${CARGO_TARGET_DIR:-$root/target}/$profile/frontline"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -101,5 +107,5 @@ print(f"check: {len(a)} rows each, same dates; largest relative area difference 
 PY
 
 echo
-echo "SUMMARY ($cores cores, $runs alternating runs a side; ratio = geopandas median / frontline median)"
+echo "SUMMARY ($cores cores, $profile build, $runs alternating runs a side; ratio = geopandas median / frontline median)"
 cat "$results"

@@ -9,6 +9,7 @@ use frontline::geodesy::{GeodesicAreaM2, M2_PER_KM2};
 use frontline::places::{CaptureRule, Direction, Gazetteer, Status, StatusTable};
 use frontline::regions::{RegionSet, Territory};
 use frontline::{ControlClass, Snapshot};
+use geo::orient::Orient;
 use geo::{Geometry, MultiPolygon, Point};
 use rayon::prelude::*;
 
@@ -44,6 +45,17 @@ impl Dataset {
     }
 }
 
+/// The layer with exteriors counter-clockwise and holes clockwise, as the
+/// GeoParquet metadata declares and as RFC 7946 asks. The store should
+/// already hold them so, but some stored layers of deepstate-raw (2022-23)
+/// and deepstate-archive's gray zone have counter-clockwise holes, and a
+/// reader that sums signed ring areas (pyproj's `geometry_area_perimeter`)
+/// would add those holes instead of subtracting them. Orientation changes
+/// no area the engine measures (it takes |ring| per ring).
+fn oriented(mp: &MultiPolygon<f64>) -> Geometry<f64> {
+    Geometry::MultiPolygon(mp.orient(geo::orient::Direction::Default))
+}
+
 fn area_km2(mp: &MultiPolygon<f64>) -> f64 {
     // `+ 0.0` turns the -0.0 of an empty sum into 0.0: a reader takes a sign for a loss.
     mp.geodesic_area_m2() / M2_PER_KM2 + 0.0
@@ -77,7 +89,7 @@ pub fn snapshots(snapshots: &[Snapshot], reference: &Territory) -> ExportTable {
                     Value::float(in_reference),
                     Value::Text(reference.name.clone()),
                 ],
-                geometry: Some(Geometry::MultiPolygon(layer.clone())),
+                geometry: Some(oriented(layer)),
             });
         }
     }
@@ -124,7 +136,7 @@ pub fn oblasts(snapshots: &[Snapshot], regions: &RegionSet) -> ExportTable {
                             Value::Float(area_km2(&piece)),
                             Value::Float(r.share_denominator_km2),
                         ],
-                        geometry: Some(Geometry::MultiPolygon(piece)),
+                        geometry: Some(oriented(&piece)),
                     });
                 }
             }
@@ -183,7 +195,7 @@ pub fn changes(
                             Value::Float(km2),
                             Value::Text(reference.name.clone()),
                         ],
-                        geometry: Some(Geometry::MultiPolygon(g)),
+                        geometry: Some(oriented(&g)),
                     });
                 }
             }

@@ -76,6 +76,11 @@ def check_parquet(folder, expected):
         for k, j in order.items():
             if b[k] != bounds[i][j]:
                 sys.exit(f"GeoParquet: row {i}: bbox.{k} {b[k]} vs bounds {bounds[i][j]}")
+    # The declared orientation holds: exteriors counter-clockwise, holes clockwise.
+    for i, g in enumerate(frame.geometry.values):
+        for p in getattr(g, "geoms", []):
+            if not p.exterior.is_ccw or any(shapely.LinearRing(h).is_ccw for h in p.interiors):
+                sys.exit(f"GeoParquet: row {i}: a ring is not oriented as the metadata declares")
     keys = [f"{s} {d} {c}" for s, d, c in zip(frame["source"], frame["date"], frame["class"])]
     worst = check_areas("GeoParquet", frame.geometry.values, frame["area_km2"].to_numpy(), keys)
     print(f"GeoParquet: {len(files)} files, {len(frame)} rows, {len(dates)} snapshot dates, "
