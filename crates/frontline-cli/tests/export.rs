@@ -81,10 +81,7 @@ fn geojson_and_csv_carry_every_row_and_refuse_to_overwrite() {
     let o = frontline(&db, &["export", "snapshots", "--out", csv.to_str().expect("path")]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&csv).expect("csv");
-    assert_eq!(
-        text.lines().next(),
-        Some("source,date,taken_at,class,area_km2,area_in_reference_km2,reference")
-    );
+    assert_eq!(text.lines().next(), Some("source,date,taken_at,class,area_km2,area_in_reference_km2,reference"));
     assert_eq!(text.lines().count(), 4);
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .expect("dir")
@@ -117,7 +114,10 @@ fn bad_requests_say_what_to_do() {
     assert!(stderr(&o).contains("end it in .parquet, .fgb, .geojson or .csv, or pass --as FORMAT"), "{}", stderr(&o));
     let o = frontline(&db, &["export", "roads", "--out", dir.join("x.csv").to_str().expect("path")]);
     assert!(stderr(&o).contains("use one of snapshots, oblasts, changes, front"), "{}", stderr(&o));
-    let o = frontline(&db, &["export", "snapshots", "--from", "2030-01-01", "--out", dir.join("y.csv").to_str().expect("p")]);
+    let o = frontline(
+        &db,
+        &["export", "snapshots", "--from", "2030-01-01", "--out", dir.join("y.csv").to_str().expect("p")],
+    );
     assert!(!o.status.success());
     assert!(!dir.join("y.csv").exists());
     let _ = std::fs::remove_dir_all(&dir);
@@ -142,10 +142,7 @@ fn geoparquet_without_the_feature_names_it() {
 #[cfg(feature = "geoparquet")]
 #[test]
 fn datafusion_area_per_oblast_per_month_matches_the_cli() {
-    let ready = Command::new("python3")
-        .args(["-c", "import datafusion, pyarrow"])
-        .status()
-        .is_ok_and(|s| s.success());
+    let ready = Command::new("python3").args(["-c", "import datafusion, pyarrow"]).status().is_ok_and(|s| s.success());
     if !ready {
         let msg = "python3 with datafusion and pyarrow is needed: python3 -m pip install datafusion==55.0.0 pyarrow";
         assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
@@ -160,11 +157,13 @@ fn datafusion_area_per_oblast_per_month_matches_the_cli() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(lake.join("source=deepstate-daily/year=2025/part-0.parquet").is_file());
     assert!(lake.join("source=deepstate-daily/year=2026/part-0.parquet").is_file());
-    let o = frontline(&db, &["area", "--by", "oblast", "--from", "2025-11-01", "--to", "2026-01-31", "--format", "json"]);
+    let o =
+        frontline(&db, &["area", "--by", "oblast", "--from", "2025-11-01", "--to", "2026-01-31", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let cli = dir.join("cli.json");
     std::fs::write(&cli, &o.stdout).expect("write");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontline-export/scaleout/area_per_oblast_month.py");
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontline-export/scaleout/area_per_oblast_month.py");
     let q = Command::new("python3").arg(script).arg(&lake).arg("--check").arg(&cli).output().expect("python3");
     let (out, err) = (String::from_utf8_lossy(&q.stdout), String::from_utf8_lossy(&q.stderr));
     println!("{out}\n{err}");

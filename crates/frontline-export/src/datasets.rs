@@ -165,12 +165,7 @@ pub fn oblasts(snapshots: &[Snapshot], regions: &RegionSet) -> ExportTable {
 /// The polygons gained and lost by each class per period (the last
 /// snapshot at or before each boundary, as `frontline change`), clipped to
 /// `reference`. `date` is the later snapshot's date.
-pub fn changes(
-    snapshots: &[Snapshot],
-    every: Period,
-    classes: &[ControlClass],
-    reference: &Territory,
-) -> ExportTable {
+pub fn changes(snapshots: &[Snapshot], every: Period, classes: &[ControlClass], reference: &Territory) -> ExportTable {
     let dates: Vec<_> = snapshots.iter().map(Snapshot::date).collect();
     let pairs = period_pairs(&dates, every, None, None);
     let rows: Vec<Row> = pairs

@@ -60,10 +60,8 @@ pub(crate) fn write_file(
         if i > 0 {
             out.write_all(b",\n").map_err(&err)?;
         }
-        serde_json::to_writer(&mut out, &feature).map_err(|e| ExportError::Write {
-            path: path.to_path_buf(),
-            problem: e.to_string(),
-        })?;
+        serde_json::to_writer(&mut out, &feature)
+            .map_err(|e| ExportError::Write { path: path.to_path_buf(), problem: e.to_string() })?;
         if i % 64 == 63 {
             progress(i + 1, total);
         }

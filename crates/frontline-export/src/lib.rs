@@ -57,10 +57,7 @@ impl FileFormat {
 
     /// Whether this build can write the format.
     pub fn available(self) -> bool {
-        match self {
-            FileFormat::GeoParquet => cfg!(feature = "geoparquet"),
-            _ => true,
-        }
+        self != FileFormat::GeoParquet || cfg!(feature = "geoparquet")
     }
 }
 

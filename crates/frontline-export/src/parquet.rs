@@ -114,7 +114,8 @@ fn leaf<T>(cells: impl Iterator<Item = Option<T>>) -> (Vec<T>, Vec<i16>) {
 }
 
 fn write_file(table: &ExportTable, rows: &[&Row], path: &Path) -> Result<u64, ExportError> {
-    let fail = |e: parquet::errors::ParquetError| ExportError::Write { path: path.to_path_buf(), problem: e.to_string() };
+    let fail =
+        |e: parquet::errors::ParquetError| ExportError::Write { path: path.to_path_buf(), problem: e.to_string() };
     let schema = Arc::new(parse_message_type(&schema(table)).map_err(fail)?);
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)

@@ -71,12 +71,8 @@ fn every_daily_snapshot_reads_back_with_the_engines_areas() {
     write(&table, FileFormat::GeoJson, &geojson, &quiet).expect("GeoJSON");
 
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/roundtrip.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .args([&parquet, &fgb, &geojson])
-        .arg("769")
-        .output()
-        .expect("run python3");
+    let out =
+        Command::new("python3").arg(&script).args([&parquet, &fgb, &geojson]).arg("769").output().expect("run python3");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");

@@ -7,8 +7,8 @@ use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use frontline::area::Period;
 use frontline::front::{FrontExtractor, FrontOptions, Hostile};
-use frontline::regions::{load_reference, load_region_set, Reference, RegionChoice, RegionLevel, ShareConvention};
 use frontline::places::{stored, GazetteerSources};
+use frontline::regions::{load_reference, load_region_set, Reference, RegionChoice, RegionLevel, ShareConvention};
 use frontline::ControlClass;
 use frontline_export::datasets::{self, Dataset};
 use frontline_export::FileFormat;
@@ -76,7 +76,7 @@ fn progress_line(what: &str) -> impl Fn(usize, usize) + Sync + '_ {
     let on = std::io::stderr().is_terminal();
     let last = std::sync::atomic::AtomicUsize::new(usize::MAX);
     move |done, total| {
-        let tenth = if total == 0 { 10 } else { 10 * done / total };
+        let tenth = (10 * done).checked_div(total).unwrap_or(10);
         if on && last.swap(tenth, std::sync::atomic::Ordering::Relaxed) != tenth {
             eprintln!("{what}: {done}/{total} rows written");
         }
@@ -204,14 +204,8 @@ fn summary(w: &frontline_export::Written, dataset: &'static str, format: FileFor
         FileFormat::GeoJson => "GeoJSON",
         FileFormat::Csv => "CSV",
     };
-    let s = Summary {
-        dataset,
-        format,
-        path: w.path.clone(),
-        files: w.files,
-        rows: w.rows,
-        size_mb: w.bytes as f64 / 1e6,
-    };
+    let s =
+        Summary { dataset, format, path: w.path.clone(), files: w.files, rows: w.rows, size_mb: w.bytes as f64 / 1e6 };
     Table::new(vec!["dataset", "format", "written to", "files", "rows", "size_mb"], &[s], |s| {
         vec![
             s.dataset.to_string(),
