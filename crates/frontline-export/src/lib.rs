@@ -180,3 +180,80 @@ fn remove_quietly(p: &Path) {
 pub(crate) fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
     move |e| ExportError::Write { path: path.to_path_buf(), problem: e.to_string() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use geo::{polygon, Geometry, MultiPolygon};
+
+    fn table() -> ExportTable {
+        // Coordinates whose shortest decimal form is long: a writer that
+        // rounds would not give these bits back.
+        let p = polygon![
+            (x: 37.1 + 0.2, y: 48.3),
+            (x: 37.45, y: 48.1 + 1e-13),
+            (x: 37.7, y: 48.6),
+            (x: 37.1 + 0.2, y: 48.3),
+        ];
+        ExportTable {
+            name: "test",
+            description: "a test".into(),
+            columns: vec![Column::required("area_km2", Kind::Float), Column::optional("note", Kind::Text)],
+            shape: Shape::MultiPolygon,
+            rows: vec![Row {
+                source: "s".into(),
+                date: NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+                values: vec![Value::Float(1.5), Value::Null],
+                geometry: Some(Geometry::MultiPolygon(MultiPolygon::new(vec![p]))),
+            }],
+        }
+    }
+
+    fn tmp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("frontline-export-unit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("tmp");
+        d
+    }
+
+    #[test]
+    fn geojson_gives_back_the_exact_doubles() {
+        let t = table();
+        let dir = tmp("exact");
+        let out = dir.join("t.geojson");
+        write(&t, FileFormat::GeoJson, &out, &|_, _| {}).expect("write");
+        let text = std::fs::read_to_string(&out).expect("read");
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let Some(Geometry::MultiPolygon(mp)) = &t.rows[0].geometry else { panic!("test geometry") };
+        // Each vertex as Rust's shortest round-trip decimal (what a correctly
+        // rounding reader, such as GDAL's or Python's, turns back into the
+        // same bits; serde_json's own default parser is not one).
+        for c in &mp.0[0].exterior().0 {
+            assert_eq!(format!("{}", c.x).parse::<f64>().map(f64::to_bits), Ok(c.x.to_bits()));
+            assert!(text.contains(&format!("[{},{}]", c.x, c.y)), "{} {} not in {text}", c.x, c.y);
+        }
+        assert_eq!(doc["features"][0]["properties"]["note"], serde_json::Value::Null);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing() {
+        let dir = tmp("fail");
+        let out = dir.join("missing-folder/t.fgb");
+        let e = write(&table(), FileFormat::FlatGeobuf, &out, &|_, _| {}).expect_err("no such folder");
+        assert!(e.to_string().contains("cannot write"), "{e}");
+        assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 0, "nothing written");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_wrongly_typed_cell_is_caught_before_writing() {
+        let mut t = table();
+        t.rows[0].values[0] = Value::Text("1.5".into());
+        assert_eq!(t.check(), Err("row 0: column area_km2 holds Text(\"1.5\")".into()));
+        let mut t = table();
+        t.rows[0].values[1] = Value::Null;
+        assert_eq!(t.check(), Ok(()));
+    }
+}
