@@ -323,3 +323,64 @@ fn places_table(rows: Vec<Row>, rule: CaptureRule) -> ExportTable {
         rows,
     }
 }
+
+/// A corridor series (`frontline corridor`, the engine's
+/// [`frontline::encircle::CorridorFrame::series`]): one row per date with
+/// the state of the way out, its width, pincer gap and length, and the
+/// widest path as the geometry (none when there is no path).
+pub fn corridor(
+    points: &[frontline::encircle::CorridorPoint],
+    place: &str,
+    hostile: &str,
+    source: &str,
+) -> ExportTable {
+    use frontline::encircle::CorridorState;
+    let rows = points
+        .iter()
+        .map(|p| {
+            let c = &p.corridor;
+            let state = match c.state {
+                CorridorState::Open => "open",
+                CorridorState::Rear => "rear",
+                CorridorState::Encircled => "encircled",
+                CorridorState::Occupied => "occupied",
+                CorridorState::BeyondWindow => "beyond_window",
+            };
+            let path: geo::LineString<f64> = c.path.iter().map(|&[x, y]| geo::coord! {x: x, y: y}).collect();
+            Row {
+                source: source.to_string(),
+                date: p.date,
+                values: vec![
+                    Value::Text(place.to_string()),
+                    Value::Text(hostile.to_string()),
+                    Value::Text(state.into()),
+                    Value::float(c.width_m),
+                    Value::float(c.gap.map(|g| g.gap_m)),
+                    Value::float(c.length_m.map(|m| m / 1000.0)),
+                    Value::float(c.neck.map(|n| n[0])),
+                    Value::float(c.neck.map(|n| n[1])),
+                ],
+                geometry: (path.0.len() >= 2).then(|| Geometry::MultiLineString(geo::MultiLineString::new(vec![path]))),
+            }
+        })
+        .collect();
+    ExportTable {
+        name: "corridor",
+        description: "one row per date: the way out of the place to the rear (frontline corridor): state, \
+                      width_m = 2 x the neck's clearance, gap_m = the pincer gap (geodesic), length_km, \
+                      the neck's point, and the widest path as the geometry"
+            .into(),
+        columns: vec![
+            Column::required("place", Kind::Text),
+            Column::required("hostile", Kind::Text),
+            Column::required("state", Kind::Text),
+            Column::optional("width_m", Kind::Float),
+            Column::optional("gap_m", Kind::Float),
+            Column::optional("length_km", Kind::Float),
+            Column::optional("neck_lon", Kind::Float),
+            Column::optional("neck_lat", Kind::Float),
+        ],
+        shape: Shape::MultiLineString,
+        rows,
+    }
+}

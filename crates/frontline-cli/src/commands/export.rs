@@ -222,3 +222,29 @@ fn summary(w: &frontline_export::Written, dataset: &'static str, format: FileFor
 fn display(p: &Path) -> String {
     p.display().to_string()
 }
+
+/// `frontline corridor --export PATH`: the series (and the one with the gray
+/// zone hostile, when measured) as one table; format from PATH's extension.
+pub fn export_corridor(
+    occupied: &[frontline::encircle::CorridorPoint],
+    with_gray: Option<&Vec<frontline::encircle::CorridorPoint>>,
+    place: &str,
+    source: &str,
+    out: &Path,
+) -> Result<()> {
+    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let format = FileFormat::parse(ext)
+        .ok_or_else(|| anyhow!("--export {}: end the name in .parquet, .fgb, .geojson or .csv", out.display()))?;
+    if !format.available() {
+        bail!(frontline_export::ExportError::NotBuilt);
+    }
+    frontline_export::check_target(out)?;
+    let mut table = datasets::corridor(occupied, place, "occupied", source);
+    if let Some(g) = with_gray {
+        table.rows.extend(datasets::corridor(g, place, "occupied and gray zone", source).rows);
+    }
+    table.check().map_err(|e| anyhow!("internal: the corridor table is malformed: {e}"))?;
+    let w = frontline_export::write(&table, format, out, &progress_line("corridor"))?;
+    eprintln!("wrote {} corridor rows to {}", w.rows, w.path.display());
+    Ok(())
+}
