@@ -68,6 +68,8 @@ enum Command {
     Sync(commands::sync::Args),
     /// Check a whole store for damage (checksums of every snapshot); exits non-zero if any.
     Verify,
+    /// Write snapshots, per-oblast pieces, gained/lost polygons or frontlines as GeoParquet, FlatGeobuf, GeoJSON or CSV.
+    Export(commands::export::Args),
 }
 
 /// Whether an error is a closed pipe on stdout (`frontline ... | head`).
@@ -118,6 +120,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => commands::serve::run(&ctx, a),
         Command::Sync(a) => commands::sync::run(&ctx, a),
         Command::Verify => commands::verify::run(&ctx),
+        Command::Export(a) => commands::export::run(&ctx, a),
     };
     match result {
         Ok(code) => code,

@@ -83,6 +83,10 @@ pub struct Args {
     /// this GeoJSON file.
     #[arg(long)]
     geojson: Option<PathBuf>,
+    /// Also export the series (one row a date, the widest path as geometry) to this file:
+    /// .parquet (GeoParquet, with the geoparquet feature), .fgb, .geojson or .csv. Never overwritten.
+    #[arg(long)]
+    export: Option<PathBuf>,
 }
 
 /// Where the corridor starts.
@@ -223,6 +227,12 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
     };
     let occupied: Vec<CorridorPoint> = frame_for(false)?.series(&snaps);
     let gray: Option<Vec<CorridorPoint>> = if args.with_gray { Some(frame_for(true)?.series(&snaps)) } else { None };
+    if let Some(out) = &args.export {
+        let label = match &start {
+            Start::Area { label, .. } | Start::Point { label, .. } => label.clone(),
+        };
+        super::export::export_corridor(&occupied, gray.as_ref(), &label, source.as_str(), out)?;
+    }
     let rows: Vec<Row> = occupied
         .iter()
         .enumerate()

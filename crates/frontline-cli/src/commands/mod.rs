@@ -5,6 +5,7 @@ pub mod change;
 pub mod check;
 pub mod compare;
 pub mod corridor;
+pub mod export;
 pub mod front;
 pub mod ingest;
 pub mod places;
