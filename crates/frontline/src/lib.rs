@@ -23,6 +23,7 @@ pub mod overlay;
 pub mod places;
 pub mod regions;
 pub mod store;
+pub mod usecase;
 
 pub use error::{Error, Result};
 pub use model::{ControlClass, Layer, Snapshot, SourceId};

@@ -3,17 +3,14 @@
 use crate::context::Context;
 use anyhow::{bail, Result};
 use frontline::ingest::mapped::Mapping;
-use frontline::ingest::{detect_or, expand_path_reporting, ingest_bytes, reader, FileIngest, Format, IngestContext};
-use frontline::regions::{load_reference, Reference};
-use frontline::store::{content_hash, PutOutcome, Store};
+use frontline::ingest::Format;
+use frontline::store::Store;
+use frontline::usecase::{ingest_paths, IngestProgress, IngestSummary};
 use frontline::SourceId;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -61,109 +58,28 @@ fn explicit_format(args: &Args) -> Result<Option<Format>> {
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let explicit = explicit_format(&args)?;
-    let mut files = vec![];
-    let mut errors: Vec<String> = vec![];
-    for p in &args.paths {
-        let (found, problems) = expand_path_reporting(p)?;
-        files.extend(found);
-        errors.extend(problems);
-    }
-    if files.is_empty() {
-        bail!(
-            "no .geojson/.geojson.gz/.json files under {}{}",
-            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
-            errors.iter().map(|e| format!("; {e}")).collect::<String>()
-        );
-    }
-    let mut jobs = vec![];
-    for f in files {
-        match detect_or(&f, explicit.as_ref()) {
-            Ok(format) => jobs.push((f, format)),
-            Err(e) => errors.push(e.to_string()),
-        }
-    }
-
-    // Polygons wholly outside Ukraine (with its sea) are not territory of this war.
-    let territory = match ctx.data_dir() {
-        Ok(d) => Some(Arc::new(load_reference(&Reference::WithSea, &d)?)),
+    // Ingest needs the reference territory to drop polygons outside Ukraine.
+    let data = match ctx.data_dir() {
+        Ok(d) => d,
         Err(e) => bail!("{e}; ingest needs the reference territory to drop polygons outside Ukraine"),
     };
-    let ictx = IngestContext { territory };
     let mut store = Store::open(&ctx.db)?;
-    // A server loading the store meanwhile says its snapshots may be incomplete.
-    store.begin_ingest(chrono::Utc::now())?;
-
-    let bar = progress(jobs.len() as u64);
-    // Read and hash in parallel; skip what the store already has before parsing.
-    let read: Vec<_> = jobs
-        .into_par_iter()
-        .map(|(path, format)| {
-            let r = reader::read_bytes(&path).map(|bytes| (content_hash(&bytes), bytes));
-            (path, format, r)
-        })
-        .collect();
-    let mut unchanged_files = 0usize;
-    let mut to_parse = vec![];
-    for (path, format, r) in read {
-        match r {
-            Err(e) => {
-                errors.push(e.to_string());
-                bar.inc(1);
-            }
-            Ok((hash, bytes)) => {
-                if store.has_file(&hash)? {
-                    unchanged_files += 1;
-                    bar.inc(1);
-                } else {
-                    to_parse.push((path, format, hash, bytes));
-                }
-            }
-        }
-    }
-    let parsed: Vec<(PathBuf, [u8; 32], frontline::Result<FileIngest>)> = to_parse
-        .into_par_iter()
-        .map(|(path, format, hash, bytes)| {
-            let r = ingest_bytes(&path, &bytes, &format, &ictx);
-            (path, hash, r)
-        })
-        .collect();
-
-    let mut outcomes: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut repairs = frontline::ingest::clean::RepairCounts::default();
-    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
-    let mut warnings = vec![];
-    let mut polygons: BTreeMap<frontline::ControlClass, usize> = BTreeMap::new();
-    // (new file, the file whose snapshot it replaced)
-    let mut replacements: Vec<(String, String)> = vec![];
-    for (_, hash, r) in parsed {
-        bar.inc(1);
-        match r {
-            Err(e) => errors.push(e.to_string()),
-            Ok(fi) => {
-                let written = store.put_file(&fi, &hash)?;
-                for old in &written.replaced {
-                    replacements.push((fi.path.display().to_string(), old.clone()));
-                }
-                *outcomes
-                    .entry(match written.outcome {
-                        PutOutcome::Added => "added",
-                        PutOutcome::Replaced => "replaced",
-                        PutOutcome::Unchanged => "unchanged",
-                    })
-                    .or_default() += 1;
-                repairs.add(&fi.report.repairs);
-                for (k, v) in &fi.report.skipped {
-                    *skipped.entry(k.clone()).or_default() += v;
-                }
-                for (k, v) in &fi.report.polygons {
-                    *polygons.entry(*k).or_default() += v;
-                }
-                warnings.extend(fi.report.warnings.iter().map(|w| format!("{}: {w}", fi.path.display())));
-            }
-        }
-    }
+    let bar = progress(0);
+    let tick = |p: IngestProgress| match p {
+        IngestProgress::Files(n) => bar.set_length(n as u64),
+        IngestProgress::FileDone => bar.inc(1),
+    };
+    let IngestSummary {
+        files_already_stored: unchanged_files,
+        files_written: outcomes,
+        replacements,
+        polygons_kept: polygons,
+        repairs,
+        skipped,
+        warnings,
+        errors,
+    } = ingest_paths(&mut store, &args.paths, explicit.as_ref(), &data, &tick)?;
     bar.finish_and_clear();
-    store.end_ingest()?;
 
     let summary = serde_json::json!({
         "store": ctx.db.display().to_string(),
