@@ -18,11 +18,14 @@ from __future__ import annotations
 import datetime as _dt
 import json as _json
 import os as _os
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 import pandas as _pd
 
 from . import _frontline
+
+if TYPE_CHECKING:
+    import geopandas
 from .errors import (
     FileReadError,
     FrontlineError,
@@ -63,7 +66,7 @@ def _frame(columns: Dict[str, List[Any]], notes: Sequence[str] = ()) -> _pd.Data
     return df
 
 
-def _geoframe(columns: Dict[str, List[Any]], notes: Sequence[str] = ()):
+def _geoframe(columns: Dict[str, List[Any]], notes: Sequence[str] = ()) -> "geopandas.GeoDataFrame":
     """Columns with a ``wkb`` list of bytes as a GeoDataFrame (EPSG:4326), decoded in one vectorised call."""
     import geopandas as gpd
 
@@ -150,12 +153,14 @@ class Store:
         class_: str = "occupied",
         reference: str = "sea",
         offset_days: int = 0,
-    ):
+    ) -> "geopandas.GeoDataFrame":
         """The gained and lost polygons of each period (one row per period and kind), a GeoDataFrame."""
         _, geo = self._inner.change(source, every, _date(from_), _date(to), class_, reference, offset_days, True)
         return _geoframe(geo)
 
-    def places(self, source: Optional[str] = None, on: DateLike = None, geometry: bool = False):
+    def places(
+        self, source: Optional[str] = None, on: DateLike = None, geometry: bool = False
+    ) -> Union[_pd.DataFrame, "geopandas.GeoDataFrame"]:
         """Every settlement's status on a date: held / contested / occupied, occupied and gray share of its
         footprint, distance to occupied ground. With ``geometry``, a GeoDataFrame of the footprints."""
         cols, notes = self._inner.places(source, _date(on), geometry)
@@ -183,7 +188,7 @@ class Store:
         reference: str = "sea",
         border_tolerance_m: float = 500.0,
         coast_tolerance_m: float = 3000.0,
-    ):
+    ) -> "geopandas.GeoDataFrame":
         """The frontline on a date as a one-row GeoDataFrame (MultiLineString, ``length_km``);
         ``attrs["sectors"]`` holds its length per sector (nearest direction town)."""
         line, sectors, notes = self._inner.front(
