@@ -42,7 +42,7 @@ UKRAINE_OFFICIAL_KM2: float = _frontline.UKRAINE_OFFICIAL_KM2
 DateLike = Union[str, _dt.date, None]
 PathLike = Union[str, "_os.PathLike[str]"]
 
-_DATE_COLUMNS = ("date", "from", "to", "first", "last")
+_DATE_COLUMNS = ("date", "from", "to", "first", "last", "a_date", "b_date")
 
 
 def _date(d: DateLike) -> Optional[str]:
@@ -235,6 +235,38 @@ class Store:
             reference,
         )
         return _frame(cols, notes)
+
+    def compare(
+        self,
+        a: str,
+        b: str,
+        on: DateLike = None,
+        from_: DateLike = None,
+        to: DateLike = None,
+        max_days_apart: int = 7,
+        class_: str = "occupied",
+        reference: str = "sea",
+    ) -> _pd.DataFrame:
+        """Where two sources disagree (``frontline compare A B``): each one's area, A only, B only, both,
+        on the snapshot of each nearest ``on``, or every snapshot of the sparser source in ``from_``..``to``
+        paired with the other's nearest (at most ``max_days_apart`` days apart)."""
+        cols, _ = self._inner.compare(a, b, _date(on), _date(from_), _date(to), max_days_apart, class_, reference, False)
+        return _frame(cols)
+
+    def compare_geometry(
+        self,
+        a: str,
+        b: str,
+        on: DateLike = None,
+        from_: DateLike = None,
+        to: DateLike = None,
+        max_days_apart: int = 7,
+        class_: str = "occupied",
+        reference: str = "sea",
+    ) -> "geopandas.GeoDataFrame":
+        """The polygons counted by one source only (``counted_by``), per compared pair, a GeoDataFrame."""
+        _, geo = self._inner.compare(a, b, _date(on), _date(from_), _date(to), max_days_apart, class_, reference, True)
+        return _geoframe(geo)
 
 
 __all__ = [

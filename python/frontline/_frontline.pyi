@@ -70,3 +70,15 @@ class Store:
         seed_radius_m: Optional[float] = None,
         reference: str = "sea",
     ) -> Tuple[_Columns, List[str]]: ...
+    def compare(
+        self,
+        a: str,
+        b: str,
+        on: Optional[str] = None,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        max_days_apart: int = 7,
+        class_: str = "occupied",
+        reference: str = "sea",
+        geometry: bool = False,
+    ) -> Tuple[_Columns, Optional[_Columns]]: ...

@@ -567,6 +567,89 @@ impl Store {
         }
         Ok((t, notes))
     }
+
+    /// `frontline compare A B`: where two sources disagree, on the date
+    /// nearest `on` or every date of the sparser source in a range; with
+    /// `geometry`, also the A-only and B-only polygons as WKB rows.
+    #[pyo3(signature = (a, b, on=None, from_=None, to=None, max_days_apart=7, class_="occupied", reference="sea", geometry=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn compare<'py>(
+        &self,
+        py: Python<'py>,
+        a: &str,
+        b: &str,
+        on: Option<&str>,
+        from_: Option<&str>,
+        to: Option<&str>,
+        max_days_apart: i64,
+        class_: &str,
+        reference: &str,
+        geometry: bool,
+    ) -> PyResult<(Bound<'py, PyDict>, Option<Bound<'py, PyDict>>)> {
+        let class = frontline::ControlClass::parse(class_)
+            .ok_or_else(|| invalid(format!("--class {class_}: use occupied, gray or liberated")))?;
+        if max_days_apart < 0 {
+            return Err(invalid("--max-days-apart must be 0 or more days".into()));
+        }
+        let (on, from, to) = (date(on)?, date(from_)?, date(to)?);
+        let (rows, shapes) = py.detach(|| -> PyResult<_> {
+            let store = self.read()?;
+            let loaded = usecase::compare_load(&store, a, b, class, on, from, to, max_days_apart + 1).map_err(to_py)?;
+            let territory = self.reference(reference)?;
+            let pairing = match on {
+                Some(d) => frontline::compare::Pairing::On(d),
+                None => frontline::compare::Pairing::Range { from, to, max_days_apart },
+            };
+            let compared = usecase::compare_pairs(&loaded, class, &territory, pairing).map_err(to_py)?;
+            let mut shapes: Vec<(usize, String, f64, Vec<u8>)> = vec![];
+            if geometry {
+                for (k, (_, _, row, d)) in compared.iter().enumerate() {
+                    for (side, mp, km2) in [
+                        (format!("{} only", row.a_source), &d.a_only, row.a_only_km2),
+                        (format!("{} only", row.b_source), &d.b_only, row.b_only_km2),
+                    ] {
+                        if !mp.0.is_empty() {
+                            shapes.push((k, side, km2, wkb::multipolygon(mp)));
+                        }
+                    }
+                }
+            }
+            Ok((compared.into_iter().map(|(_, _, r, _)| r).collect::<Vec<_>>(), shapes))
+        })?;
+        let f = |g: &dyn Fn(&frontline::compare::Comparison) -> Option<f64>| rows.iter().map(g).collect::<Vec<_>>();
+        let t = table!(py,
+            "a_source" => rows.iter().map(|r| r.a_source.to_string()).collect::<Vec<_>>(),
+            "a_date" => rows.iter().map(|r| r.a_date.to_string()).collect::<Vec<_>>(),
+            "b_source" => rows.iter().map(|r| r.b_source.to_string()).collect::<Vec<_>>(),
+            "b_date" => rows.iter().map(|r| r.b_date.to_string()).collect::<Vec<_>>(),
+            "days_apart" => rows.iter().map(|r| r.days_apart).collect::<Vec<_>>(),
+            "class" => rows.iter().map(|r| r.class.to_string()).collect::<Vec<_>>(),
+            "reference" => rows.iter().map(|r| r.reference.clone()).collect::<Vec<_>>(),
+            "a_km2" => f(&|r| Some(r.a_km2)),
+            "b_km2" => f(&|r| Some(r.b_km2)),
+            "both_km2" => f(&|r| Some(r.both_km2)),
+            "a_only_km2" => f(&|r| Some(r.a_only_km2)),
+            "b_only_km2" => f(&|r| Some(r.b_only_km2)),
+            "symmetric_difference_km2" => f(&|r| Some(r.symmetric_difference_km2)),
+            "disagreement_pct" => f(&|r| Some(r.disagreement_pct)),
+            "a_only_in_b_gray_km2" => f(&|r| r.a_only_in_b_gray_km2),
+            "b_only_in_a_gray_km2" => f(&|r| r.b_only_in_a_gray_km2),
+        );
+        let g = if geometry {
+            let blobs: Vec<Vec<u8>> = shapes.iter().map(|s| s.3.clone()).collect();
+            let d = table!(py,
+                "counted_by" => shapes.iter().map(|s| s.1.clone()).collect::<Vec<_>>(),
+                "a_date" => shapes.iter().map(|s| rows[s.0].a_date.to_string()).collect::<Vec<_>>(),
+                "b_date" => shapes.iter().map(|s| rows[s.0].b_date.to_string()).collect::<Vec<_>>(),
+                "area_km2" => shapes.iter().map(|s| s.2).collect::<Vec<_>>(),
+            );
+            d.set_item("wkb", wkb_column(py, &blobs)?)?;
+            Some(d)
+        } else {
+            None
+        };
+        Ok((t, g))
+    }
 }
 
 /// The snapshot index of a status table for a date: the last at or before

@@ -32,6 +32,14 @@ SHARED = Path(os.environ.get("FRONTLINE_SHARED", REPO.parent / "shared"))
 DATA = SHARED / "data"
 DAILY = DATA / "deepstate" / "daily"
 GEOD = Geod(ellps="WGS84")
+ARCHIVE_FILES = [
+    DATA / "deepstate" / "archive" / f
+    for f in (
+        "deepstate_20251001T092631Z_ec9db874.geojson.gz",
+        "deepstate_20251002T092430Z_59c499a7.geojson.gz",
+        "deepstate_20251003T092347Z_5e92ed23.geojson.gz",
+    )
+]
 SOURCE = "deepstate-daily"
 
 
@@ -69,6 +77,9 @@ def store_path(tmp_path_factory) -> Path:
     # whole_folder_ingests_with_nothing_skipped holds the same for the engine).
     assert summary["errors"] == []
     assert summary["files_written"] == {"added": 769}
+    # A second source for compare: three days of the full map (gray zone too).
+    summary = frontline.Store(tmp, data=DATA).ingest(ARCHIVE_FILES)
+    assert summary["errors"] == [] and summary["files_written"] == {"added": 3}
     return tmp
 
 
@@ -222,6 +233,23 @@ def test_change_polygons_measure_their_rows(store, cli, store_path):
     measured = geo.geometry.apply(geodesic_km2)
     assert (abs(measured - geo["area_km2"]) <= 1e-9 * geo["area_km2"] + 1e-9).all()
     assert set(geo["kind"]) <= {"gained", "lost"} and len(geo) >= 3
+
+
+def test_compare_matches_cli_and_its_polygons(store, cli, store_path):
+    df = store.compare(SOURCE, "deepstate-archive", on="2025-10-02")
+    c = cli_csv(cli, store_path, "compare", SOURCE, "deepstate-archive", "--on", "2025-10-02")
+    assert len(df) == len(c) == 1
+    row = df.iloc[0]
+    for col in ["a_km2", "b_km2", "a_only_km2", "b_only_km2"]:
+        assert round(row[col], 3) == pytest.approx(c[col][0], abs=1e-9), col
+    # Each side is the other's both plus its own part.
+    assert row["a_km2"] - row["a_only_km2"] == pytest.approx(row["b_km2"] - row["b_only_km2"], abs=1e-6)
+    # The polygons, decoded from WKB and measured by pyproj, are the rows' areas.
+    geo = store.compare_geometry(SOURCE, "deepstate-archive", on="2025-10-02")
+    assert set(geo["counted_by"]) == {f"{SOURCE} only", "deepstate-archive only"}
+    for _, g in geo.iterrows():
+        expected = row["a_only_km2"] if g["counted_by"] == f"{SOURCE} only" else row["b_only_km2"]
+        assert geodesic_km2(g.geometry) == pytest.approx(expected, rel=1e-9)
 
 
 def test_errors_carry_the_cli_message_and_kind(store, cli, store_path):

@@ -624,3 +624,117 @@ pub fn pincer_gap_km(c: &Corridor) -> Option<f64> {
         _ => c.gap.as_ref().map(|g| g.gap_m / 1000.0),
     }
 }
+
+/// Two sources' snapshots loaded for `frontline compare`, oldest first.
+#[derive(Debug)]
+pub struct ComparePair {
+    /// Source A.
+    pub a_source: SourceId,
+    /// Source B.
+    pub b_source: SourceId,
+    /// A's snapshots that the dates can reach.
+    pub a_snaps: Vec<Snapshot>,
+    /// B's snapshots that the dates can reach.
+    pub b_snaps: Vec<Snapshot>,
+}
+
+/// Loads two sources for a comparison: all of both for one date (the
+/// nearest snapshot may lie anywhere), else `from − pad ..= to + pad`.
+/// Fails when either has no snapshot there, or no layer of `class`.
+#[allow(clippy::too_many_arguments)]
+pub fn compare_load(
+    store: &Store,
+    a: &str,
+    b: &str,
+    class: ControlClass,
+    on: Option<NaiveDate>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    pad_days: i64,
+) -> Result<ComparePair> {
+    let a_source = pick_source(store, Some(a))?;
+    let b_source = pick_source(store, Some(b))?;
+    let pad = chrono::Duration::days(pad_days);
+    let (lo, hi) = match on {
+        Some(_) => (None, None),
+        None => (from.map(|d| d - pad), to.map(|d| d + pad)),
+    };
+    let a_snaps = store.load_range(&a_source, lo, hi)?;
+    let b_snaps = store.load_range(&b_source, lo, hi)?;
+    for (src, snaps) in [(&a_source, &a_snaps), (&b_source, &b_snaps)] {
+        if snaps.is_empty() {
+            let times = store.snapshot_times(src)?;
+            let (Some(first), Some(last)) = (times.first(), times.last()) else {
+                return Err(Error::NotFound(format!("the store holds no {src} snapshot")));
+            };
+            return Err(Error::NotFound(format!(
+                "no {src} snapshot in that period; it has {} to {}",
+                first.date_naive(),
+                last.date_naive()
+            )));
+        }
+        if !snaps.iter().any(|s| s.layer(class).is_some()) {
+            return Err(Error::NotFound(format!(
+                "{src} has no {class} layer in that period; try --class occupied, or another date"
+            )));
+        }
+    }
+    Ok(ComparePair { a_source, b_source, a_snaps, b_snaps })
+}
+
+/// A date list with, for each date, the index of the last snapshot that day.
+fn last_per_day(snaps: &[Snapshot]) -> (Vec<NaiveDate>, Vec<usize>) {
+    let mut dates: Vec<NaiveDate> = vec![];
+    let mut idx: Vec<usize> = vec![];
+    for (i, s) in snaps.iter().enumerate() {
+        if dates.last() == Some(&s.date()) {
+            if let Some(last) = idx.last_mut() {
+                *last = i;
+            }
+        } else {
+            dates.push(s.date());
+            idx.push(i);
+        }
+    }
+    (dates, idx)
+}
+
+/// The comparisons of `frontline compare` (without `--lag`): the pairs of
+/// snapshots the dates call for (the sparser source drives; the last
+/// snapshot of each day), each measured within `reference`, with the
+/// indices of the two snapshots in `pair`.
+pub fn compare_pairs(
+    pair: &ComparePair,
+    class: ControlClass,
+    reference: &Territory,
+    pairing: crate::compare::Pairing,
+) -> Result<Vec<(usize, usize, crate::compare::Comparison, crate::compare::Disagreement)>> {
+    let (a_source, b_source) = (&pair.a_source, &pair.b_source);
+    let (a_dates, a_idx) = last_per_day(&pair.a_snaps);
+    let (b_dates, b_idx) = last_per_day(&pair.b_snaps);
+    let max_days_apart = match pairing {
+        crate::compare::Pairing::Range { max_days_apart, .. } => max_days_apart,
+        _ => 0,
+    };
+    let pairs: Vec<(usize, usize)> = crate::compare::pair_dates(&a_dates, &b_dates, pairing)
+        .into_iter()
+        .map(|(i, j)| (a_idx[i], b_idx[j]))
+        .collect();
+    if pairs.is_empty() {
+        return Err(Error::NotFound(format!(
+            "no pair of {a_source} and {b_source} snapshots within {max_days_apart} day(s) of each other in that range; widen --max-days-apart or the dates"
+        )));
+    }
+    let results: Vec<_> = pairs
+        .par_iter()
+        .filter_map(|(i, j)| {
+            crate::compare::compare(&pair.a_snaps[*i], &pair.b_snaps[*j], class, reference).map(|(c, d)| (*i, *j, c, d))
+        })
+        .collect();
+    if results.is_empty() {
+        return Err(Error::NotFound(format!(
+            "{a_source} and {b_source} have no {class} layer on the same pairs of dates"
+        )));
+    }
+    Ok(results)
+}
