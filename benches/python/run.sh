@@ -26,7 +26,7 @@ venv="$target/py-venv"
 "$venv/bin/python" -m pip install -q maturin==1.16.0 pandas geopandas==1.2.0 shapely==2.2.0 pyproj==3.7.2
 if [ -z "${SKIP_BUILD:-}" ]; then
   rm -rf "$target/wheels-bench"
-  (cd "$root/python" && "$venv/bin/maturin" build --release -i "$venv/bin/python" -o "$target/wheels-bench")
+  (cd "$root/python" && CARGO_TARGET_DIR="$target/python" "$venv/bin/maturin" build --release -i "$venv/bin/python" -o "$target/wheels-bench")
   "$venv/bin/python" -m pip install -q --force-reinstall --no-deps "$target"/wheels-bench/frontline-*.whl
 fi
 py="$venv/bin/python"
