@@ -53,7 +53,7 @@ timed() { # seconds of one run of "$@", stdout to $out
   echo "$t1 - $t0" | bc -l
 }
 stats() { # median min max of the numbers on stdin
-  sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.2f %.2f %.2f", m, a[1], a[NR]}'
+  sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.2f %.2f %.2f\n", m, a[1], a[NR]}'
 }
 
 baseline() { "$py" "$shared/bench/area_series_geopandas.py" "$data/deepstate/daily" "$data/boundaries/ukraine_land_osm.geojson"; }
