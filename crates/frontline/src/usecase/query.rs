@@ -1,4 +1,4 @@
-//! The use-case layer: what a front end does between its arguments and its
+//! Queries of the use-case layer: what a front end does between its arguments and its
 //! output, in one place. The CLI and the Python package both call these, so
 //! a figure has one code path from the store to every output (issue 9):
 //! which source, which snapshots a date option stands for, the audit's flags
