@@ -83,33 +83,10 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 /// The source to use: the one named, else the only one in the store, else
-/// the DeepState daily export if present, else the joined DeepState full map.
+/// the DeepState daily export if present, else the joined DeepState full map
+/// ([`frontline::usecase::pick_source`]).
 pub fn pick_source(store: &Store, named: Option<&str>) -> Result<SourceId> {
-    let sources = store.sources()?;
-    if let Some(n) = named {
-        if sources.iter().any(|s| s.source.as_str() == n) {
-            return Ok(SourceId::new(n));
-        }
-        bail!(
-            "no source '{n}' in {}; sources here: {}",
-            store.path().display(),
-            sources.iter().map(|s| s.source.as_str()).collect::<Vec<_>>().join(", ")
-        );
-    }
-    match sources.as_slice() {
-        [] => bail!("{} holds no snapshots; run `frontline ingest PATH...` first", store.path().display()),
-        [only] => Ok(only.source.clone()),
-        many => [SourceId::DEEPSTATE_DAILY, SourceId::DEEPSTATE]
-            .iter()
-            .find_map(|want| many.iter().find(|s| s.source.as_str() == *want))
-            .map(|s| s.source.clone())
-            .ok_or_else(|| {
-                anyhow!(
-                    "several sources in the store; pick one with --source ({})",
-                    many.iter().map(|s| format!("{}: {}", s.source, s.source.label())).collect::<Vec<_>>().join("; ")
-                )
-            }),
-    }
+    Ok(frontline::usecase::pick_source(store, named)?)
 }
 
 /// A duration as people write it: `500ms`, `30s`, `10m`, `6h`, `1d`

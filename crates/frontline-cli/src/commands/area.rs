@@ -2,12 +2,12 @@
 
 use crate::context::{parse_date, pick_source, Context};
 use crate::output::{num, Table};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
-use frontline::area::{area_rows, region_rows, UKRAINE_OFFICIAL_KM2};
-use frontline::audit::{audit_series, AuditRules};
+use frontline::area::{region_rows, UKRAINE_OFFICIAL_KM2};
 use frontline::regions::{load_region_set, RegionChoice, RegionSet, ShareConvention};
 use frontline::store::Store;
+use frontline::usecase::area_series;
 use frontline::{Snapshot, SourceId};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,8 +42,8 @@ pub struct Args {
     country_km2: f64,
 }
 
-/// The snapshots a date option stands for: the last at or before `on`, or
-/// all in `from..=to`, or the latest.
+/// The snapshots a date option stands for (the engine's
+/// [`frontline::usecase::select`]), with notes for the reader.
 pub fn select(
     store: &Store,
     source: &SourceId,
@@ -51,78 +51,8 @@ pub fn select(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<(Vec<Snapshot>, Vec<String>)> {
-    let times = store.snapshot_times(source)?;
-    let mut notes = vec![];
-    if from.is_some() || to.is_some() {
-        let snaps = store.load_range(source, from, to)?;
-        if snaps.is_empty() {
-            bail!(
-                "no {source} snapshot between {} and {} (it has {} to {})",
-                from.map(|d| d.to_string()).unwrap_or("the start".into()),
-                to.map(|d| d.to_string()).unwrap_or("the end".into()),
-                times[0].date_naive(),
-                times[times.len() - 1].date_naive()
-            );
-        }
-        return Ok((snaps, notes));
-    }
-    let chosen = match on {
-        None => times[times.len() - 1],
-        Some(d) => match times.iter().rev().find(|t| t.date_naive() <= d) {
-            Some(t) => {
-                if t.date_naive() != d {
-                    notes
-                        .push(format!("no {source} snapshot on {d}: using the last one before it, {}", t.date_naive()));
-                }
-                *t
-            }
-            None => bail!("no {source} snapshot on or before {d}; the first is {}", times[0].date_naive()),
-        },
-    };
-    let snaps = store.load_range(source, Some(chosen.date_naive()), Some(chosen.date_naive()))?;
-    Ok((snaps.into_iter().filter(|s| s.taken_at == chosen).collect(), notes))
-}
-
-/// [`select`] over a source's whole series already loaded (oldest first),
-/// for a command that needs the whole series anyway (the audit's flags).
-fn select_loaded(
-    all: Vec<Snapshot>,
-    source: &SourceId,
-    on: Option<NaiveDate>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> Result<(Vec<Snapshot>, Vec<String>)> {
-    let (Some(first), Some(last)) = (all.first().map(Snapshot::date), all.last().map(Snapshot::date)) else {
-        bail!("the store holds no {source} snapshot");
-    };
-    let mut notes = vec![];
-    if from.is_some() || to.is_some() {
-        let snaps: Vec<Snapshot> = all
-            .into_iter()
-            .filter(|s| from.is_none_or(|f| s.date() >= f) && to.is_none_or(|t| s.date() <= t))
-            .collect();
-        if snaps.is_empty() {
-            bail!(
-                "no {source} snapshot between {} and {} (it has {first} to {last})",
-                from.map(|d| d.to_string()).unwrap_or("the start".into()),
-                to.map(|d| d.to_string()).unwrap_or("the end".into()),
-            );
-        }
-        return Ok((snaps, notes));
-    }
-    let chosen = match on {
-        None => all[all.len() - 1].taken_at,
-        Some(d) => match all.iter().rev().find(|s| s.date() <= d) {
-            Some(s) => {
-                if s.date() != d {
-                    notes.push(format!("no {source} snapshot on {d}: using the last one before it, {}", s.date()));
-                }
-                s.taken_at
-            }
-            None => bail!("no {source} snapshot on or before {d}; the first is {first}"),
-        },
-    };
-    Ok((all.into_iter().filter(|s| s.taken_at == chosen).collect(), notes))
+    let sel = frontline::usecase::select(store, source, on, from, to)?;
+    Ok((sel.snapshots, sel.notes))
 }
 
 /// The regions of a breakdown under the convention named (default: the
@@ -142,9 +72,6 @@ pub fn region_set(ctx: &Context, by: &str, shares: Option<&str>) -> Result<Regio
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
-    if !args.country_km2.is_finite() || args.country_km2 <= 0.0 {
-        bail!("--country-km2 must be a positive area in km²");
-    }
     let store = ctx.store()?;
     let source = pick_source(&store, args.source.as_deref())?;
     let reference = ctx.reference(&args.reference)?;
@@ -193,17 +120,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         t.print(ctx.format)?;
         return Ok(ExitCode::SUCCESS);
     }
-    // The flags need the whole series: load it once, for them and the rows.
-    let all = store.load_range(&source, None, None)?;
-    let audit = audit_series(&all, frontline::ControlClass::Occupied, AuditRules::default());
-    let (snaps, notes) = select_loaded(all, &source, args.on, args.from, args.to)?;
-    let rows: Vec<FlaggedArea> = area_rows(&snaps, &reference, args.country_km2)
-        .into_iter()
-        .map(|row| {
-            let flag = audit.flag_on(row.date);
-            FlaggedArea { row, flag }
-        })
-        .collect();
+    let (rows, notes) = area_series(&store, &source, &reference, args.country_km2, args.on, args.from, args.to)?;
     let flagged = rows.iter().filter(|r| r.flag.is_some()).count();
     let mut t = Table::new(
         vec![
@@ -247,13 +164,4 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     }
     t.print(ctx.format)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// An area row with the audit's verdict on the step that led to it.
-#[derive(serde::Serialize)]
-struct FlaggedArea {
-    #[serde(flatten)]
-    row: frontline::area::AreaRow,
-    /// Warnings of `frontline audit` on this snapshot (`None` when clean).
-    flag: Option<String>,
 }

@@ -4,11 +4,10 @@
 use crate::context::{pick_source, Context};
 use crate::output::{num, Table};
 use anyhow::{anyhow, Result};
-use frontline::audit::{audit_stored, check_paths, rejected_files, Audit, AuditRules};
+use frontline::audit::{audit_stored, check_paths, rejected_files, AuditRules};
 use frontline::ingest::IngestContext;
 use frontline::regions::{load_reference, Reference};
-use frontline::store::Store;
-use frontline::{ControlClass, SourceId};
+use frontline::ControlClass;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -33,12 +32,6 @@ pub struct Args {
     /// The floor under which no change is flagged, km².
     #[arg(long, default_value_t = 100.0)]
     floor_km2: f64,
-}
-
-/// The audit of a source's class as `change` and `area` use it for their
-/// `flag` column (default rules, jumps confirmed by the other publisher).
-pub fn audit_for_flags(store: &Store, source: &SourceId, class: ControlClass) -> Result<Audit> {
-    Ok(audit_stored(store, source, class, AuditRules::default())?)
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {

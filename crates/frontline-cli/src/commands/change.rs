@@ -2,9 +2,10 @@
 
 use crate::context::{parse_date, pick_source, Context};
 use crate::output::{multipolygon_geojson, num, Table};
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, Context as _, Result};
 use chrono::NaiveDate;
-use frontline::area::{change, period_pairs, Period};
+use frontline::area::Period;
+use frontline::usecase::{change_series, ChangePeriod, ChangeRequest};
 use frontline::ControlClass;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -71,41 +72,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         .ok_or_else(|| anyhow!("--every {}: use snapshot, day, week, month or year", args.every))?;
     let store = ctx.store()?;
     let source = pick_source(&store, args.source.as_deref())?;
-    if args.offset_days.abs() > 366 {
-        bail!("--offset-days {}: give a lag of at most a year, in days", args.offset_days);
-    }
-    let offset = chrono::Duration::days(args.offset_days);
-    let mut snaps = store.load_range(&source, None, args.to.map(|t| t + offset))?;
-    // Dates from here on are map dates (file date − offset).
-    frontline::lag::shift_days(&mut snaps, args.offset_days);
-    let classes: Vec<ControlClass> = match args.class.as_str() {
-        "all" => ControlClass::ALL.into_iter().filter(|c| snaps.iter().any(|s| s.layer(*c).is_some())).collect(),
-        c => vec![ControlClass::parse(c).ok_or_else(|| anyhow!("--class {c}: use occupied, gray, liberated or all"))?],
-    };
-    for c in &classes {
-        if !snaps.iter().any(|s| s.layer(*c).is_some()) {
-            bail!("source {source} has no {c} layer");
-        }
-    }
-    let dates: Vec<NaiveDate> = snaps.iter().map(|s| s.date()).collect();
-    let pairs = period_pairs(&dates, every, args.from, args.to);
-    if pairs.is_empty() {
-        bail!("no period with two distinct snapshots in that range ({source} has {} snapshots)", snaps.len());
-    }
     let reference = ctx.reference(&args.reference)?;
-    let jobs: Vec<(usize, ControlClass)> =
-        (0..pairs.len()).flat_map(|i| classes.iter().map(move |c| (i, *c))).collect();
-    let results: Vec<_> = jobs
-        .par_iter()
-        .filter_map(|(i, c)| {
-            let p = &pairs[*i];
-            change(&p.label, &snaps[p.a], &snaps[p.b], *c, &reference)
-        })
-        .collect();
+    let request =
+        ChangeRequest { every, from: args.from, to: args.to, class: args.class.clone(), offset_days: args.offset_days };
+    let results = change_series(&store, &source, &reference, &request)?;
 
     if let Some(path) = &args.geojson {
         let mut features = vec![];
-        for (row, geom) in &results {
+        for ChangePeriod { row, geometry: geom, .. } in &results {
             for (kind, mp, area) in [("gained", &geom.gained, row.gained_km2), ("lost", &geom.lost, row.lost_km2)] {
                 if mp.0.is_empty() {
                     continue;
@@ -124,20 +98,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         eprintln!("wrote {} gained/lost feature(s) to {}", features.len(), path.display());
     }
 
-    // The audit judges the files as dated by their publisher; flags are
-    // looked up in file dates (map date + offset).
-    let audits: Vec<(ControlClass, frontline::audit::Audit)> =
-        classes.iter().map(|c| Ok((*c, super::audit::audit_for_flags(&store, &source, *c)?))).collect::<Result<_>>()?;
-    let flag_of = |class: ControlClass, from: NaiveDate, to: NaiveDate| {
-        audits.iter().find(|(c, _)| *c == class).and_then(|(_, a)| a.flag_between(from + offset, to + offset))
-    };
-
     if let Some(by) = &args.by {
         let set = super::area::region_set(ctx, by, None)?;
         let regions = &set.regions;
         let rows: Vec<RegionChange> = results
             .par_iter()
-            .flat_map(|(row, geom)| {
+            .flat_map(|ChangePeriod { row, geometry: geom, flag }| {
                 regions
                     .iter()
                     .map(|r| {
@@ -152,7 +118,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                             gained_km2: gained,
                             lost_km2: lost,
                             net_km2: gained - lost,
-                            flag: flag_of(row.class, row.from, row.to),
+                            flag: flag.clone(),
                         }
                     })
                     .filter(|r| r.gained_km2 > 0.0 || r.lost_km2 > 0.0)
@@ -188,13 +154,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let rows: Vec<FlaggedChange> = results
-        .into_iter()
-        .map(|(row, _)| {
-            let flag = flag_of(row.class, row.from, row.to);
-            FlaggedChange { row, flag }
-        })
-        .collect();
+    let rows: Vec<FlaggedChange> =
+        results.into_iter().map(|ChangePeriod { row, flag, .. }| FlaggedChange { row, flag }).collect();
     // One total line per class shown (the gray zone's too, with --class gray or all).
     let mut totals: Vec<String> = vec![];
     for class in ControlClass::ALL {

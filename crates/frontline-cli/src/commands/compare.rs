@@ -1,15 +1,15 @@
 //! `frontline compare A B`: where two sources disagree, and `--lag`: how
 //! many days one runs behind the other.
 
-use crate::context::{parse_date, pick_source, Context};
+use crate::context::{parse_date, Context};
 use crate::output::{multipolygon_geojson, num, Table};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::NaiveDate;
-use frontline::compare::{by_region, by_sector, compare, gray_layer_meaning, pair_dates, status_differences, Pairing};
+use frontline::compare::{by_region, by_sector, gray_layer_meaning, status_differences, Pairing};
 use frontline::front::Sectors;
 use frontline::lag::find_lag;
+use frontline::usecase::{compare_load, compare_pairs};
 use frontline::{ControlClass, Snapshot};
-use rayon::prelude::*;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -60,23 +60,6 @@ pub struct Args {
     max_offset: i64,
 }
 
-/// A date list with, for each date, the index of the last snapshot that day.
-fn last_per_day(snaps: &[Snapshot]) -> (Vec<NaiveDate>, Vec<usize>) {
-    let mut dates: Vec<NaiveDate> = vec![];
-    let mut idx: Vec<usize> = vec![];
-    for (i, s) in snaps.iter().enumerate() {
-        if dates.last() == Some(&s.date()) {
-            if let Some(last) = idx.last_mut() {
-                *last = i;
-            }
-        } else {
-            dates.push(s.date());
-            idx.push(i);
-        }
-    }
-    (dates, idx)
-}
-
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let class = ControlClass::parse(&args.class)
         .ok_or_else(|| anyhow!("--class {}: use occupied, gray or liberated", args.class))?;
@@ -84,31 +67,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         bail!("--max-days-apart must be 0 or more days");
     }
     let store = ctx.store()?;
-    let a_source = pick_source(&store, Some(&args.a))?;
-    let b_source = pick_source(&store, Some(&args.b))?;
-    let reference = ctx.reference(&args.reference)?;
-    let pad = chrono::Duration::days(args.max_days_apart.max(args.max_offset.abs()).max(args.min_offset.abs()) + 1);
+    let pad_days = args.max_days_apart.max(args.max_offset.abs()).max(args.min_offset.abs()) + 1;
     // Load only what the dates can reach (with room for the nearest snapshot).
-    let (lo, hi) = match args.on {
-        // The nearest snapshot may lie anywhere: load all.
-        Some(_) => (None, None),
-        None => (args.from.map(|d| d - pad), args.to.map(|d| d + pad)),
-    };
-    let a_snaps = store.load_range(&a_source, lo, hi)?;
-    let b_snaps = store.load_range(&b_source, lo, hi)?;
-    for (src, snaps) in [(&a_source, &a_snaps), (&b_source, &b_snaps)] {
-        if snaps.is_empty() {
-            let times = store.snapshot_times(src)?;
-            bail!(
-                "no {src} snapshot in that period; it has {} to {}",
-                times[0].date_naive(),
-                times[times.len() - 1].date_naive()
-            );
-        }
-        if !snaps.iter().any(|s| s.layer(class).is_some()) {
-            bail!("{src} has no {class} layer in that period; try --class occupied, or another date");
-        }
-    }
+    let loaded = compare_load(&store, &args.a, &args.b, class, args.on, args.from, args.to, pad_days)?;
+    let (a_source, b_source) = (loaded.a_source.clone(), loaded.b_source.clone());
+    let (a_snaps, b_snaps) = (&loaded.a_snaps, &loaded.b_snaps);
+    let reference = ctx.reference(&args.reference)?;
 
     if args.lag {
         if args.min_offset > args.max_offset {
@@ -116,7 +80,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         }
         let in_range = |s: &&Snapshot| args.from.is_none_or(|f| s.date() >= f) && args.to.is_none_or(|t| s.date() <= t);
         let b_range: Vec<Snapshot> = b_snaps.iter().filter(in_range).cloned().collect();
-        let lag = find_lag(&a_snaps, &b_range, class, &reference, args.min_offset..=args.max_offset)?;
+        let lag = find_lag(a_snaps, &b_range, class, &reference, args.min_offset..=args.max_offset)?;
         let mut t = Table::new(vec!["offset_days", "mean_symmetric_difference_km2", "dates_where_best"], &lag.offsets, |o| {
             vec![o.offset_days.to_string(), num(Some(o.mean_symmetric_difference_km2), 3), o.votes.to_string()]
         })
@@ -147,25 +111,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let (a_dates, a_idx) = last_per_day(&a_snaps);
-    let (b_dates, b_idx) = last_per_day(&b_snaps);
     let pairing = match args.on {
         Some(d) => Pairing::On(d),
         None => Pairing::Range { from: args.from, to: args.to, max_days_apart: args.max_days_apart },
     };
-    let pairs: Vec<(usize, usize)> =
-        pair_dates(&a_dates, &b_dates, pairing).into_iter().map(|(i, j)| (a_idx[i], b_idx[j])).collect();
-    if pairs.is_empty() {
-        bail!(
-            "no pair of {a_source} and {b_source} snapshots within {} day(s) of each other in that range; widen --max-days-apart or the dates",
-            args.max_days_apart
-        );
-    }
-    let results: Vec<_> =
-        pairs.par_iter().filter_map(|(i, j)| compare(&a_snaps[*i], &b_snaps[*j], class, &reference)).collect();
-    if results.is_empty() {
-        bail!("{a_source} and {b_source} have no {class} layer on the same pairs of dates");
-    }
+    let compared = compare_pairs(&loaded, class, &reference, pairing)?;
+    let pairs: Vec<(usize, usize)> = compared.iter().map(|(i, j, _, _)| (*i, *j)).collect();
+    let results: Vec<_> = compared.into_iter().map(|(_, _, r, g)| (r, g)).collect();
 
     if let Some(path) = &args.geojson {
         let mut features = vec![];

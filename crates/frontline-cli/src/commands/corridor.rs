@@ -6,11 +6,10 @@ use crate::context::{parse_date, pick_source, Context};
 use crate::output::{multipolygon_geojson, num, OutputFormat, Table};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::NaiveDate;
-use frontline::encircle::{
-    hostile_layers, pockets, Corridor, CorridorFrame, CorridorParams, CorridorPoint, CorridorState,
-};
+use frontline::encircle::{hostile_layers, pockets, Corridor, CorridorParams};
 use frontline::places::{stored, GazetteerSources};
 use frontline::store::Store;
+use frontline::usecase::{corridor_series, sample_every, CorridorRow, CorridorStart};
 use geo::{Coord, MultiPolygon};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -152,31 +151,9 @@ fn start_of(ctx: &Context, store: &Store, writable: bool, args: &Args) -> Result
     Ok(Start::Area { label, area, about })
 }
 
-fn state_name(s: CorridorState) -> &'static str {
-    match s {
-        CorridorState::Open => "open",
-        CorridorState::Rear => "rear",
-        CorridorState::Encircled => "encircled",
-        CorridorState::Occupied => "occupied",
-        CorridorState::BeyondWindow => "beyond_window",
-    }
-}
+use frontline::usecase::{corridor_state_name as state_name, pincer_gap_km as gap_km};
 
-/// The pincer gap in km: 0 once the way out is cut or taken.
-fn gap_km(c: &Corridor) -> Option<f64> {
-    match c.state {
-        CorridorState::Encircled | CorridorState::Occupied => Some(0.0),
-        _ => c.gap.map(|g| g.gap_m / 1000.0),
-    }
-}
-
-#[derive(serde::Serialize)]
-struct Row {
-    date: NaiveDate,
-    occupied_only: Corridor,
-    /// None without --with-gray, or when the snapshot has no gray layer.
-    with_gray: Option<Corridor>,
-}
+type Row = CorridorRow;
 
 pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
     let (store, writable) = ctx.store_for_cache()?;
@@ -187,61 +164,32 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
     } else {
         super::area::select(&store, &source, args.on, None, None)?
     };
-    if snaps.is_empty() {
-        bail!("no {source} snapshot in that range");
-    }
-    let snaps = match args.every.as_str() {
-        "day" | "snapshot" => snaps,
-        "week" => {
-            let mut out: Vec<frontline::Snapshot> = vec![];
-            for s in snaps {
-                let w = chrono::Datelike::iso_week(&s.date());
-                match out.last() {
-                    Some(l) if chrono::Datelike::iso_week(&l.date()) == w => {
-                        if let Some(last) = out.last_mut() {
-                            *last = s;
-                        }
-                    }
-                    _ => out.push(s),
-                }
-            }
-            out
-        }
-        o => bail!("--every {o}: use day or week"),
-    };
+    let snaps = sample_every(snaps, &args.every)?;
     let reference = ctx.reference(&args.reference)?;
-    let has_gray: Vec<bool> = snaps.iter().map(|s| s.layer(frontline::ControlClass::Gray).is_some()).collect();
-    if args.with_gray && !has_gray.iter().any(|&g| g) {
-        bail!("--with-gray: source {source} has no gray zone (try --source deepstate, the DeepState full map)");
-    }
     let params =
         CorridorParams { window_half_size_m: args.window, resolution_m: args.resolution, ..CorridorParams::default() };
-    let frame_for = |with_gray: bool| -> Result<CorridorFrame<'_>> {
-        let params = CorridorParams { with_gray, ..params };
-        Ok(match &start {
-            Start::Area { area, .. } => CorridorFrame::for_area(&reference, area, params)?,
-            Start::Point { point, seed_radius_m, .. } => {
-                CorridorFrame::new(&reference, *point, CorridorParams { seed_radius_m: *seed_radius_m, ..params })?
-            }
-        })
+    let begin = match &start {
+        Start::Area { area, .. } => CorridorStart::Area(area.clone()),
+        Start::Point { point, seed_radius_m, .. } => {
+            CorridorStart::Point { point: *point, seed_radius_m: *seed_radius_m }
+        }
     };
-    let occupied: Vec<CorridorPoint> = frame_for(false)?.series(&snaps);
-    let gray: Option<Vec<CorridorPoint>> = if args.with_gray { Some(frame_for(true)?.series(&snaps)) } else { None };
+    let rows: Vec<Row> = corridor_series(&reference, &begin, params, args.with_gray, &source, &snaps)?;
     if let Some(out) = &args.export {
         let label = match &start {
             Start::Area { label, .. } | Start::Point { label, .. } => label.clone(),
         };
+        let point = |date, corridor: &frontline::encircle::Corridor| frontline::encircle::CorridorPoint {
+            date,
+            corridor: corridor.clone(),
+            reused: false,
+        };
+        let occupied: Vec<_> = rows.iter().map(|r| point(r.date, &r.occupied_only)).collect();
+        let gray: Option<Vec<_>> = args
+            .with_gray
+            .then(|| rows.iter().filter_map(|r| r.with_gray.as_ref().map(|c| point(r.date, c))).collect());
         super::export::export_corridor(&occupied, gray.as_ref(), &label, source.as_str(), out)?;
     }
-    let rows: Vec<Row> = occupied
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Row {
-            date: p.date,
-            occupied_only: p.corridor.clone(),
-            with_gray: gray.as_ref().and_then(|g| g.get(i)).filter(|_| has_gray[i]).map(|q| q.corridor.clone()),
-        })
-        .collect();
     let (label, definition) = match &start {
         Start::Area { label, about, .. } => (
             label.clone(),

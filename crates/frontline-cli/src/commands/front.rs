@@ -6,7 +6,8 @@ use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use frontline::area::{period_pairs, Period};
 use frontline::front::{front_change_with, sector_lengths, FrontExtractor, FrontOptions, Frontline, Hostile, Sectors};
-use frontline::regions::{load_reference, Reference};
+use frontline::regions::Reference;
+use frontline::usecase::front_extractor;
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,19 +46,13 @@ struct Setup {
 
 fn setup(ctx: &Context, a: &FrontArgs) -> Result<Setup> {
     let reference = ctx.reference(&a.reference)?;
-    // With a reference that reaches out to sea, the shore is not front: the
-    // land outline marks the coast.
-    let land = match Reference::parse(&a.reference) {
-        Reference::Land => None,
-        _ => Some(load_reference(&Reference::Land, &ctx.data_dir()?)?),
-    };
     let options = FrontOptions {
         hostile: if a.with_gray { Hostile::OccupiedOrContested } else { Hostile::Occupied },
         border_tolerance_m: a.border_tolerance_m,
         coast_tolerance_m: a.coast_tolerance_m,
         ..FrontOptions::default()
     };
-    let extractor = FrontExtractor::new(&reference, land.as_ref(), options)?;
+    let extractor = front_extractor(&reference, &Reference::parse(&a.reference), &ctx.data_dir()?, options)?;
     let sectors = match &a.sectors {
         Some(p) => Sectors::load_polygons(p)?,
         None => Sectors::default_towns(),
