@@ -747,11 +747,11 @@ function refreshPlaceNow() {
   $("place-now").textContent = p ? `${d}: ${statusWords[p.status] ?? p.status} (${fmt(p.occupied_fraction * 100, 0)} %)` : "";
 }
 
-// The corridor series is asked for a year at a time, newest first: each
-// request computes at most a year of maps (the whole history of a town
-// took seconds in one request), and the newest figures show first.
-const CORRIDOR_WINDOW_DAYS = 365;
-const isoDay = (d: string, days: number) => new Date(Date.parse(`${d}T00:00:00Z`) + days * 86400000).toISOString().slice(0, 10);
+// The corridor series is asked for CORRIDOR_MAPS maps at a time, newest
+// first: each request measures a bounded number of maps (a town's whole
+// history took seconds in one request, a year of daily ISW maps ten), and
+// the newest figures show first.
+const CORRIDOR_MAPS = 24;
 let corridorRequest = 0;
 async function loadCorridor(id: string) {
   $("corridor-box").hidden = true;
@@ -760,14 +760,13 @@ async function loadCorridor(id: string) {
   type Row = Fig & { date: string; with_gray: Fig | null };
   const ticket = ++corridorRequest;
   const gen = state.generation;
-  const first = state.dates[0], last = state.dates[state.dates.length - 1];
-  if (!first || !last) return;
+  const dates = state.dates;
   let rows: Row[] = [];
-  for (let to = last; to >= first; to = isoDay(to, -CORRIDOR_WINDOW_DAYS)) {
-    const from = isoDay(to, 1 - CORRIDOR_WINDOW_DAYS);
+  for (let hi = dates.length - 1; hi >= 0; hi -= CORRIDOR_MAPS) {
+    const from = dates[Math.max(0, hi - CORRIDOR_MAPS + 1)], to = dates[hi];
     let part: Row[];
     try {
-      part = (await getJSON<{ rows: Row[] }>(`/api/places/${encodeURIComponent(id)}/corridor?with_gray=true&from=${from < first ? first : from}&to=${to}&${src().slice(1)}`)).rows;
+      part = (await getJSON<{ rows: Row[] }>(`/api/places/${encodeURIComponent(id)}/corridor?with_gray=true&from=${from}&to=${to}&${src().slice(1)}`)).rows;
     } catch { part = []; /* no corridor for this place in these years */ }
     if (ticket !== corridorRequest || gen !== state.generation) return; // another town or source since
     rows = [...part, ...rows];

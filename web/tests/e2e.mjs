@@ -100,7 +100,7 @@ try {
   await idle(page);
   counting = false;
   const bundle = [...encodings.entries()].find(([p]) => /^\/main-.*\.js$/.test(p));
-  check(bundle && bundle[1] === "gzip", `the map's bundle is sent compressed (${bundle?.[1]})`);
+  check(bundle && bundle[1] === "br", `the map's bundle is sent compressed, in brotli (${bundle?.[1]})`);
 
   // ---- the legend ----
   const legend = await page.textContent("#legend");
