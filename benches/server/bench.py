@@ -129,7 +129,11 @@ for h in (["-H", "Accept-Encoding: br, gzip"], []):
     )
 
 # ---- 3. a corridor with its own range against an unrelated request ----
-status, body = get(port, "/api/places?q=Pokrovsk")
+for _ in range(20):  # the gazetteer is built on first use: a 503 says to retry
+    status, body = get(port, "/api/places?q=Pokrovsk")
+    if status == 200:
+        break
+    time.sleep(5)
 pid = json.loads(body)["resolved"]["id"]
 names = sources(port)
 src = "deepstate" if "deepstate" in names else names[0]

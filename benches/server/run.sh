@@ -13,7 +13,8 @@
 # Usage: benches/server/run.sh            (ingests the daily history first)
 #        DB=/path/to/store.db benches/server/run.sh   (a copy is used; the
 #        original is never written)
-# Options via env: DURATION (wrk, default 10s), CONNECTIONS (64), RUNS (5).
+# Options via env: DURATION (wrk, default 10s), CONNECTIONS (64), RUNS (5),
+# BIN (a frontline binary to use instead of building the release one).
 # Needs: wrk (apt-get install -y wrk), python3, the shared data.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,8 +27,8 @@ runs="${RUNS:-5}"
 command -v wrk >/dev/null || { echo "error: wrk not found: apt-get install -y wrk" >&2; exit 1; }
 [ -d "$data/boundaries" ] || { echo "error: no shared data at $data (set FRONTLINE_SHARED)" >&2; exit 1; }
 
-[ -n "${NO_BUILD:-}" ] || cargo build --release -p frontline-cli
-bin="${CARGO_TARGET_DIR:-$root/target}/release/frontline"
+[ -n "${BIN:-}" ] || cargo build --release -p frontline-cli
+bin="${BIN:-${CARGO_TARGET_DIR:-$root/target}/release/frontline}"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -14,7 +14,7 @@ use crate::state::{ServerConfig, STORED_REFERENCES};
 use axum::extract::State;
 use axum::response::Response;
 use frontline::area::UKRAINE_OFFICIAL_KM2;
-use frontline::area_stored::{load_area_series, AreaSeries};
+use frontline::area_stored::{load_area_series_keyed, series_key, AreaSeries};
 use frontline::store::Store;
 use frontline::SourceId;
 use std::collections::HashMap;
@@ -41,11 +41,16 @@ impl Boot {
         let Ok(summaries) = store.sources() else { return boot };
         boot.sources = summaries.into_iter().map(|s| s.source).collect();
         let Some(data_dir) = &config.data_dir else { return boot };
-        for source in &boot.sources {
-            for (key, reference) in &STORED_REFERENCES {
-                if let Ok(Some(s)) = load_area_series(&store, source, reference, data_dir, UKRAINE_OFFICIAL_KM2) {
-                    boot.series.insert((source.as_str().to_string(), key), Arc::new(s));
-                }
+        // The default source only: a source's fingerprint reads every one of
+        // its layer records (0.1 s for the daily history); the others wait
+        // for the load, which reads them anyway.
+        let Some(source) = boot.source(None).cloned() else { return boot };
+        let Ok(fingerprint) = store.source_fingerprint(&source) else { return boot };
+        for (key, reference) in &STORED_REFERENCES {
+            let kept = series_key(&fingerprint, reference, data_dir, UKRAINE_OFFICIAL_KM2)
+                .and_then(|k| load_area_series_keyed(&store, &source, &k));
+            if let Ok(Some(s)) = kept {
+                boot.series.insert((source.as_str().to_string(), *key), Arc::new(s));
             }
         }
         boot

@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use chrono::NaiveDate;
 use frontline::area::AreaRow;
 use frontline::area::UKRAINE_OFFICIAL_KM2;
-use frontline::area_stored::{keep_area_series, load_area_series, AreaSeries};
+use frontline::area_stored::{keep_area_series, load_area_series_keyed, series_key, AreaSeries};
 use frontline::front::FrontExtractor;
 use frontline::places::{Gazetteer, StatusTable};
 use frontline::regions::{load_reference, Reference, Territory};
@@ -429,7 +429,8 @@ impl AppState {
                 if cache.get(&(si, *key)).is_some_and(|c| c.initialized()) {
                     continue;
                 }
-                let stored = load_area_series(store, &s.summary.source, reference, data_dir, UKRAINE_OFFICIAL_KM2);
+                let stored = series_key(&s.fingerprint, reference, data_dir, UKRAINE_OFFICIAL_KM2)
+                    .and_then(|k| load_area_series_keyed(store, &s.summary.source, &k));
                 // Rows for other snapshots than those loaded (a write in between) are not these rows.
                 if let Ok(Some(series)) = stored.map(|o| o.filter(|x| x.rows.len() == s.snapshots.len())) {
                     cache.insert((si, *key), Arc::new(OnceCell::new_with(Some(Arc::new(series)))));

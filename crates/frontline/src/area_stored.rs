@@ -34,10 +34,11 @@ pub struct AreaSeries {
     pub rows: Vec<AreaRow>,
 }
 
-/// The key of a stored series: the `derived` kind and the inputs digest.
-fn key(
-    store: &Store,
-    source: &SourceId,
+/// The key of a stored series: the `derived` kind and the inputs digest,
+/// given the source's layer fingerprint ([`Store::source_fingerprint`],
+/// which reads every layer record: a caller that has it passes it here).
+pub fn series_key(
+    source_fingerprint: &[u8; 32],
     reference: &Reference,
     data_dir: &Path,
     country_km2: f64,
@@ -46,11 +47,26 @@ fn key(
     let bytes = std::fs::read(&path)
         .map_err(|e| Error::Request(format!("{}: cannot read the reference territory: {e}", path.display())))?;
     let mut inputs = Vec::with_capacity(32 * 2 + 12);
-    inputs.extend_from_slice(&store.source_fingerprint(source)?);
+    inputs.extend_from_slice(source_fingerprint);
     inputs.extend_from_slice(&content_hash(&bytes));
     inputs.extend_from_slice(&country_km2.to_le_bytes());
     inputs.extend_from_slice(&AREA_SERIES_VERSION.to_le_bytes());
     Ok((format!("area-series:{}", reference.name()), inputs))
+}
+
+fn key(
+    store: &Store,
+    source: &SourceId,
+    reference: &Reference,
+    data_dir: &Path,
+    country_km2: f64,
+) -> Result<(String, Vec<u8>)> {
+    series_key(&store.source_fingerprint(source)?, reference, data_dir, country_km2)
+}
+
+/// [`load_area_series`] under a key made by [`series_key`].
+pub fn load_area_series_keyed(store: &Store, source: &SourceId, key: &(String, Vec<u8>)) -> Result<Option<AreaSeries>> {
+    Ok(store.derived(&key.0, source.as_str(), &key.1)?.and_then(|v| serde_json::from_slice(&v).ok()))
 }
 
 /// The stored series of `source` within `reference`, if one was kept for
@@ -63,8 +79,7 @@ pub fn load_area_series(
     data_dir: &Path,
     country_km2: f64,
 ) -> Result<Option<AreaSeries>> {
-    let (kind, inputs) = key(store, source, reference, data_dir, country_km2)?;
-    Ok(store.derived(&kind, source.as_str(), &inputs)?.and_then(|v| serde_json::from_slice(&v).ok()))
+    load_area_series_keyed(store, source, &key(store, source, reference, data_dir, country_km2)?)
 }
 
 /// Keeps `series` as the series of `source` within `reference` (replacing

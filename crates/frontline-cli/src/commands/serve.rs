@@ -40,8 +40,6 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let config = ServerConfig { db: ctx.db.clone(), data_dir: data_dir.clone() };
     // Fail before listening on a store that cannot be opened at all.
     frontline::store::Store::open_read_only(&ctx.db)?;
-    // Read before loading: a write while the state loads is then seen as a change.
-    let marker = frontline::store::Store::open_read_only(&ctx.db).and_then(|s| s.change_marker()).ok();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.bind)
@@ -61,7 +59,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         // The line scripts wait for: print it last, after the socket is open.
         println!("listening on http://{addr}/");
         let cfg = config.clone();
-        let state = tokio::task::spawn_blocking(move || AppState::load(&cfg)).await.context("loading the store")??;
+        let (marker, state) = tokio::task::spawn_blocking(move || {
+            // Read before loading: a write while the state loads is then seen as a change.
+            let marker = frontline::store::Store::open_read_only(&cfg.db).and_then(|s| s.change_marker()).ok();
+            AppState::load(&cfg).map(|s| (marker, s))
+        })
+        .await
+        .context("loading the store")??;
         for w in &state.warnings {
             eprintln!("warning: {w}");
         }
