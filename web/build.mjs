@@ -1,9 +1,12 @@
 // Bundles the map into dist/ (embedded into the frontline binary at build
 // time). Everything comes from node_modules: no CDN, no tiles, no fonts.
 // Bundles carry a content hash in their names (the server lets browsers
-// keep them for a year); index.html is rewritten to name them.
+// keep them for a year); index.html is rewritten to name them. Each text
+// file also gets its brotli (top quality) and gzip copy, NAME.br and
+// NAME.gz, made here once so the server never spends seconds on them.
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { basename } from "node:path";
 
 rmSync("dist", { recursive: true, force: true });
@@ -28,3 +31,11 @@ if (!js || !css) throw new Error(`build: hashed bundles not found among ${output
 const html = readFileSync("index.html", "utf8").replace('href="/main.css"', `href="/${css}"`).replace('src="/main.js"', `src="/${js}"`);
 if (!html.includes(js) || !html.includes(css)) throw new Error("build: index.html does not name /main.js and /main.css");
 writeFileSync("dist/index.html", html);
+for (const f of readdirSync("dist")) {
+  if (!/\.(js|css|html|json|svg)$/.test(f)) continue;
+  const data = readFileSync(`dist/${f}`);
+  writeFileSync(`dist/${f}.br`, brotliCompressSync(data, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+  }));
+  writeFileSync(`dist/${f}.gz`, gzipSync(data, { level: 9 }));
+}

@@ -72,6 +72,20 @@ const en = {
   loading: "loading…",
   km: "km",
   place: "Town",
+  corridorChart: "narrowest width of the way out over time",
+  beyondWindow: "beyond the window",
+  corridorNote: (d: string, gap: string, width: string, rear: string, st: string) =>
+    `${d}: pincer gap ${gap}, narrowest width ${width}, ${rear} to the rear (${st})`,
+  corridorGray: (gap: string, width: string, st: string) => `; counting the gray zone: gap ${gap}, width ${width} (${st})`,
+  corridorStates: { open: "open", encircled: "encircled", occupied: "occupied" } as Record<string, string>,
+  // The server's labels are English; these are the same names in the page's language.
+  sourceNames: {
+    "deepstate-daily": "DeepState daily export (occupied only)",
+    "deepstate-raw": "DeepState full map, history 2022-2025 (with gray zone)",
+    "deepstate-archive": "DeepState full map, daily downloads since June 2025 (with gray zone)",
+    deepstate: "DeepState full map (with gray zone): history and daily downloads joined",
+    isw: "ISW assessed control",
+  } as Record<string, string>,
 };
 export type Words = typeof en;
 
@@ -144,6 +158,20 @@ const uk: Words = {
   loading: "завантаження…",
   km: "км",
   place: "Населений пункт",
+  corridorChart: "найменша ширина виходу з часом",
+  beyondWindow: "за межами вікна",
+  corridorNote: (d: string, gap: string, width: string, rear: string, st: string) =>
+    `${d}: відстань між «кліщами» ${gap}, найвужче місце ${width}, ${rear} до тилу (${st})`,
+  corridorGray: (gap: string, width: string, st: string) =>
+    `; з урахуванням сірої зони: відстань між «кліщами» ${gap}, найвужче місце ${width} (${st})`,
+  corridorStates: { open: "вихід відкритий", encircled: "в оточенні", occupied: "окуповано" },
+  sourceNames: {
+    "deepstate-daily": "DeepState, щоденний експорт (лише окуповане)",
+    "deepstate-raw": "DeepState, повна карта, історія 2022–2025 (із сірою зоною)",
+    "deepstate-archive": "DeepState, повна карта, щоденні завантаження з червня 2025 (із сірою зоною)",
+    deepstate: "DeepState, повна карта (із сірою зоною): історія та щоденні завантаження разом",
+    isw: "ISW, оцінка контролю",
+  },
 };
 
 export const WORDS: Record<Lang, Words> = { en, uk };

@@ -27,6 +27,8 @@ const W = WORDS[lang];
 const locale = lang === "uk" ? "uk-UA" : "en-GB";
 const fmt = (x: number, d = 1) => x.toLocaleString(locale, { minimumFractionDigits: d, maximumFractionDigits: d });
 const fmtDate = (d: string) => d; // ISO dates read the same in both languages
+/** A source's name in the page's language (the server's label for a source the page does not know). */
+const sourceName = (s: Source) => W.sourceNames[s.source] ?? s.label ?? s.source;
 
 function applyWords() {
   document.documentElement.lang = lang;
@@ -194,7 +196,7 @@ function drawLayerList() {
   const s = state.sources.find((x) => x.source === state.source);
   const head = document.createElement("div");
   head.className = "legend-head";
-  head.textContent = `${s?.label ?? state.source} · ${d ?? ""}`;
+  head.textContent = `${s ? sourceName(s) : state.source} · ${d ?? ""}`;
   legend.prepend(head);
 }
 function applyVisibility() {
@@ -572,6 +574,9 @@ async function loadLabels() {
       }
     }
     for (const [name, v] of longest) areaLabels.push({ name, name_uk: RIVERS_UK[name] ?? name, lon: v.mid[0], lat: v.mid[1], kind: "river" });
+    if (!longest.has("Dnieper") && !longest.has("Dnipro")) {
+      for (const [lon, lat] of DNIPRO_LABELS) areaLabels.push({ name: "Dnipro", name_uk: "Дніпро", lon, lat, kind: "river" });
+    }
   } catch { /* names are a help, not a requirement */ }
   drawLabels();
   document.body.dataset.labelsLoaded = String(towns.length);
@@ -583,6 +588,11 @@ const RIVERS_UK: Record<string, string> = {
   Ros: "Рось", Synyukha: "Синюха", Sluch: "Случ", Styr: "Стир", Haryn: "Горинь", Ubort: "Уборть", Uzh: "Уж", Latorytsya: "Латориця",
   "Zakhidnyy Buh": "Західний Буг", Snov: "Снов", Siret: "Серет", "Tikhaya Sosna": "Тиха Сосна",
 };
+// The Natural Earth file shipped has no Dnipro (its European rivers set
+// leaves the largest rivers to another file): its name is placed on the
+// water at the Kremenchuk reservoir, Khortytsia island (Zaporizhzhia) and
+// Kherson, where every reader looks for it.
+const DNIPRO_LABELS: [number, number][] = [[32.55, 49.33], [35.08, 47.84], [32.62, 46.64]];
 function largestPartCentre(g: GeoJSON.Geometry): [number, number] | null {
   const polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
   let best: [number, number] | null = null, bestArea = -1;
@@ -737,26 +747,47 @@ function refreshPlaceNow() {
   $("place-now").textContent = p ? `${d}: ${statusWords[p.status] ?? p.status} (${fmt(p.occupied_fraction * 100, 0)} %)` : "";
 }
 
+// The corridor series is asked for CORRIDOR_MAPS maps at a time, newest
+// first: each request measures a bounded number of maps (a town's whole
+// history took seconds in one request, a year of daily ISW maps ten), and
+// the newest figures show first.
+const CORRIDOR_MAPS = 24;
+let corridorRequest = 0;
 async function loadCorridor(id: string) {
   $("corridor-box").hidden = true;
   if (!state.features.corridor) return;
   type Fig = { state: string; width_m: number | null; gap_m: number | null; length_m: number | null };
-  try {
-    const r = await getJSON<{ rows: (Fig & { date: string; with_gray: Fig | null })[] }>(`/api/places/${encodeURIComponent(id)}/corridor?with_gray=true&${src().slice(1)}`);
+  type Row = Fig & { date: string; with_gray: Fig | null };
+  const ticket = ++corridorRequest;
+  const gen = state.generation;
+  const dates = state.dates;
+  let rows: Row[] = [];
+  for (let hi = dates.length - 1; hi >= 0; hi -= CORRIDOR_MAPS) {
+    const from = dates[Math.max(0, hi - CORRIDOR_MAPS + 1)], to = dates[hi];
+    let part: Row[];
+    try {
+      part = (await getJSON<{ rows: Row[] }>(`/api/places/${encodeURIComponent(id)}/corridor?with_gray=true&from=${from}&to=${to}&${src().slice(1)}`)).rows;
+    } catch { part = []; /* no corridor for this place in these years */ }
+    if (ticket !== corridorRequest || gen !== state.generation) return; // another town or source since
+    rows = [...part, ...rows];
+    drawCorridor(rows);
+  }
+  function drawCorridor(all: Row[]) {
     // The width is known on every date the way out fits the window; the gap
     // is not (none while the town is in the rear), so the chart draws the width.
-    const pts = r.rows.filter((p) => p.width_m !== null).map((p) => ({ date: p.date, v: (p.width_m as number) / 1000 }));
+    const pts = all.filter((p) => p.width_m !== null).map((p) => ({ date: p.date, v: (p.width_m as number) / 1000 }));
     if (!pts.length) return;
     $("corridor-box").hidden = false;
     seriesChart("corridor-chart", pts, Math.max(...pts.map((p) => p.v)), "#1565c0");
     // The slider's date, not the last one.
     const d = state.dates[state.index];
-    const row = [...r.rows].reverse().find((x) => x.date <= d) ?? r.rows[r.rows.length - 1];
-    const km = (m: number | null) => (m === null ? "beyond the window" : `${fmt(m / 1000)} km`);
+    const row = [...all].reverse().find((x) => x.date <= d) ?? all[all.length - 1];
+    const km = (m: number | null) => (m === null ? W.beyondWindow : `${fmt(m / 1000)} ${W.km}`);
+    const st = (s: string) => W.corridorStates[s] ?? s;
     const g = row.with_gray;
-    const gray = g ? `; counting the gray zone: gap ${km(g.gap_m)}, width ${km(g.width_m)} (${g.state})` : "";
-    $("corridor-note").textContent = `${row.date}: pincer gap ${km(row.gap_m)}, narrowest width ${km(row.width_m)}, ${km(row.length_m)} to the rear (${row.state})${gray}`;
-  } catch { /* no corridor for this place */ }
+    const gray = g ? W.corridorGray(km(g.gap_m), km(g.width_m), st(g.state)) : "";
+    $("corridor-note").textContent = W.corridorNote(row.date, km(row.gap_m), km(row.width_m), km(row.length_m), st(row.state)) + gray;
+  }
 }
 
 // ---- downloads: what is on screen ----
@@ -843,7 +874,7 @@ async function start() {
   state.sources = await early.sources;
   const sel = $("source") as HTMLSelectElement;
   const selB = $("source-b") as HTMLSelectElement;
-  const label = (s: Source) => `${s.label ?? s.source}, ${(s.first ?? "").slice(0, 10)} – ${(s.last ?? "").slice(0, 10)}`;
+  const label = (s: Source) => `${sourceName(s)}, ${(s.first ?? "").slice(0, 10)} – ${(s.last ?? "").slice(0, 10)}`;
   for (const s of state.sources) sel.add(new Option(label(s), s.source));
   if (!state.source && state.sources.length) {
     state.source = defaultSource(state.sources);
@@ -861,7 +892,7 @@ function fillSourceB() {
   const selB = $("source-b") as HTMLSelectElement;
   selB.innerHTML = "";
   selB.add(new Option(W.none, ""));
-  for (const s of state.sources) if (s.source !== state.source) selB.add(new Option(s.label ?? s.source, s.source));
+  for (const s of state.sources) if (s.source !== state.source) selB.add(new Option(sourceName(s), s.source));
   if (state.sourceB === state.source) state.sourceB = "";
   selB.value = state.sourceB;
   $("sourcebox").hidden = state.sources.length < 2;

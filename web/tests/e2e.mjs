@@ -100,7 +100,7 @@ try {
   await idle(page);
   counting = false;
   const bundle = [...encodings.entries()].find(([p]) => /^\/main-.*\.js$/.test(p));
-  check(bundle && bundle[1] === "gzip", `the map's bundle is sent compressed (${bundle?.[1]})`);
+  check(bundle && bundle[1] === "br", `the map's bundle is sent compressed, in brotli (${bundle?.[1]})`);
 
   // ---- the legend ----
   const legend = await page.textContent("#legend");
@@ -334,6 +334,13 @@ try {
   const ukText = await uk.textContent("#figures");
   const ukLabel = await uk.evaluate(() => [...document.querySelectorAll("#labels .town")].some((e) => e.textContent === "Покровськ"));
   check(ukText.includes("Окуповано Росією") && (await uk.getAttribute("html", "lang")) === "uk" && ukLabel, `Ukrainian page with Ukrainian town names (Покровськ: ${ukLabel})`);
+  const ukSource = await uk.evaluate(() => [...document.querySelectorAll("#source option")].map((o) => o.textContent).join(" | "));
+  check(ukSource.includes("DeepState, щоденний експорт") && !ukSource.includes("daily export"), `source names in Ukrainian (${ukSource})`);
+  await uk.fill("#search", "Pokrovsk");
+  await uk.locator("#results button").first().click();
+  await uk.waitForFunction(() => (document.getElementById("corridor-note")?.textContent ?? "").length > 0, null, { timeout: T }).catch(() => {});
+  const ukCorridor = await uk.textContent("#corridor-note");
+  check(ukCorridor.includes("до тилу") && !/pincer|rear|open|encircled/.test(ukCorridor), `the corridor panel in Ukrainian (${ukCorridor})`);
   await uk.click("#lang");
   await uk.waitForURL(/lang=en/, { timeout: T });
   await uk.waitForSelector("body[data-area-loaded]", { timeout: T });

@@ -1,6 +1,7 @@
 //! The JSON API's handlers. Every figure comes from the engine
 //! (`frontline::area`); the handlers only select, cache and serialise.
 
+use crate::compress::Encoded;
 use crate::error::{ApiError, ApiResult};
 use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
 use crate::query::{self, Query};
@@ -12,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use frontline::area::{area_rows, change, period_pairs, Period, UKRAINE_OFFICIAL_KM2};
+use frontline::area_stored::AreaSeries;
 use frontline::ControlClass;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -111,7 +113,7 @@ pub async fn snapshot(
     let (k, _) = source.snapshot_on(date)?;
     let key = (si, k, zoom, mask);
     if let Some(body) = app.geo_cached(&key) {
-        return Ok(geojson_response(body));
+        return Ok(geojson_response(&body));
     }
     let app2 = app.clone();
     let body = blocking(move || {
@@ -135,12 +137,11 @@ pub async fn snapshot(
         Ok(Bytes::from(feature_collection(&features, &members)))
     })
     .await?;
-    app.geo_store(key, body.clone());
-    Ok(geojson_response(body))
+    Ok(geojson_response(&app.geo_store(key, body)))
 }
 
-fn geojson_response(body: Bytes) -> Response {
-    let mut r = json_body("application/geo+json", body);
+fn geojson_response(body: &Arc<Encoded>) -> Response {
+    let mut r = body.response("application/geo+json");
     // A snapshot never changes while the server runs.
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     r
@@ -150,10 +151,14 @@ fn geojson_response(body: Bytes) -> Response {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AreaQuery {
-    source: Option<String>,
-    reference: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
+    /// The source's name.
+    pub source: Option<String>,
+    /// `sea` or `land`.
+    pub reference: Option<String>,
+    /// The first date, YYYY-MM-DD.
+    pub from: Option<String>,
+    /// The last date, YYYY-MM-DD.
+    pub to: Option<String>,
 }
 
 fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<()> {
@@ -165,65 +170,118 @@ fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<()> 
 
 /// `GET /api/area`: area held on every snapshot in `from..=to`, clipped to
 /// the reference territory (`frontline::area::area_rows`). The body of each
-/// distinct query is serialised once and kept (the whole series is 255 KB
-/// of JSON: writing it again per request capped the server at a few
-/// hundred answers a second).
+/// distinct query is serialised once and kept with its compressed copies
+/// (the whole series is 255 KB of JSON: writing and compressing it again
+/// per request capped the server at a few hundred answers a second).
 pub async fn area(State(app): AppRef, Query(q): Query<AreaQuery>) -> ApiResult<Response> {
-    let (si, source) = app.source(q.source.as_deref())?;
-    let (ref_key, reference) = reference_by_name(q.reference.as_deref().unwrap_or("sea"))?;
-    let from = query::opt_date("from", q.from.as_deref())?;
-    let to = query::opt_date("to", q.to.as_deref())?;
-    check_range(from, to)?;
+    let AreaPick { source, reference: (ref_key, reference), from, to } = q.pick()?;
+    let (si, _) = app.source(source.as_deref())?;
     let key = format!("{si}|{ref_key}|{from:?}|{to:?}");
     if let Some(body) = app.area_body(&key) {
-        return Ok(json_body("application/json", body));
+        return Ok(body.response("application/json"));
     }
-    let rows = area_series(&app, si, ref_key, reference).await?;
+    let series = area_series(&app, si, ref_key, reference).await?;
+    let body = area_body(&app.sources[si].summary.source, &series, from, to);
+    Ok(app.keep_area_body(key, body).response("application/json"))
+}
+
+/// The parts of an `/api/area` query that pick rows.
+pub struct AreaPick {
+    /// The source's name.
+    pub source: Option<String>,
+    /// The reference's key and territory.
+    pub reference: (&'static str, frontline::regions::Reference),
+    /// The first and last dates wanted.
+    pub from: Option<NaiveDate>,
+    /// The last date wanted.
+    pub to: Option<NaiveDate>,
+}
+
+impl AreaQuery {
+    /// The query checked: a reference the server knows, dates, from before to.
+    pub fn pick(self) -> ApiResult<AreaPick> {
+        let reference = reference_by_name(self.reference.as_deref().unwrap_or("sea"))?;
+        let from = query::opt_date("from", self.from.as_deref())?;
+        let to = query::opt_date("to", self.to.as_deref())?;
+        check_range(from, to)?;
+        Ok(AreaPick { source: self.source, reference, from, to })
+    }
+}
+
+/// The `/api/area` answer: the rows of `series` dated within `from..=to`.
+/// One function for the answer from the loaded state and the one at start
+/// ([`crate::boot`]), so that both are the same bytes.
+pub fn area_body(
+    source: &frontline::SourceId,
+    series: &AreaSeries,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Bytes {
     let picked: Vec<_> =
-        rows.iter().filter(|r| from.is_none_or(|f| r.date >= f) && to.is_none_or(|t| r.date <= t)).collect();
-    let territory = app.reference(ref_key, reference_by_name(ref_key)?.1).await?;
-    let body = Bytes::from(
+        series.rows.iter().filter(|r| from.is_none_or(|f| r.date >= f) && to.is_none_or(|t| r.date <= t)).collect();
+    Bytes::from(
         json!({
-            "source": source.summary.source,
-            "reference": territory.name,
-            "reference_km2": territory.area_km2(),
-            "country_km2": UKRAINE_OFFICIAL_KM2,
+            "source": source,
+            "reference": series.reference,
+            "reference_km2": series.reference_km2,
+            "country_km2": series.country_km2,
             "rows": picked,
         })
         .to_string(),
-    );
-    app.keep_area_body(key, body.clone());
-    Ok(json_body("application/json", body))
+    )
 }
 
-/// A source's whole area series within a reference, computed once.
-async fn area_series(
+/// A source's whole area series within a reference: the one loaded from
+/// the store's derived table when current, else computed once (on the
+/// heavy pool, detached from the request so that a client giving up does
+/// not throw it away) and then kept in the store for the next start.
+pub async fn area_series(
     app: &Arc<AppState>,
     si: usize,
     ref_key: &'static str,
     reference: frontline::regions::Reference,
-) -> ApiResult<Arc<Vec<frontline::area::AreaRow>>> {
+) -> ApiResult<Arc<AreaSeries>> {
     let cell = app.area_cell(si, ref_key)?;
-    let territory = app.reference(ref_key, reference).await?;
+    if let Some(s) = cell.get() {
+        return Ok(s.clone());
+    }
+    let territory = app.reference(ref_key, reference.clone()).await?;
     let app2 = app.clone();
-    cell.get_or_try_init(|| async move {
-        let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
-        let app3 = app2.clone();
-        blocking(move || {
-            let snaps = &app3.sources[si].snapshots;
-            Ok(Arc::new(area_rows(snaps, &territory, UKRAINE_OFFICIAL_KM2)))
+    let task = tokio::spawn(async move {
+        cell.get_or_try_init(|| async move {
+            let _permit = app2.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
+            let app3 = app2.clone();
+            let series = blocking(move || {
+                let snaps = &app3.sources[si].snapshots;
+                let rows = area_rows(snaps, &territory, UKRAINE_OFFICIAL_KM2);
+                let series = Arc::new(AreaSeries {
+                    reference: territory.name.clone(),
+                    reference_km2: territory.area_km2(),
+                    country_km2: UKRAINE_OFFICIAL_KM2,
+                    rows,
+                });
+                app3.keep_in_store(si, &reference, &series);
+                Ok(series)
+            })
+            .await?;
+            Ok::<_, ApiError>(series)
         })
         .await
-    })
-    .await
-    .cloned()
+        .cloned()
+    });
+    task.await.map_err(|e| ApiError::internal(format!("computation failed: {e}")))?
 }
 
-/// Starts computing the default area series in the background so the
-/// map's chart does not wait for it on first load.
+/// Starts computing every source's area series (within Ukraine incl. its
+/// territorial sea, what the map draws) in the background, the default
+/// source first, one after the other, so the map's chart does not wait
+/// for it on first load or on a source switch. A series kept in the store
+/// is ready at once.
 pub fn warm_up(app: Arc<AppState>) {
     tokio::spawn(async move {
-        if let Ok((si, _)) = app.source(None) {
+        let first = app.source(None).map(|(si, _)| si).ok();
+        let order = first.into_iter().chain((0..app.sources.len()).filter(|&i| Some(i) != first));
+        for si in order.collect::<Vec<_>>() {
             let _ = area_series(&app, si, "sea", frontline::regions::Reference::WithSea).await;
         }
     });

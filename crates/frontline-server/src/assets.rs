@@ -5,6 +5,8 @@
 //! a table fixed at compile time, never on the file system, so no path
 //! (`..`, encoded or not) can reach anything else.
 
+use crate::compress::{Coding, MIN_COMPRESSED_BYTES};
+use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use rust_embed::RustEmbed;
@@ -32,35 +34,43 @@ pub fn is_hashed(name: &str) -> bool {
         .is_some_and(|(_, h)| h.len() == 8 && h.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
 }
 
-/// Gzipped copies of the embedded files, made once each (the bundle is
-/// about a megabyte: compressing it on every request would cost more than
-/// sending it on loopback).
-fn gzipped(name: &str, data: &[u8]) -> axum::body::Bytes {
+/// The embedded file `name` in `coding`: the copy `npm run build` wrote
+/// (`NAME.br`, `NAME.gz`: brotli at its top quality, made once at build
+/// time) when there is one, else compressed here once and kept (the
+/// bundle is about a megabyte: compressing it per request would cost more
+/// than sending it on loopback).
+fn encoded(name: &str, data: &[u8], coding: Coding) -> Bytes {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<String, axum::body::Bytes>>> = OnceLock::new();
+    let suffix = match coding {
+        Coding::Identity => return Bytes::copy_from_slice(data),
+        Coding::Gzip => "gz",
+        Coding::Brotli => "br",
+    };
+    if let Some(f) = Assets::get(&format!("{name}.{suffix}")) {
+        return Bytes::from(f.data.into_owned());
+    }
+    static CACHE: OnceLock<Mutex<HashMap<(String, &'static str), Bytes>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(b) = cache.lock().ok().and_then(|c| c.get(name).cloned()) {
+    let key = (name.to_string(), suffix);
+    if let Some(b) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return b;
     }
-    let b = axum::body::Bytes::from(crate::webmap::gzip_bytes(data));
+    let b = coding.encode(data);
     if let Ok(mut c) = cache.lock() {
-        c.insert(name.to_string(), b.clone());
+        c.insert(key, b.clone());
     }
     b
-}
-
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|n| n.trim() == "gzip")))
 }
 
 /// Serves `/` and every embedded file; anything else is a 404.
 pub async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');
     let name = if path.is_empty() { "index.html" } else { path };
+    // The build's compressed copies are sent in place of their file, never as files of their own.
+    if name.ends_with(".br") || name.ends_with(".gz") {
+        return not_found();
+    }
     if name == "index.html" && !built() {
         return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
     }
@@ -68,10 +78,13 @@ pub async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
         Some(file) => {
             let mime = mime_guess::from_path(name).first_or_octet_stream();
             let text = mime.type_() == "text" || mime.subtype() == "javascript" || mime.subtype() == "json";
-            let mut r = if text && accepts_gzip(&headers) && file.data.len() > 512 {
+            let coding = Coding::negotiate(&headers);
+            let mut r = if text && coding != Coding::Identity && file.data.len() >= MIN_COMPRESSED_BYTES {
                 // Only embedded names reach here (a fixed set): the cache is bounded.
-                let mut r = gzipped(name, &file.data).into_response();
-                r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                let mut r = encoded(name, &file.data, coding).into_response();
+                if let Some(v) = coding.header() {
+                    r.headers_mut().insert(header::CONTENT_ENCODING, v);
+                }
                 r.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
                 r
             } else {
@@ -86,9 +99,12 @@ pub async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
             r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             r
         }
-        None => (StatusCode::NOT_FOUND, "not found: this server serves the map at / and the API under /api/")
-            .into_response(),
+        None => not_found(),
     }
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found: this server serves the map at / and the API under /api/").into_response()
 }
 
 #[cfg(test)]

@@ -18,8 +18,10 @@
 pub mod api;
 pub mod assets;
 pub mod basemap;
+pub mod boot;
 pub mod check;
 pub mod compare;
+pub mod compress;
 pub mod error;
 pub mod geojson_out;
 pub mod openapi;
@@ -101,13 +103,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .with_state(state);
-    Router::new()
-        .merge(api)
-        .fallback(get(assets::serve_asset))
+    with_layers(Router::new().merge(api).fallback(get(assets::serve_asset)))
+}
+
+/// What every response goes through: limits, compression, security headers.
+fn with_layers(router: Router) -> Router {
+    router
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(limit_uri))
         .layer(middleware::from_fn(limit_time))
-        .layer(middleware::from_fn(webmap::gzip))
+        .layer(middleware::from_fn(compress::compress))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(
@@ -172,7 +177,10 @@ pub async fn serve(
 /// with, so an answer never mixes two loads, and no request waits for a
 /// reload (the new state is built beside the old one, then swapped in).
 pub struct Live {
-    current: std::sync::RwLock<(Arc<AppState>, Router)>,
+    current: std::sync::RwLock<Option<(Arc<AppState>, Router)>>,
+    /// Answers `/api/area` while the state loads ([`boot`]).
+    boot: Option<(Arc<boot::Boot>, Router)>,
+    ready: tokio::sync::watch::Sender<bool>,
     /// How many times the state was replaced since the server started.
     pub reloads: std::sync::atomic::AtomicUsize,
     wake: tokio::sync::Notify,
@@ -183,37 +191,83 @@ impl Live {
     pub fn new(state: Arc<AppState>) -> Arc<Live> {
         let app = router(state.clone());
         Arc::new(Live {
-            current: std::sync::RwLock::new((state, app)),
+            current: std::sync::RwLock::new(Some((state, app))),
+            boot: None,
+            ready: tokio::sync::watch::Sender::new(true),
             reloads: std::sync::atomic::AtomicUsize::new(0),
             wake: tokio::sync::Notify::new(),
         })
     }
 
-    /// The state answering requests now.
-    pub fn state(&self) -> Arc<AppState> {
+    /// Serves before the state is loaded: `/api/area` from what `boot`
+    /// read, every other request once [`Live::start`] is called.
+    pub fn booting(boot: boot::Boot) -> Arc<Live> {
+        let boot = Arc::new(boot);
+        let app = with_layers(Router::new().route("/api/area", get(boot::area)).with_state(boot.clone()));
+        Arc::new(Live {
+            current: std::sync::RwLock::new(None),
+            boot: Some((boot, app)),
+            ready: tokio::sync::watch::Sender::new(false),
+            reloads: std::sync::atomic::AtomicUsize::new(0),
+            wake: tokio::sync::Notify::new(),
+        })
+    }
+
+    /// The state answering requests now (none while booting).
+    pub fn state(&self) -> Option<Arc<AppState>> {
         match self.current.read() {
-            Ok(c) => c.0.clone(),
-            Err(p) => p.into_inner().0.clone(),
+            Ok(c) => c.as_ref().map(|c| c.0.clone()),
+            Err(p) => p.into_inner().as_ref().map(|c| c.0.clone()),
         }
     }
 
-    fn router(&self) -> Router {
+    fn router(&self) -> Option<Router> {
         match self.current.read() {
-            Ok(c) => c.1.clone(),
-            Err(p) => p.into_inner().1.clone(),
+            Ok(c) => c.as_ref().map(|c| c.1.clone()),
+            Err(p) => p.into_inner().as_ref().map(|c| c.1.clone()),
         }
+    }
+
+    /// The router for a request: the state's; while booting, the boot's
+    /// for an `/api/area` it can answer, else the state's once loaded.
+    async fn router_for(&self, uri: &axum::http::Uri) -> Router {
+        let mut ready = self.ready.subscribe();
+        loop {
+            if let Some(r) = self.router() {
+                return r;
+            }
+            if let Some((boot, app)) = &self.boot {
+                if uri.path() == "/api/area" && boot.answers(uri.query()) {
+                    return app.clone();
+                }
+            }
+            // Woken when the state is in place (a closed channel cannot happen: `self` holds the sender).
+            if ready.wait_for(|r| *r).await.is_err() {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+
+    fn put(&self, state: Arc<AppState>) {
+        let app = router(state.clone());
+        match self.current.write() {
+            Ok(mut c) => *c = Some((state.clone(), app)),
+            Err(p) => *p.into_inner() = Some((state.clone(), app)),
+        }
+        self.ready.send_replace(true);
+        api::warm_up(state.clone());
+        places::warm_up(state);
+    }
+
+    /// Answers every request from `state`, loaded after [`Live::booting`].
+    pub fn start(&self, state: Arc<AppState>) {
+        self.put(state);
     }
 
     /// Answers every request from now on from `state`, and starts its warm-up.
     pub fn replace(&self, state: Arc<AppState>) {
-        let app = router(state.clone());
-        match self.current.write() {
-            Ok(mut c) => *c = (state.clone(), app),
-            Err(p) => *p.into_inner() = (state.clone(), app),
-        }
+        self.put(state);
         self.reloads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        api::warm_up(state.clone());
-        places::warm_up(state);
     }
 
     /// Asks [`watch_store`] to look at the store now rather than at its next tick
@@ -264,7 +318,7 @@ pub fn watch_store(
             if !changed || writer_busy {
                 continue;
             }
-            let old = live.state();
+            let Some(old) = live.state() else { continue };
             let cfg = config.clone();
             let started = std::time::Instant::now();
             match tokio::task::spawn_blocking(move || old.reload(&cfg)).await {
@@ -296,14 +350,15 @@ pub async fn serve_live(
     use hyper_util::service::TowerToHyperService;
     use tower::ServiceExt;
 
-    let state = live.state();
-    api::warm_up(state.clone());
-    places::warm_up(state);
+    if let Some(state) = live.state() {
+        api::warm_up(state.clone());
+        places::warm_up(state);
+    }
     // Each request is routed by the router of the state current when it
     // arrives (a keep-alive connection sees a reload at its next request).
     let app = tower::service_fn(move |req: axum::extract::Request<hyper::body::Incoming>| {
-        let r = live.router();
-        async move { r.oneshot(req).await }
+        let live = live.clone();
+        async move { live.router_for(req.uri()).await.oneshot(req).await }
     });
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

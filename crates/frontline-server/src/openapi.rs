@@ -23,6 +23,11 @@ fn get(summary: &str, params: Vec<Value>, content: &str) -> Value {
             "200": {"description": "OK", "content": {content: {}}},
             "400": {"description": "Malformed request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             "404": {"description": "Nothing there", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "503": {
+                "description": "Busy, still computing, or no answer within the request time limit (the computation goes on and its result is kept: retry after Retry-After seconds)",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
         }
     }})
 }

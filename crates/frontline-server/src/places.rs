@@ -10,7 +10,6 @@ use crate::query::{self, Query};
 use crate::state::{blocking, clip_text, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use frontline::encircle::{CorridorFrame, CorridorParams};
@@ -287,7 +286,7 @@ pub async fn front(State(app): AppRef, Path(date): Path<String>, Query(q): Query
     // Bit 7 of the class mask marks a frontline entry in the GeoJSON cache.
     let key = (si, k, zoom, 0x80);
     if let Some(body) = app.geo_cached(&key) {
-        return Ok(geojson(body));
+        return Ok(body.response("application/geo+json"));
     }
     let ex = extractor(&app).await?;
     let app2 = app.clone();
@@ -307,14 +306,7 @@ pub async fn front(State(app): AppRef, Path(date): Path<String>, Query(q): Query
         Ok(Bytes::from(feature_collection(&[f], &members)))
     })
     .await?;
-    app.geo_store(key, body.clone());
-    Ok(geojson(body))
-}
-
-fn geojson(body: Bytes) -> Response {
-    let mut r = body.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
-    r
+    Ok(app.geo_store(key, body).response("application/geo+json"))
 }
 
 /// Builds the gazetteer and the default source's status table in the background.

@@ -5,10 +5,13 @@
 //! change series). Nothing is ever written to the store.
 
 use crate::basemap;
+use crate::compress::Encoded;
 use crate::error::{ApiError, ApiResult};
 use axum::body::Bytes;
 use chrono::NaiveDate;
 use frontline::area::AreaRow;
+use frontline::area::UKRAINE_OFFICIAL_KM2;
+use frontline::area_stored::{keep_area_series, load_area_series_keyed, series_key, AreaSeries};
 use frontline::front::FrontExtractor;
 use frontline::places::{Gazetteer, StatusTable};
 use frontline::regions::{load_reference, Reference, Territory};
@@ -74,12 +77,17 @@ const GEO_CACHE_BUDGET_BYTES: usize = 512 << 20;
 
 #[derive(Default)]
 struct GeoCache {
-    entries: HashMap<GeoKey, Bytes>,
+    entries: HashMap<GeoKey, Arc<Encoded>>,
     bytes: usize,
 }
 
-/// A source's area series within one reference, computed once.
-pub type AreaCell = Arc<OnceCell<Arc<Vec<AreaRow>>>>;
+/// A source's area series within one reference, computed once (or read
+/// from the store's derived table at load).
+pub type AreaCell = Arc<OnceCell<Arc<AreaSeries>>>;
+
+/// The reference territories whose area series the store may keep, by
+/// the key requests name them with.
+pub const STORED_REFERENCES: [(&str, Reference); 2] = [("sea", Reference::WithSea), ("land", Reference::Land)];
 
 /// (source, snapshot, zoom, class mask).
 pub type GeoKey = (usize, usize, u8, u8);
@@ -99,7 +107,7 @@ pub struct AppState {
     references: Mutex<HashMap<&'static str, Arc<OnceCell<Arc<Territory>>>>>,
     geo_cache: Mutex<GeoCache>,
     area_cache: Mutex<HashMap<(usize, &'static str), AreaCell>>,
-    area_bodies: Mutex<HashMap<String, Bytes>>,
+    area_bodies: Mutex<HashMap<String, Arc<Encoded>>>,
     change_cache: Mutex<HashMap<String, Arc<OnceCell<Bytes>>>>,
     status_tables: Mutex<HashMap<usize, Arc<OnceCell<Arc<StatusTable>>>>>,
     /// The gazetteer, built on first use.
@@ -325,6 +333,7 @@ impl AppState {
         if let Some(p) = previous {
             state.keep_caches_of(p);
         }
+        state.read_stored_series(&store);
         Ok(state)
     }
 
@@ -359,7 +368,7 @@ impl AppState {
             for (&(oi, k, z, m), body) in &old.entries {
                 if let Some(&(ni, _, shared)) = map.get(&oi) {
                     if k < shared {
-                        new.bytes += body.len();
+                        new.bytes += body.identity.len();
                         new.entries.insert((ni, k, z, m), body.clone());
                     }
                 }
@@ -379,13 +388,17 @@ impl AppState {
                 else {
                     continue;
                 };
-                let mut extended: Vec<AreaRow> = rows.iter().take(shared).cloned().collect();
+                let mut extended: Vec<AreaRow> = rows.rows.iter().take(shared).cloned().collect();
                 extended.extend(
                     self.sources[ni].snapshots[shared..]
                         .iter()
-                        .map(|s| frontline::area::area_row(s, &territory, frontline::area::UKRAINE_OFFICIAL_KM2)),
+                        .map(|s| frontline::area::area_row(s, &territory, rows.country_km2)),
                 );
-                new.insert((ni, reference), Arc::new(OnceCell::new_with(Some(Arc::new(extended)))));
+                let series = Arc::new(AreaSeries { rows: extended, ..rows.as_ref().clone() });
+                if let Some((_, r)) = STORED_REFERENCES.iter().find(|(k, _)| *k == reference) {
+                    self.keep_in_store(ni, r, &series);
+                }
+                new.insert((ni, reference), Arc::new(OnceCell::new_with(Some(series))));
             }
         }
         if let (Ok(old), Ok(mut new)) = (previous.status_tables.lock(), self.status_tables.lock()) {
@@ -403,6 +416,52 @@ impl AppState {
                 }
             }
         }
+    }
+
+    /// Fills the area cache with the series the store keeps for the
+    /// current layers (those a previous run computed), so that the first
+    /// `/api/area` of a source costs no clipping.
+    fn read_stored_series(&self, store: &Store) {
+        let Some(data_dir) = &self.data_dir else { return };
+        let Ok(mut cache) = self.area_cache.lock() else { return };
+        for (si, s) in self.sources.iter().enumerate() {
+            for (key, reference) in &STORED_REFERENCES {
+                if cache.get(&(si, *key)).is_some_and(|c| c.initialized()) {
+                    continue;
+                }
+                let stored = series_key(&s.fingerprint, reference, data_dir, UKRAINE_OFFICIAL_KM2)
+                    .and_then(|k| load_area_series_keyed(store, &s.summary.source, &k));
+                // Rows for other snapshots than those loaded (a write in between) are not these rows.
+                if let Ok(Some(series)) = stored.map(|o| o.filter(|x| x.rows.len() == s.snapshots.len())) {
+                    cache.insert((si, *key), Arc::new(OnceCell::new_with(Some(Arc::new(series)))));
+                }
+            }
+        }
+    }
+
+    /// Keeps a computed area series in the store's derived table for the
+    /// next start. The one write the server makes, and only to that
+    /// cache: it never touches snapshots, and a store it cannot write
+    /// (read-only file, an ingest holding the lock) is simply not updated.
+    pub fn keep_in_store(&self, si: usize, reference: &Reference, series: &Arc<AreaSeries>) {
+        let (Some(data_dir), Some(source)) = (self.data_dir.clone(), self.sources.get(si)) else { return };
+        let (path, id, fingerprint) = (self.store_path.clone(), source.summary.source.clone(), source.fingerprint);
+        let (reference, series) = (reference.clone(), series.clone());
+        // On a thread of its own: waiting for an ingest's lock must not hold up an answer.
+        std::thread::spawn(move || {
+            let write = || -> frontline::Result<()> {
+                if !path.exists() {
+                    return Ok(());
+                }
+                let store = Store::open(&path)?;
+                // Written only if the store still holds the layers the rows were measured on.
+                if store.source_fingerprint(&id)? != fingerprint {
+                    return Ok(());
+                }
+                keep_area_series(&store, &id, &reference, &data_dir, &series)
+            };
+            let _ = write();
+        });
     }
 
     /// The source named, else the only one, else the DeepState daily export.
@@ -450,23 +509,27 @@ impl AppState {
     }
 
     /// A cached GeoJSON body, if present.
-    pub fn geo_cached(&self, key: &GeoKey) -> Option<Bytes> {
+    pub fn geo_cached(&self, key: &GeoKey) -> Option<Arc<Encoded>> {
         self.geo_cache.lock().ok()?.entries.get(key).cloned()
     }
 
     /// Keeps a GeoJSON body; when the budget is spent the cache starts over
     /// (simple, and a refill costs milliseconds per snapshot).
-    pub fn geo_store(&self, key: GeoKey, body: Bytes) {
+    pub fn geo_store(&self, key: GeoKey, body: Bytes) -> Arc<Encoded> {
+        let body = Encoded::new(body);
         if let Ok(mut c) = self.geo_cache.lock() {
-            if c.bytes + body.len() > GEO_CACHE_BUDGET_BYTES {
+            // The compressed copies are a fraction of the body: counted in the slack of the budget.
+            let len = body.identity.len();
+            if c.bytes + len > GEO_CACHE_BUDGET_BYTES {
                 c.entries.clear();
                 c.bytes = 0;
             }
-            c.bytes += body.len();
-            if let Some(old) = c.entries.insert(key, body) {
-                c.bytes -= old.len();
+            c.bytes += len;
+            if let Some(old) = c.entries.insert(key, body.clone()) {
+                c.bytes -= old.identity.len();
             }
         }
+        body
     }
 
     /// The cell holding a source's area series within a reference.
@@ -476,20 +539,22 @@ impl AppState {
     }
 
     /// The serialised answer of an area query, if kept.
-    pub fn area_body(&self, key: &str) -> Option<Bytes> {
+    pub fn area_body(&self, key: &str) -> Option<Arc<Encoded>> {
         self.area_bodies.lock().ok()?.get(key).cloned()
     }
 
     /// Keeps the serialised answer of an area query. Distinct queries are
     /// few in practice (a date range per chart); a flood of them must not
     /// grow memory without end.
-    pub fn keep_area_body(&self, key: String, body: Bytes) {
+    pub fn keep_area_body(&self, key: String, body: Bytes) -> Arc<Encoded> {
+        let body = Encoded::new(body);
         if let Ok(mut map) = self.area_bodies.lock() {
             if map.len() >= 256 {
                 map.clear();
             }
-            map.insert(key, body);
+            map.insert(key, body.clone());
         }
+        body
     }
 
     /// The cell holding a change table's JSON body.

@@ -1,6 +1,6 @@
 //! Routes the web map needs beyond the data API: settlement labels drawn
 //! offline (`/api/labels`), what is at a clicked point (`/api/here`), and
-//! gzip for every response. The engine does the work (`frontline::here`,
+//! the polygons of a comparison. The engine does the work (`frontline::here`,
 //! the gazetteer, the status table, the frontline extractor); these
 //! handlers only select and serialise.
 
@@ -10,10 +10,9 @@ use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, si
 use crate::openapi::{get_op, parameter};
 use crate::query::{self, Query};
 use crate::state::blocking;
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use frontline::area::change;
@@ -23,7 +22,6 @@ use frontline::ControlClass;
 use geo::Coord;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::io::Write;
 
 /// The smallest settlement labelled on the map (people): below it labels
 /// only crowd the map, and the answer stays small.
@@ -220,58 +218,6 @@ pub async fn disagreement(State(app): AppRef, Query(q): Query<DisagreeQuery>) ->
         })
         .await?;
     Ok(geo_body(body))
-}
-
-/// Content types worth compressing (text; images and archives are not).
-fn compressible(content_type: Option<&HeaderValue>) -> bool {
-    content_type.and_then(|v| v.to_str().ok()).is_some_and(|t| {
-        t.starts_with("text/")
-            || t.starts_with("application/json")
-            || t.starts_with("application/geo+json")
-            || t.starts_with("application/javascript")
-            || t.starts_with("image/svg")
-    })
-}
-
-/// Responses smaller than this are sent as they are (gzip's header costs more).
-const GZIP_MIN_BYTES: usize = 512;
-
-/// gzip for every response of a compressible type when the client accepts
-/// it (`Accept-Encoding: gzip`). Bodies are already whole in memory (the
-/// API builds them as text), so compressing them whole costs no latency.
-pub async fn gzip(req: Request, next: Next) -> Response {
-    let accepts = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|n| n.trim() == "gzip")));
-    let r = next.run(req).await;
-    if !accepts
-        || r.headers().contains_key(header::CONTENT_ENCODING)
-        || !compressible(r.headers().get(header::CONTENT_TYPE))
-    {
-        return r;
-    }
-    let (mut parts, body) = r.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return ApiError::internal("the response could not be read for compression").into_response();
-    };
-    parts.headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if bytes.len() < GZIP_MIN_BYTES {
-        return Response::from_parts(parts, Body::from(bytes));
-    }
-    let packed = gzip_bytes(&bytes);
-    parts.headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(packed))
-}
-
-/// `bytes` gzipped (level 6, the usual balance of size and speed).
-pub fn gzip_bytes(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::new(6));
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(bytes);
-    enc.finish().unwrap_or_default()
 }
 
 /// The OpenAPI entries of these routes.

@@ -8,7 +8,7 @@ use crate::regions::{Region, Territory};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use geo::{BooleanOps, MultiPolygon};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Ukraine's official area (km²), the default denominator of "share of Ukraine".
 pub const UKRAINE_OFFICIAL_KM2: f64 = 603_550.0;
@@ -28,7 +28,7 @@ fn clean_zero(x: f64) -> f64 {
 }
 
 /// One snapshot's areas within a reference territory.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AreaRow {
     /// The source.
     pub source: SourceId,

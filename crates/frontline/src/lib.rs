@@ -6,6 +6,7 @@
 //! binary for that. Every figure follows `shared/docs/measures.md`.
 
 pub mod area;
+pub mod area_stored;
 pub mod area_sweep;
 pub mod audit;
 pub mod claims;

@@ -38,34 +38,45 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     }
     let started = std::time::Instant::now();
     let config = ServerConfig { db: ctx.db.clone(), data_dir: data_dir.clone() };
-    // Read before loading: a write while the state loads is then seen as a change.
-    let marker = frontline::store::Store::open_read_only(&ctx.db).and_then(|s| s.change_marker()).ok();
-    let state = AppState::load(&config)?;
-    for w in &state.warnings {
-        eprintln!("warning: {w}");
-    }
-    let snapshots: usize = state.sources.iter().map(|s| s.snapshots.len()).sum();
+    // Fail before listening on a store that cannot be opened at all.
+    frontline::store::Store::open_read_only(&ctx.db)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
             .with_context(|| format!("cannot listen on {}: is another server using it? pass --bind", args.bind))?;
         let addr = listener.local_addr()?;
+        // Listen at once: the area series the store keeps are served while
+        // the snapshots load; every other request waits for them.
+        let live = Live::booting(frontline_server::boot::Boot::read(&config));
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        let serving = tokio::spawn(frontline_server::serve_live(listener, live.clone(), shutdown));
+        if !frontline_server::assets::built() {
+            eprintln!("warning: web assets not built: run npm ci && npm run build in web/, then rebuild");
+        }
+        // The line scripts wait for: print it last, after the socket is open.
+        println!("listening on http://{addr}/");
+        let cfg = config.clone();
+        let (marker, state) = tokio::task::spawn_blocking(move || {
+            // Read before loading: a write while the state loads is then seen as a change.
+            let marker = frontline::store::Store::open_read_only(&cfg.db).and_then(|s| s.change_marker()).ok();
+            AppState::load(&cfg).map(|s| (marker, s))
+        })
+        .await
+        .context("loading the store")??;
+        for w in &state.warnings {
+            eprintln!("warning: {w}");
+        }
+        let snapshots: usize = state.sources.iter().map(|s| s.snapshots.len()).sum();
         eprintln!(
             "frontline: {} sources, {snapshots} snapshots loaded from {} in {:.1} s (read-only)",
             state.sources.len(),
             ctx.db.display(),
             started.elapsed().as_secs_f64()
         );
-        if !frontline_server::assets::built() {
-            eprintln!("warning: web assets not built: run npm ci && npm run build in web/, then rebuild");
-        }
-        // The line scripts wait for: print it last, after the socket is open.
-        println!("listening on http://{addr}/");
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        let live = Live::new(Arc::new(state));
+        live.start(Arc::new(state));
         let watching = !args.check_store_every.is_zero() || args.sync_every.is_some();
         if watching {
             // A sync wakes the watcher at once; without --check-store-every it looks only then.
@@ -109,7 +120,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
                 std::thread::sleep(every);
             });
         }
-        frontline_server::serve_live(listener, live, shutdown).await.context("serving")?;
+        serving.await.context("serving")?.context("serving")?;
         Ok(ExitCode::SUCCESS)
     })
 }
