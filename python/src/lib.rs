@@ -245,8 +245,7 @@ impl Store {
         };
         py.detach(|| {
             let mut store = EngineStore::open(&self.path).map_err(to_py)?;
-            let summary =
-                usecase::ingest_paths(&mut store, &paths, explicit.as_ref(), &data, &|| ()).map_err(to_py)?;
+            let summary = usecase::ingest_paths(&mut store, &paths, explicit.as_ref(), &data, &|| ()).map_err(to_py)?;
             serde_json::to_string(&summary).map_err(|e| raise("InternalError", e.to_string()))
         })
     }

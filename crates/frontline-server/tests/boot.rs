@@ -21,7 +21,7 @@ fn shared_data() -> PathBuf {
 }
 
 fn put(store: &mut Store, ctx: &IngestContext, path: &Path) {
-    let bytes = frontline::ingest::reader::read_bytes(path).expect("read");
+    let bytes = frontline::geojson::read_bytes(path).expect("read");
     let fi = ingest_file(path, &Format::DeepStateDaily, ctx).expect("ingest");
     store.put_file(&fi, &content_hash(&bytes)).expect("put");
 }

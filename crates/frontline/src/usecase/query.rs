@@ -10,15 +10,13 @@ use crate::area::{area_rows, change, period_pairs, AreaRow, ChangeGeometry, Chan
 use crate::audit::{audit_series, audit_stored, Audit, AuditRules};
 use crate::encircle::{Corridor, CorridorFrame, CorridorParams};
 use crate::front::{FrontExtractor, FrontOptions};
-use crate::ingest::clean::RepairCounts;
-use crate::ingest::{detect_or, expand_path_reporting, ingest_bytes, reader, FileIngest, Format, IngestContext};
+use crate::ingest::{Format, IngestContext};
 use crate::regions::{load_reference, Reference, Territory};
-use crate::store::{content_hash, PutOutcome, Store};
+use crate::store::Store;
 use crate::{ControlClass, Error, Result, Snapshot, SourceId};
 use chrono::NaiveDate;
 use geo::{Coord, MultiPolygon};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The source to use: the one named, else the only one in the store, else
