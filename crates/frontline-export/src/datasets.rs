@@ -329,7 +329,7 @@ fn places_table(rows: Vec<Row>, rule: CaptureRule) -> ExportTable {
 /// the state of the way out, its width, pincer gap and length, and the
 /// widest path as the geometry (none when there is no path).
 pub fn corridor(
-    points: &[frontline::encircle::CorridorPoint],
+    points: &[(chrono::NaiveDate, &frontline::encircle::Corridor)],
     place: &str,
     hostile: &str,
     source: &str,
@@ -337,8 +337,7 @@ pub fn corridor(
     use frontline::encircle::CorridorState;
     let rows = points
         .iter()
-        .map(|p| {
-            let c = &p.corridor;
+        .map(|&(date, c)| {
             let state = match c.state {
                 CorridorState::Open => "open",
                 CorridorState::Rear => "rear",
@@ -349,7 +348,7 @@ pub fn corridor(
             let path: geo::LineString<f64> = c.path.iter().map(|&[x, y]| geo::coord! {x: x, y: y}).collect();
             Row {
                 source: source.to_string(),
-                date: p.date,
+                date,
                 values: vec![
                     Value::Text(place.to_string()),
                     Value::Text(hostile.to_string()),

@@ -179,16 +179,7 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
         let label = match &start {
             Start::Area { label, .. } | Start::Point { label, .. } => label.clone(),
         };
-        let point = |date, corridor: &frontline::encircle::Corridor| frontline::encircle::CorridorPoint {
-            date,
-            corridor: corridor.clone(),
-            reused: false,
-        };
-        let occupied: Vec<_> = rows.iter().map(|r| point(r.date, &r.occupied_only)).collect();
-        let gray: Option<Vec<_>> = args
-            .with_gray
-            .then(|| rows.iter().filter_map(|r| r.with_gray.as_ref().map(|c| point(r.date, c))).collect());
-        super::export::export_corridor(&occupied, gray.as_ref(), &label, source.as_str(), out)?;
+        super::export::export_corridor(&rows, &label, source.as_str(), out)?;
     }
     let (label, definition) = match &start {
         Start::Area { label, about, .. } => (

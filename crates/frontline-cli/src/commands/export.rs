@@ -225,13 +225,7 @@ fn display(p: &Path) -> String {
 
 /// `frontline corridor --export PATH`: the series (and the one with the gray
 /// zone hostile, when measured) as one table; format from PATH's extension.
-pub fn export_corridor(
-    occupied: &[frontline::encircle::CorridorPoint],
-    with_gray: Option<&Vec<frontline::encircle::CorridorPoint>>,
-    place: &str,
-    source: &str,
-    out: &Path,
-) -> Result<()> {
+pub fn export_corridor(rows: &[frontline::usecase::CorridorRow], place: &str, source: &str, out: &Path) -> Result<()> {
     let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("");
     let format = FileFormat::parse(ext)
         .ok_or_else(|| anyhow!("--export {}: end the name in .parquet, .fgb, .geojson or .csv", out.display()))?;
@@ -239,10 +233,10 @@ pub fn export_corridor(
         bail!(frontline_export::ExportError::NotBuilt);
     }
     frontline_export::check_target(out)?;
-    let mut table = datasets::corridor(occupied, place, "occupied", source);
-    if let Some(g) = with_gray {
-        table.rows.extend(datasets::corridor(g, place, "occupied and gray zone", source).rows);
-    }
+    let occupied: Vec<_> = rows.iter().map(|r| (r.date, &r.occupied_only)).collect();
+    let with_gray: Vec<_> = rows.iter().filter_map(|r| r.with_gray.as_ref().map(|c| (r.date, c))).collect();
+    let mut table = datasets::corridor(&occupied, place, "occupied", source);
+    table.rows.extend(datasets::corridor(&with_gray, place, "occupied and gray zone", source).rows);
     table.check().map_err(|e| anyhow!("internal: the corridor table is malformed: {e}"))?;
     let w = frontline_export::write(&table, format, out, &progress_line("corridor"))?;
     eprintln!("wrote {} corridor rows to {}", w.rows, w.path.display());
