@@ -24,7 +24,7 @@
 //! term of one edge against that of its two halves: held by
 //! `tests/deepstate_daily.rs` to a full clip of every snapshot.
 
-use crate::geodesy::{edge_area_term_m2, CoordMap, GeodesicAreaM2};
+use crate::geodesy::{edge_area_term_m2, CoordMap};
 use crate::overlay::{theatre_snap, theatre_unsnap};
 use crate::regions::Territory;
 use geo::{Coord, MultiPolygon, Rect};
@@ -74,6 +74,10 @@ impl<'a> ClippedAreaSweep<'a> {
 #[derive(Default)]
 pub struct SweepMemory {
     previous: Option<(CoordMap<EdgeKey, i32>, f64)>,
+    /// Edge terms of the last full clip: two clips of nearby layers share
+    /// the reference's coastline and borders, most of their edges, and the
+    /// terms are bit-for-bit those a fresh measurement computes.
+    clip_terms: crate::geodesy::EdgeAreaCache,
 }
 
 impl SweepMemory {
@@ -87,7 +91,10 @@ impl SweepMemory {
         };
         let (area, was_carried) = match carried {
             Some(area) => (area, true),
-            None => (reference.clip(layer).geodesic_area_m2(), false),
+            None => {
+                self.clip_terms.next_generation();
+                (self.clip_terms.multipolygon_area_m2(&reference.clip(layer)), false)
+            }
         };
         self.previous = edges.map(|e| (e, area));
         (area, was_carried)
@@ -271,6 +278,7 @@ fn carried_delta_m2(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geodesy::GeodesicAreaM2;
     use geo::polygon;
 
     fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> geo::Polygon<f64> {

@@ -67,6 +67,54 @@ pub struct Written {
     pub replaced: Vec<String>,
 }
 
+/// A file's layers encoded as the store keeps them, with their content
+/// hashes and the file's report as JSON: the costly part of a write, done
+/// where the file was parsed (in parallel) so that the store's one writer
+/// only writes.
+#[derive(Debug, Clone)]
+pub struct EncodedFile {
+    file_hash: [u8; 32],
+    layers: Vec<EncodedLayer>,
+    report_json: String,
+}
+
+#[derive(Debug, Clone)]
+struct EncodedLayer {
+    class: ControlClass,
+    blob: Vec<u8>,
+    content_hash: [u8; 32],
+}
+
+impl EncodedFile {
+    /// Encodes `ingest`'s layers; `file_hash` is the content hash of the
+    /// file's bytes. Fails if a layer is too large for the store's format.
+    pub fn new(ingest: &FileIngest, file_hash: [u8; 32]) -> Result<EncodedFile> {
+        let snap = &ingest.snapshot;
+        let mut layers = Vec::with_capacity(snap.layers.len());
+        for layer in &snap.layers {
+            let blob = encode_multipolygon(&layer.geometry).ok_or_else(|| {
+                Error::file(
+                    &ingest.path,
+                    format!(
+                        "the {} layer of {} has more polygons, rings or vertices than a layer can hold \
+                         (4,294,967,295); split the file",
+                        layer.class, snap.taken_at
+                    ),
+                )
+            })?;
+            let content_hash = content_hash(&blob);
+            layers.push(EncodedLayer { class: layer.class, blob, content_hash });
+        }
+        let report_json = serde_json::to_string(&ingest.report).map_err(|e| {
+            Error::file(
+                &ingest.path,
+                format!("its ingest report could not be written as JSON ({e}); report this as a bug"),
+            )
+        })?;
+        Ok(EncodedFile { file_hash, layers, report_json })
+    }
+}
+
 /// One source in the store.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SourceSummary {
@@ -430,88 +478,106 @@ impl Store {
     /// Writes one ingested file in a single transaction and says what it
     /// replaced. Waits (up to [`BUSY_TIMEOUT`]) while another process writes.
     pub fn put_file(&mut self, ingest: &FileIngest, hash: &[u8; 32]) -> Result<Written> {
+        let encoded = EncodedFile::new(ingest, *hash)?;
+        let mut written = self.put_files(&[(ingest, &encoded)])?;
+        Ok(written.pop().unwrap_or(Written { outcome: PutOutcome::Unchanged, replaced: vec![] }))
+    }
+
+    /// Writes several ingested files, in the order given, in a single
+    /// transaction: all of them or none. The result is what each file did,
+    /// exactly as if they had been written one at a time (a file later in
+    /// the list replaces an earlier one's layers of the same time).
+    /// Committing is the writer's main cost, so `frontline ingest` writes
+    /// what its parsers have ready as one batch.
+    pub fn put_files(&mut self, files: &[(&FileIngest, &EncodedFile)]) -> Result<Vec<Written>> {
         let path = self.path.clone();
         // A composite source is read from its members: layers stored under
         // its own name would never be read back.
-        if let Some(members) = ingest.snapshot.source.members() {
-            return Err(Error::file(
-                &ingest.path,
-                format!(
-                    "source name '{}' is reserved for the joined series of {}; ingest under another --source name",
-                    ingest.snapshot.source,
-                    members.join(" and ")
-                ),
-            ));
+        for (ingest, _) in files {
+            if let Some(members) = ingest.snapshot.source.members() {
+                return Err(Error::file(
+                    &ingest.path,
+                    format!(
+                        "source name '{}' is reserved for the joined series of {}; ingest under another --source name",
+                        ingest.snapshot.source,
+                        members.join(" and ")
+                    ),
+                ));
+            }
         }
         // IMMEDIATE: take the write lock before reading, so that a second
         // writer waits in the busy handler instead of failing on upgrade.
         let tx =
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| store_err(&path, e))?;
-        let snap = &ingest.snapshot;
-        let ts = snap.taken_at.timestamp();
-        let mut outcome = PutOutcome::Unchanged;
-        let mut replaced: Vec<String> = vec![];
-        let mut written_layers: Vec<String> = vec![];
-        for layer in &snap.layers {
-            let blob = encode_multipolygon(&layer.geometry).ok_or_else(|| Error::Store {
-                path: path.clone(),
-                problem: format!(
-                    "the {} layer of {} has more polygons, rings or vertices than a layer can hold (4,294,967,295); \
-                     split the file",
-                    layer.class, snap.taken_at
-                ),
-            })?;
-            let layer_hash = content_hash(&blob);
-            written_layers.push(format!("{}:{}", layer.class.as_str(), to_hex(&layer_hash)));
-            let existing: Option<(Vec<u8>, String)> = tx
-                .query_row(
-                    "SELECT content_hash, origin FROM layers WHERE source=?1 AND taken_at=?2 AND class=?3",
-                    params![snap.source.as_str(), ts, layer.class.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
+        let mut written = Vec::with_capacity(files.len());
+        {
+            let mut existing_layer = tx
+                .prepare_cached("SELECT content_hash, origin FROM layers WHERE source=?1 AND taken_at=?2 AND class=?3")
                 .map_err(|e| store_err(&path, e))?;
-            match existing {
-                Some((h, _)) if h == layer_hash => continue,
-                Some((_, origin)) => {
-                    outcome = PutOutcome::Replaced;
-                    if !replaced.contains(&origin) {
-                        replaced.push(origin);
+            let mut insert_layer = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO layers(source, taken_at, class, geometry, content_hash, origin)
+                     VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(|e| store_err(&path, e))?;
+            let mut insert_file = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO files(content_hash, path, source, taken_at, report, layers)
+                     VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(|e| store_err(&path, e))?;
+            for (ingest, encoded) in files {
+                let snap = &ingest.snapshot;
+                let ts = snap.taken_at.timestamp();
+                let origin = ingest.path.display().to_string();
+                let mut outcome = PutOutcome::Unchanged;
+                let mut replaced: Vec<String> = vec![];
+                let mut written_layers: Vec<String> = vec![];
+                for layer in &encoded.layers {
+                    written_layers.push(format!("{}:{}", layer.class.as_str(), to_hex(&layer.content_hash)));
+                    let existing: Option<(Vec<u8>, String)> = existing_layer
+                        .query_row(params![snap.source.as_str(), ts, layer.class.as_str()], |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })
+                        .optional()
+                        .map_err(|e| store_err(&path, e))?;
+                    match existing {
+                        Some((h, _)) if h == layer.content_hash => continue,
+                        Some((_, old)) => {
+                            outcome = PutOutcome::Replaced;
+                            if !replaced.contains(&old) {
+                                replaced.push(old);
+                            }
+                        }
+                        None if outcome == PutOutcome::Unchanged => outcome = PutOutcome::Added,
+                        None => {}
                     }
+                    insert_layer
+                        .execute(params![
+                            snap.source.as_str(),
+                            ts,
+                            layer.class.as_str(),
+                            layer.blob,
+                            &layer.content_hash[..],
+                            origin
+                        ])
+                        .map_err(|e| store_err(&path, e))?;
                 }
-                None if outcome == PutOutcome::Unchanged => outcome = PutOutcome::Added,
-                None => {}
+                insert_file
+                    .execute(params![
+                        &encoded.file_hash[..],
+                        origin,
+                        snap.source.as_str(),
+                        ts,
+                        encoded.report_json,
+                        written_layers.join(",")
+                    ])
+                    .map_err(|e| store_err(&path, e))?;
+                written.push(Written { outcome, replaced });
             }
-            tx.execute(
-                "INSERT OR REPLACE INTO layers(source, taken_at, class, geometry, content_hash, origin)
-                 VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    snap.source.as_str(),
-                    ts,
-                    layer.class.as_str(),
-                    blob,
-                    &layer_hash[..],
-                    ingest.path.display().to_string()
-                ],
-            )
-            .map_err(|e| store_err(&path, e))?;
         }
-        let report = serde_json::to_string(&ingest.report).unwrap_or_default();
-        tx.execute(
-            "INSERT OR REPLACE INTO files(content_hash, path, source, taken_at, report, layers)
-             VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                &hash[..],
-                ingest.path.display().to_string(),
-                snap.source.as_str(),
-                ts,
-                report,
-                written_layers.join(",")
-            ],
-        )
-        .map_err(|e| store_err(&path, e))?;
         tx.commit().map_err(|e| store_err(&path, e))?;
-        Ok(Written { outcome, replaced })
+        Ok(written)
     }
 
     /// Every source with its snapshot count and span.

@@ -1,16 +1,18 @@
 //! Ingesting files into a store: the whole job as `frontline ingest`, the
 //! Python package and any other front end run it.
 //!
-//! Reading, hashing and parsing run in parallel; writing runs on the calling
-//! thread (SQLite has one writer) *while* the parsers work, in the order the
-//! files were given, so that of two files with the same source and time the
-//! one given last is kept, as it would be one file at a time.
+//! Reading, hashing, parsing and encoding for the store run in parallel;
+//! writing runs on the calling thread (SQLite has one writer) *while* the
+//! parsers work, in the order the files were given, so that of two files with
+//! the same source and time the one given last is kept, as it would be one
+//! file at a time. The writer writes whatever is ready as one transaction
+//! (a batch): a commit costs far more than a row.
 
 use crate::error::Result;
 use crate::geojson;
 use crate::ingest::{detect_or, expand_path_reporting, ingest_bytes, FileIngest, Format, IngestContext};
 use crate::repair::RepairCounts;
-use crate::store::{content_hash, PutOutcome, Store};
+use crate::store::{content_hash, EncodedFile, PutOutcome, Store};
 use crate::ControlClass;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -110,14 +112,18 @@ impl IngestSummary {
 enum Parsed {
     AlreadyStored,
     Failed(String),
-    Ready(Box<FileIngest>, [u8; 32]),
+    Ready(Box<(FileIngest, EncodedFile)>),
 }
+
+/// At most this many files go into one transaction: a failed write loses
+/// no more than this, and the batch's parsed files stay bounded in memory.
+const MAX_FILES_PER_TRANSACTION: usize = 64;
 
 /// Ingests `jobs` into `store`; `on_file` is called once per file as it is
 /// done (for a progress bar). A file that cannot be read or parsed is an
 /// error line in the summary and the others are still written; a store that
-/// cannot be written is an error (each file is one transaction, so what was
-/// written before stays whole).
+/// cannot be written is an error (each batch of files is one transaction,
+/// so what was written before stays whole and no file is half written).
 pub fn ingest_files(
     store: &mut Store,
     jobs: Vec<IngestJob>,
@@ -142,8 +148,10 @@ pub fn ingest_files(
                         if stored.contains(&hash) {
                             Parsed::AlreadyStored
                         } else {
-                            match ingest_bytes(&job.path, &bytes, &job.format, ctx) {
-                                Ok(fi) => Parsed::Ready(Box::new(fi), hash),
+                            match ingest_bytes(&job.path, &bytes, &job.format, ctx)
+                                .and_then(|fi| EncodedFile::new(&fi, hash).map(|enc| (fi, enc)))
+                            {
+                                Ok(ready) => Parsed::Ready(Box::new(ready)),
                                 Err(e) => Parsed::Failed(e.to_string()),
                             }
                         }
@@ -154,23 +162,37 @@ pub fn ingest_files(
                 let _ = tx.send((i, parsed));
             });
         });
-        // Write in the order given, holding early arrivals until their turn.
+        // Write in the order given, holding early arrivals until their turn;
+        // what is ready in order when the writer looks goes in one batch.
         let mut pending: BTreeMap<usize, Parsed> = BTreeMap::new();
         let mut next = 0usize;
-        for (i, parsed) in rx.iter() {
+        let mut batch: Vec<(FileIngest, EncodedFile)> = vec![];
+        while let Ok((i, parsed)) = rx.recv() {
             pending.insert(i, parsed);
+            // Whatever else has arrived meanwhile, without waiting.
+            while let Ok((i, parsed)) = rx.try_recv() {
+                pending.insert(i, parsed);
+            }
             while let Some(p) = pending.remove(&next) {
                 next += 1;
                 match p {
-                    Parsed::AlreadyStored => summary.files_already_stored += 1,
-                    Parsed::Failed(e) => summary.errors.push(e),
-                    Parsed::Ready(fi, hash) => {
-                        let w = store.put_file(&fi, &hash)?;
-                        summary.add(&fi, w.outcome, &w.replaced);
+                    Parsed::AlreadyStored => {
+                        summary.files_already_stored += 1;
+                        on_file();
+                    }
+                    Parsed::Failed(e) => {
+                        summary.errors.push(e);
+                        on_file();
+                    }
+                    Parsed::Ready(ready) => {
+                        batch.push(*ready);
+                        if batch.len() >= MAX_FILES_PER_TRANSACTION {
+                            write_batch(store, &mut batch, &mut summary, on_file)?;
+                        }
                     }
                 }
-                on_file();
             }
+            write_batch(store, &mut batch, &mut summary, on_file)?;
         }
         Ok(())
     });
@@ -180,4 +202,24 @@ pub fn ingest_files(
     ended?;
     debug_assert!(summary.files_already_stored + summary.errors.len() + summary.files_written_total() <= n);
     Ok(summary)
+}
+
+/// Writes `batch` in one transaction and empties it.
+fn write_batch(
+    store: &mut Store,
+    batch: &mut Vec<(FileIngest, EncodedFile)>,
+    summary: &mut IngestSummary,
+    on_file: &(dyn Fn() + Sync),
+) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let files: Vec<(&FileIngest, &EncodedFile)> = batch.iter().map(|b| (&b.0, &b.1)).collect();
+    let written = store.put_files(&files)?;
+    for ((fi, _), w) in files.iter().zip(&written) {
+        summary.add(fi, w.outcome, &w.replaced);
+        on_file();
+    }
+    batch.clear();
+    Ok(())
 }
