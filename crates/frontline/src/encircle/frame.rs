@@ -13,7 +13,7 @@ use crate::geodesy::distance_m;
 use crate::model::{ControlClass, Snapshot};
 use crate::regions::Territory;
 use chrono::NaiveDate;
-use geo::{BooleanOps, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -445,12 +445,12 @@ impl<'a> CorridorFrame<'a> {
             let mut friendly = self.reference_ext.clone();
             for c in &prepared.clipped {
                 if !c.0.is_empty() {
-                    friendly = friendly.difference(c);
+                    friendly = crate::overlay::difference(&friendly, c);
                 }
             }
             let b = self.ext_lonlat;
             // Clipped edges lie on the box, up to the overlays' rounding to
-            // their integer grids (1e-8 degrees for a country-sized input):
+            // the fixed grid (2⁻²⁶ degree, 1.7 mm) or a fitted one off the theatre:
             // allow 1e-6 of the box, half a metre.
             let eps = 1e-6 * (b.width() + b.height());
             friendly

@@ -21,7 +21,7 @@
 //! Where no hostile edge's bounding box meets the footprint's, the footprint
 //! is wholly inside or outside, told by one point-in-polygon test. Otherwise
 //! the hostile rings are clipped to the footprint's bounding box
-//! (Sutherland–Hodgman), intersected with the footprint (geo's BooleanOps)
+//! (Sutherland–Hodgman), intersected with the footprint ([`crate::overlay`])
 //! and the intersection's geodesic area divided by the footprint's.
 //!
 //! # Distance to hostile territory

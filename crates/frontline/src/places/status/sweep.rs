@@ -6,7 +6,7 @@ use super::distance::{ecef, Seg3};
 use super::edges::{edge_keys, ray_parity, unkey, EdgeHasher, EdgeSet, HashedKey, Seg2};
 use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
-use geo::{BooleanOps, BoundingRect, Coord, MultiPolygon, Rect};
+use geo::{BoundingRect, Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 use rstar::{Envelope, RTree, AABB};
 use std::collections::HashMap;
@@ -73,7 +73,7 @@ impl Hostile<'_> {
         if local.0.is_empty() {
             return 0.0;
         }
-        let inside = t.footprint.intersection(&local).geodesic_area_m2();
+        let inside = crate::overlay::intersection(&t.footprint, &local).geodesic_area_m2();
         (inside / t.area_m2).clamp(0.0, 1.0) as f32
     }
 
