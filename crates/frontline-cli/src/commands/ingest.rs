@@ -19,10 +19,9 @@ pub struct Args {
     /// Files or folders (plain or .gz GeoJSON); folders are read recursively.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Read every file as this format instead of recognising it by name
-    /// (deepstate-daily, deepstate-raw, deepstate-archive, isw).
-    #[arg(long = "as", value_name = "FORMAT", conflicts_with = "map")]
-    as_format: Option<String>,
+    /// Read every file as this format instead of recognising it by name.
+    #[arg(long = "as", value_name = "FORMAT", value_enum, conflicts_with = "map")]
+    as_format: Option<crate::args::FormatName>,
     /// Any other GeoJSON: map a property's values to classes, e.g.
     /// `status=occupied:occupied,status=contested:gray,*:occupied`
     /// (`*:CLASS` for features no rule matches; without it they are skipped).
@@ -47,15 +46,7 @@ fn explicit_format(args: &Args) -> Result<Option<Format>> {
         m.date_property = args.date_property.clone();
         return Ok(Some(Format::Mapped(m)));
     }
-    match args.as_format.as_deref() {
-        None => Ok(None),
-        Some(name) => match Format::parse(name) {
-            Some(f) => Ok(Some(f)),
-            None => {
-                bail!("unknown format '{name}'; known: {} (or --map for any other GeoJSON)", Format::NAMES.join(", "))
-            }
-        },
-    }
+    Ok(args.as_format.and_then(crate::args::FormatName::format))
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {

@@ -255,9 +255,9 @@ pub struct PlacesArgs {
     /// The date (default: the latest snapshot).
     #[arg(long, value_parser = parse_date)]
     on: Option<NaiveDate>,
-    /// Only settlements with this status: held, contested or occupied.
-    #[arg(long)]
-    status: Option<String>,
+    /// Only settlements with this status.
+    #[arg(long, value_enum)]
+    status: Option<crate::args::StatusName>,
     /// Only settlements in an oblast whose name contains this.
     #[arg(long)]
     oblast: Option<String>,
@@ -283,13 +283,7 @@ struct PlaceRow {
 }
 
 pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
-    let want = match args.status.as_deref() {
-        None => None,
-        Some("held") => Some(Status::Held),
-        Some("contested") => Some(Status::Contested),
-        Some("occupied") => Some(Status::Occupied),
-        Some(o) => bail!("--status {o}: use held, contested or occupied"),
-    };
+    let want = args.status.map(Status::from);
     let l = load(ctx, args.source.as_deref(), &[], &mut Timings::default())?;
     let mut notes = vec![];
     let i = snapshot_index(&l.table, args.on, &mut notes)?;
@@ -419,9 +413,9 @@ pub struct WatchArgs {
     /// Last date.
     #[arg(long, value_parser = parse_date)]
     to: Option<NaiveDate>,
-    /// One row per day (every snapshot), week or month (the last snapshot of each).
-    #[arg(long, default_value = "week")]
-    every: String,
+    /// One row per snapshot, or the last snapshot of each ISO week or month.
+    #[arg(long, value_enum, default_value_t = crate::args::Sample::Week)]
+    every: crate::args::Sample,
     /// Source (default: the only one, or deepstate-daily).
     #[arg(long)]
     source: Option<String>,
@@ -450,28 +444,12 @@ pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
         ids.push((m.place, m.name));
     }
     let dates = l.table.dates();
-    let key = |d: NaiveDate| -> Result<String> {
-        Ok(match args.every.as_str() {
-            "day" | "snapshot" => d.to_string(),
-            "week" => {
-                let w = chrono::Datelike::iso_week(&d);
-                format!("{}-W{:02}", w.year(), w.week())
-            }
-            "month" => d.format("%Y-%m").to_string(),
-            o => bail!("--every {o}: use day, week or month"),
-        })
-    };
     // The last snapshot of each period, within the range.
-    let mut picked: Vec<usize> = vec![];
-    for (i, d) in dates.iter().enumerate() {
-        if args.from.is_some_and(|f| *d < f) || args.to.is_some_and(|t| *d > t) {
-            continue;
-        }
-        match picked.last() {
-            Some(&j) if key(dates[j])? == key(*d)? => *picked.last_mut().ok_or_else(|| anyhow!("empty"))? = i,
-            _ => picked.push(i),
-        }
-    }
+    let first = args.from.map_or(0, |f| dates.partition_point(|d| *d < f));
+    let end = args.to.map_or(dates.len(), |t| dates.partition_point(|d| *d <= t));
+    let in_range = dates.get(first..end).unwrap_or_default();
+    let picked: Vec<usize> =
+        frontline::usecase::last_of_each(in_range, args.every.every()).into_iter().map(|i| first + i).collect();
     let table = &l.table;
     let rows: Vec<WatchRow> = picked
         .iter()
@@ -513,7 +491,11 @@ pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
         })
         .collect();
     let t = Table {
-        title: Some(format!("{}: distance to occupied territory (km), last snapshot of each {}", l.source, args.every)),
+        title: Some(format!(
+            "{}: distance to occupied territory (km), last snapshot of each {}",
+            l.source,
+            args.every.every().name()
+        )),
         headers,
         rows: wide,
         json: serde_json::Value::Null,
