@@ -3,16 +3,15 @@
 use crate::context::Context;
 use anyhow::{bail, Result};
 use frontline::ingest::mapped::Mapping;
-use frontline::ingest::{Format, IngestContext};
-use frontline::regions::{load_reference, Reference};
+use frontline::ingest::Format;
 use frontline::store::Store;
-use frontline::usecase::ingest::{find_files, ingest_files, IngestSummary};
+use frontline::usecase::ingest::IngestSummary;
+use frontline::usecase::ingest_paths;
 use frontline::SourceId;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -51,29 +50,30 @@ fn explicit_format(args: &Args) -> Result<Option<Format>> {
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let explicit = explicit_format(&args)?;
-    let (jobs, mut problems) = find_files(&args.paths, explicit.as_ref())?;
-    if jobs.is_empty() {
-        if !problems.is_empty() {
-            bail!("nothing to ingest: {}", problems.join("; "));
-        }
-        bail!(
-            "no .geojson/.geojson.gz/.json files under {}",
-            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        );
-    }
-
-    // Polygons wholly outside Ukraine (with its sea) are not territory of this war.
-    let territory = match ctx.data_dir() {
-        Ok(d) => Some(Arc::new(load_reference(&Reference::WithSea, &d)?)),
+    let data = match ctx.data_dir() {
+        Ok(d) => d,
         Err(e) => bail!("{e}; ingest needs the reference territory to drop polygons outside Ukraine"),
     };
-    let ictx = IngestContext { territory };
+    let existed = ctx.db.exists();
     let mut store = Store::open(&ctx.db)?;
-    let bar = progress(jobs.len() as u64);
-    let mut summary = ingest_files(&mut store, jobs, &ictx, &|| bar.inc(1))?;
+    let bar = progress();
+    let result = ingest_paths(&mut store, &args.paths, explicit.as_ref(), &data, &|| bar.inc(1));
     bar.finish_and_clear();
-    problems.append(&mut summary.errors);
-    summary.errors = problems;
+    drop(store);
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            if !existed {
+                // Nothing was found to ingest: leave no empty store behind.
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = ctx.db.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            return Err(e.into());
+        }
+    };
     let IngestSummary {
         files_already_stored: unchanged_files,
         files_written: outcomes,
@@ -151,11 +151,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn progress(n: u64) -> ProgressBar {
-    let bar = ProgressBar::new(n);
+/// A count of files done (the engine finds the files, so there is no total).
+fn progress() -> ProgressBar {
+    let bar = ProgressBar::no_length();
     if std::io::stderr().is_terminal() {
         bar.set_style(
-            ProgressStyle::with_template("{spinner} ingesting [{bar:40}] {pos}/{len} files {elapsed}")
+            ProgressStyle::with_template("{spinner} ingesting: {pos} files done {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
     } else {
