@@ -1,5 +1,6 @@
 //! The `frontline` command: arguments in, engine calls, tables out.
 
+mod args;
 mod chart;
 mod commands;
 mod context;
@@ -9,20 +10,23 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The heading under which `--help` lists the options every command takes.
+const GLOBAL: &str = "Options of every command";
+
 /// Trustworthy numbers from public war maps: ingest control maps, measure
 /// area, share and change on the WGS84 ellipsoid.
 #[derive(Parser)]
 #[command(name = "frontline", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// The snapshot store (SQLite).
-    #[arg(long, global = true, env = "FRONTLINE_DB", default_value = frontline::store::DEFAULT_PATH)]
+    #[arg(long, global = true, env = "FRONTLINE_DB", default_value = frontline::store::DEFAULT_PATH, help_heading = GLOBAL)]
     db: PathBuf,
     /// Folder of the shared data (boundaries/, settlements/): default
     /// $FRONTLINE_SHARED/data, else ../shared/data near the current folder or the binary.
-    #[arg(long, global = true, env = "FRONTLINE_DATA")]
+    #[arg(long, global = true, env = "FRONTLINE_DATA", help_heading = GLOBAL)]
     data: Option<PathBuf>,
     /// Output format.
-    #[arg(long, short = 'f', global = true, value_enum, default_value_t = output::OutputFormat::Table)]
+    #[arg(long, short = 'f', global = true, value_enum, default_value_t = output::OutputFormat::Table, help_heading = GLOBAL)]
     format: output::OutputFormat,
     #[command(subcommand)]
     command: Command,
@@ -98,7 +102,17 @@ fn quiet_on_broken_pipe() {
 
 fn main() -> ExitCode {
     quiet_on_broken_pipe();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match args::one_line_error(&e) {
+            Some(line) => {
+                eprintln!("error: {line}");
+                return ExitCode::from(2);
+            }
+            // Help, version, and clap's own words for a missing or unknown flag.
+            None => e.exit(),
+        },
+    };
     let ctx = context::Context::new(cli.db, cli.data, cli.format);
     let result = match cli.command {
         Command::Ingest(a) => commands::ingest::run(&ctx, a),

@@ -1,43 +1,11 @@
 //! The `frontline` binary end to end on the real data: what a user types,
 //! what they see, and what happens to the store on bad input.
 
+mod common;
+
 use chrono::NaiveDate;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn shared_data() -> PathBuf {
-    let shared = match std::env::var_os("FRONTLINE_SHARED") {
-        Some(s) => PathBuf::from(s),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    shared.join("data")
-}
-
-fn daily(date: &str) -> PathBuf {
-    shared_data().join(format!("deepstate/daily/deepstatemap_data_{date}.geojson"))
-}
-
-fn frontline(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_frontline"))
-        .arg("--db")
-        .arg(db)
-        .arg("--data")
-        .arg(shared_data())
-        .args(args)
-        .output()
-        .expect("run frontline")
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tmp dir");
-    d
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::{daily, frontline, shared_data, stdout, tmpdir};
+use std::process::Command;
 
 #[test]
 fn ingest_measure_and_reingest() {

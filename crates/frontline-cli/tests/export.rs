@@ -2,42 +2,10 @@
 //! (with the geoparquet feature) the scale-out query over the GeoParquet
 //! layout checked against the CLI's own per-oblast figures.
 
+mod common;
+
+use common::{daily, frontline, stderr, tmpdir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn shared_data() -> PathBuf {
-    let shared = match std::env::var_os("FRONTLINE_SHARED") {
-        Some(s) => PathBuf::from(s),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    shared.join("data")
-}
-
-fn daily(date: &str) -> PathBuf {
-    shared_data().join(format!("deepstate/daily/deepstatemap_data_{date}.geojson"))
-}
-
-fn frontline(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_frontline"))
-        .arg("--db")
-        .arg(db)
-        .arg("--data")
-        .arg(shared_data())
-        .args(args)
-        .output()
-        .expect("run frontline")
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-export-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tmp dir");
-    d
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A store holding the daily maps of these dates (YYYYMMDD).
 fn store_with(dir: &Path, dates: &[&str]) -> PathBuf {

@@ -2,42 +2,11 @@
 //! a store path that is not a store. Expected figures are DeepState's
 //! published ones or facts about the files, never the binary's own output.
 
+mod common;
+
+use common::{daily, frontline, shared_data, text, tmpdir};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn shared_data() -> PathBuf {
-    let shared = match std::env::var_os("FRONTLINE_SHARED") {
-        Some(s) => PathBuf::from(s),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    shared.join("data")
-}
-
-fn daily(date: &str) -> PathBuf {
-    shared_data().join(format!("deepstate/daily/deepstatemap_data_{date}.geojson"))
-}
-
-fn frontline(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_frontline"))
-        .arg("--db")
-        .arg(db)
-        .arg("--data")
-        .arg(shared_data())
-        .args(args)
-        .output()
-        .expect("run frontline")
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-rel-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tmp dir");
-    d
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use std::process::Command;
 
 fn occupied_km2(db: &Path, on: &str) -> f64 {
     let o = frontline(db, &["area", "--on", on, "--format", "json"]);

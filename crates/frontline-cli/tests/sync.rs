@@ -4,43 +4,16 @@
 //! export's git tree and files), failures included. Nothing here touches
 //! the internet.
 
+mod common;
+
+use common::{frontline, shared_data, text, tmpdir};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-fn shared_data() -> PathBuf {
-    let shared = match std::env::var_os("FRONTLINE_SHARED") {
-        Some(s) => PathBuf::from(s),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    shared.join("data")
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("frontline-sync-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tmp dir");
-    d
-}
-
-fn frontline(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_frontline"))
-        .arg("--db")
-        .arg(db)
-        .arg("--data")
-        .arg(shared_data())
-        .args(args)
-        .output()
-        .expect("run frontline")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// One canned answer of the fixture server.
 #[derive(Clone)]

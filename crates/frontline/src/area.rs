@@ -6,7 +6,7 @@ use crate::geodesy::{km2_to_sqmi, GeodesicAreaM2, M2_PER_KM2};
 use crate::model::{ControlClass, Snapshot, SourceId};
 use crate::regions::{Region, Territory};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use geo::{BooleanOps, MultiPolygon};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +105,7 @@ fn row_measured_by(
     let occupied_km2 = within_km2(Measured::Occupied, &occupied);
     let gray = snapshot.layer(ControlClass::Gray);
     let gray_km2 = gray.map(|g| within_km2(Measured::Gray, g));
-    let occupied_or_gray_km2 = gray.map(|g| within_km2(Measured::OccupiedOrGray, &occupied.union(g)));
+    let occupied_or_gray_km2 = gray.map(|g| within_km2(Measured::OccupiedOrGray, &crate::overlay::union(&occupied, g)));
     AreaRow {
         source: snapshot.source.clone(),
         date: snapshot.date(),

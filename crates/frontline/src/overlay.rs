@@ -122,6 +122,28 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygo
     to_geo(overlay_for(&pa, &pb).overlay(OverlayRule::Intersect, FillRule::EvenOdd))
 }
 
+/// `a ∪ b` of two valid geometries (any orientation): the occupied layer
+/// with the gray one, for the "with gray" figures and the hostile ground.
+pub fn union(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let (pa, pb) = (paths(a), paths(b));
+    if pa.is_empty() && pb.is_empty() {
+        return MultiPolygon::new(vec![]);
+    }
+    to_geo(overlay_for(&pa, &pb).overlay(OverlayRule::Union, FillRule::EvenOdd))
+}
+
+/// `a − b` of two valid geometries (any orientation).
+pub fn difference(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let (pa, pb) = (paths(a), paths(b));
+    if pa.is_empty() {
+        return MultiPolygon::new(vec![]);
+    }
+    if pb.is_empty() {
+        return a.clone();
+    }
+    to_geo(overlay_for(&pa, &pb).overlay(OverlayRule::Difference, FillRule::EvenOdd))
+}
+
 /// `(b − a, a − b)` of two valid geometries whose exteriors run
 /// counter-clockwise and holes clockwise (as every stored layer does): the
 /// area gained and lost between two snapshots of a class.

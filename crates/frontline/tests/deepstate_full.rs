@@ -203,3 +203,29 @@ fn front_on_the_full_map_matches_the_daily_export() {
         }
     }
 }
+
+#[test]
+fn the_union_with_gray_on_the_fixed_grid_equals_geos_own_union() {
+    // Every overlay of the engine goes through `overlay` (one fixed grid);
+    // the "with gray" area and the hostile ground of the front are
+    // occupied ∪ gray. geo's BooleanOps (the same noding on a grid fitted
+    // to the operands) is the oracle: the grids differ by millimetres, so
+    // the areas agree to well under a hectare, and so does each clip.
+    use geo::BooleanOps;
+    let territory = with_sea();
+    let archive =
+        read("deepstate/archive/deepstate_20250804T093827Z_35751014.geojson.gz", Format::DeepStateArchive, &territory);
+    let occupied = archive.snapshot.layer(ControlClass::Occupied).unwrap();
+    let gray = archive.snapshot.layer(ControlClass::Gray).unwrap();
+    let ours = frontline::overlay::union(occupied, gray);
+    let geos = occupied.union(gray);
+    let (a, b) = (ours.geodesic_area_km2(), geos.geodesic_area_km2());
+    assert!((a - b).abs() < 0.001, "fixed grid {a} km², geo {b} km²");
+    // And the union is more than either layer: gray lies beside occupied.
+    assert!(a > occupied.geodesic_area_km2() + 500.0, "{a}");
+    let (fa, fb) = (territory.clip(&ours).geodesic_area_km2(), territory.clip(&geos).geodesic_area_km2());
+    assert!((fa - fb).abs() < 0.001, "{fa} vs {fb}");
+    let diff_ours = frontline::overlay::difference(&territory.geometry, occupied).geodesic_area_km2();
+    let diff_geo = territory.geometry.difference(occupied).geodesic_area_km2();
+    assert!((diff_ours - diff_geo).abs() < 0.001, "{diff_ours} vs {diff_geo}");
+}

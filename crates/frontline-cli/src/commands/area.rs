@@ -1,6 +1,7 @@
 //! `frontline area`: area held and shares, for one date or a range.
 
-use crate::context::{parse_date, pick_source, Context};
+use crate::args::{Shares, Snapshots, BY_VALUE, REFERENCE_VALUE};
+use crate::context::{pick_source, Context};
 use crate::output::{num, Table};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -14,28 +15,16 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Source (default: the only one, or deepstate-daily).
-    #[arg(long)]
-    source: Option<String>,
-    /// The date to measure: the last snapshot at or before it is used (default: the latest).
-    #[arg(long, value_parser = parse_date, conflicts_with_all = ["from", "to"])]
-    on: Option<NaiveDate>,
-    /// First date of a range (every snapshot in the range is measured).
-    #[arg(long, value_parser = parse_date)]
-    from: Option<NaiveDate>,
-    /// Last date of a range.
-    #[arg(long, value_parser = parse_date)]
-    to: Option<NaiveDate>,
+    #[command(flatten)]
+    when: Snapshots,
     /// Break down by region: oblast, raion, hromada, or a GeoJSON file of regions.
-    #[arg(long)]
+    #[arg(long, value_name = BY_VALUE)]
     by: Option<String>,
-    /// How a region's share is computed: official (area within the region incl. its territorial sea ÷ its
-    /// official area, at most 100 %: DeepState's convention, the default for oblasts) or outline (area
-    /// within the region's outline ÷ the outline's measured area: the default, and only choice, elsewhere).
-    #[arg(long, requires = "by")]
-    shares: Option<String>,
+    /// How a region's share is computed (default: official for oblasts, outline elsewhere).
+    #[arg(long, value_enum, requires = "by")]
+    shares: Option<Shares>,
     /// Reference territory: sea (Ukraine with its territorial sea, default), land, or a polygon file.
-    #[arg(long, default_value = "sea")]
+    #[arg(long, default_value = "sea", value_name = REFERENCE_VALUE)]
     reference: String,
     /// Denominator of "share of Ukraine", km² (DeepState's shares imply about 603,628).
     #[arg(long, default_value_t = UKRAINE_OFFICIAL_KM2)]
@@ -57,13 +46,9 @@ pub fn select(
 
 /// The regions of a breakdown under the convention named (default: the
 /// level's own, see [`RegionChoice::default_convention`]).
-pub fn region_set(ctx: &Context, by: &str, shares: Option<&str>) -> Result<RegionSet> {
+pub fn region_set(ctx: &Context, by: &str, shares: Option<Shares>) -> Result<RegionSet> {
     let choice = RegionChoice::parse(by);
-    let convention = match shares {
-        None => choice.default_convention(),
-        Some(s) => ShareConvention::parse(s)
-            .ok_or_else(|| anyhow::anyhow!("--shares {s:?}: use one of {}", ShareConvention::NAMES.join(", ")))?,
-    };
+    let convention = shares.map_or_else(|| choice.default_convention(), ShareConvention::from);
     let data = match &choice {
         RegionChoice::File(_) if convention == ShareConvention::Outline => PathBuf::new(),
         _ => ctx.data_dir()?,
@@ -73,11 +58,11 @@ pub fn region_set(ctx: &Context, by: &str, shares: Option<&str>) -> Result<Regio
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let store = ctx.store()?;
-    let source = pick_source(&store, args.source.as_deref())?;
+    let source = pick_source(&store, args.when.source.as_deref())?;
     let reference = ctx.reference(&args.reference)?;
     if let Some(by) = &args.by {
-        let (snaps, notes) = select(&store, &source, args.on, args.from, args.to)?;
-        let set = region_set(ctx, by, args.shares.as_deref())?;
+        let (snaps, notes) = select(&store, &source, args.when.on, args.when.from, args.when.to)?;
+        let set = region_set(ctx, by, args.shares)?;
         let rows: Vec<_> = snaps.iter().flat_map(|s| region_rows(s, &set.regions)).collect();
         let mut t = Table::new(
             vec![
@@ -120,7 +105,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
         t.print(ctx.format)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let (rows, notes) = area_series(&store, &source, &reference, args.country_km2, args.on, args.from, args.to)?;
+    let (rows, notes) =
+        area_series(&store, &source, &reference, args.country_km2, args.when.on, args.when.from, args.when.to)?;
     let flagged = rows.iter().filter(|r| r.flag.is_some()).count();
     let mut t = Table::new(
         vec![

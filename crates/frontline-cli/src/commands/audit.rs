@@ -1,6 +1,7 @@
 //! `frontline audit SOURCE`: gaps, repeated maps, drawing precision,
 //! implausible jumps, redrawn layers, and the files ingest rejected.
 
+use crate::args::Class;
 use crate::context::{pick_source, Context};
 use crate::output::{num, Table};
 use anyhow::{anyhow, Result};
@@ -16,9 +17,9 @@ use std::sync::Arc;
 pub struct Args {
     /// The source to audit, e.g. isw or deepstate-daily.
     source: String,
-    /// Class to audit: occupied (default), gray or liberated.
-    #[arg(long, default_value = "occupied")]
-    class: String,
+    /// Class to audit.
+    #[arg(long, value_enum, default_value_t = Class::Occupied)]
+    class: Class,
     /// Also look for files the store lacks in these files or folders and
     /// report those ingest rejects (e.g. misdated ones).
     #[arg(long, num_args = 1..)]
@@ -35,8 +36,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
-    let class = ControlClass::parse(&args.class)
-        .ok_or_else(|| anyhow!("--class {}: use occupied, gray or liberated", args.class))?;
+    let class = ControlClass::from(args.class);
     if !(args.factor.is_finite() && args.factor > 0.0 && args.floor_km2.is_finite() && args.floor_km2 >= 0.0) {
         return Err(anyhow!("--factor must be positive and --floor-km2 zero or more"));
     }

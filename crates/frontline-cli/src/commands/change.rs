@@ -1,10 +1,10 @@
 //! `frontline change`: gained, lost and net area per period.
 
+use crate::args::{ClassOrAll, Step, BY_VALUE, REFERENCE_VALUE};
 use crate::context::{parse_date, pick_source, Context};
 use crate::output::{multipolygon_geojson, num, Table};
-use anyhow::{anyhow, Context as _, Result};
+use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
-use frontline::area::Period;
 use frontline::usecase::{change_series, ChangePeriod, ChangeRequest};
 use frontline::ControlClass;
 use rayon::prelude::*;
@@ -16,23 +16,23 @@ pub struct Args {
     /// Source (default: the only one, or deepstate-daily).
     #[arg(long)]
     source: Option<String>,
-    /// Step: snapshot (consecutive snapshots), day, week, month or year.
-    #[arg(long, default_value = "month")]
-    every: String,
+    /// Step: consecutive snapshots, or calendar periods.
+    #[arg(long, value_enum, default_value_t = Step::Month)]
+    every: Step,
     /// First day of the first period (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     from: Option<NaiveDate>,
     /// Last day covered (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     to: Option<NaiveDate>,
-    /// Classes to compare: occupied, gray, or all the source has.
-    #[arg(long, default_value = "occupied")]
-    class: String,
+    /// Classes to compare.
+    #[arg(long, value_enum, default_value_t = ClassOrAll::Occupied)]
+    class: ClassOrAll,
     /// Reference territory: sea (default), land, or a polygon file.
-    #[arg(long, default_value = "sea")]
+    #[arg(long, default_value = "sea", value_name = REFERENCE_VALUE)]
     reference: String,
     /// Break each period down by region: oblast, raion, or a GeoJSON file.
-    #[arg(long)]
+    #[arg(long, value_name = BY_VALUE)]
     by: Option<String>,
     /// Also write the gained and lost polygons of every period to this GeoJSON file.
     #[arg(long)]
@@ -68,13 +68,17 @@ struct RegionChange {
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
-    let every = Period::parse(&args.every)
-        .ok_or_else(|| anyhow!("--every {}: use snapshot, day, week, month or year", args.every))?;
+    let every = args.every.period();
     let store = ctx.store()?;
     let source = pick_source(&store, args.source.as_deref())?;
     let reference = ctx.reference(&args.reference)?;
-    let request =
-        ChangeRequest { every, from: args.from, to: args.to, class: args.class.clone(), offset_days: args.offset_days };
+    let request = ChangeRequest {
+        every,
+        from: args.from,
+        to: args.to,
+        class: args.class.name().to_string(),
+        offset_days: args.offset_days,
+    };
     let results = change_series(&store, &source, &reference, &request)?;
 
     if let Some(path) = &args.geojson {
@@ -191,7 +195,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     )
     .title(format!(
         "{source}: change every {} within {} (from/to = the snapshots actually compared)",
-        args.every, reference.name
+        args.every.name(),
+        reference.name
     ));
     for line in totals {
         t = t.note(line);

@@ -1,9 +1,10 @@
 //! `frontline compare A B`: where two sources disagree, and `--lag`: how
 //! many days one runs behind the other.
 
+use crate::args::{Class, REFERENCE_VALUE};
 use crate::context::{parse_date, Context};
 use crate::output::{multipolygon_geojson, num, Table};
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{bail, Context as _, Result};
 use chrono::NaiveDate;
 use frontline::compare::{by_region, by_sector, gray_layer_meaning, status_differences, Pairing};
 use frontline::front::Sectors;
@@ -32,14 +33,14 @@ pub struct Args {
     /// In a range, skip pairs whose two snapshots are more days apart than this.
     #[arg(long, default_value_t = 7)]
     max_days_apart: i64,
-    /// Class to compare: occupied (default), gray or liberated.
-    #[arg(long, default_value = "occupied")]
-    class: String,
+    /// Class to compare.
+    #[arg(long, value_enum, default_value_t = Class::Occupied)]
+    class: Class,
     /// Break down by oblast, raion, sector (nearest direction town), or a GeoJSON file of regions.
-    #[arg(long)]
+    #[arg(long, value_name = "oblast|raion|sector|FILE")]
     by: Option<String>,
     /// Reference territory: sea (default), land, or a polygon file.
-    #[arg(long, default_value = "sea")]
+    #[arg(long, default_value = "sea", value_name = REFERENCE_VALUE)]
     reference: String,
     /// Also write the disagreement polygons (A only, B only) to this GeoJSON file.
     #[arg(long)]
@@ -61,8 +62,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
-    let class = ControlClass::parse(&args.class)
-        .ok_or_else(|| anyhow!("--class {}: use occupied, gray or liberated", args.class))?;
+    let class = ControlClass::from(args.class);
     if args.max_days_apart < 0 {
         bail!("--max-days-apart must be 0 or more days");
     }

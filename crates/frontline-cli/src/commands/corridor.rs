@@ -1,6 +1,7 @@
 //! `frontline corridor` (the way out of a town, day by day) and
 //! `frontline pockets` (friendly ground cut off from the main body).
 
+use crate::args::{Sample, Snapshots, REFERENCE_VALUE};
 use crate::chart::{LinesChart, NamedLine};
 use crate::context::{parse_date, pick_source, Context};
 use crate::output::{multipolygon_geojson, num, OutputFormat, Table};
@@ -42,22 +43,11 @@ pub struct Args {
     /// The same as NAME@OBLAST (for every name).
     #[arg(long)]
     oblast: Option<String>,
-    /// Source (default: the only one, or deepstate-daily; the gray zone after August 2025 is only
-    /// in deepstate, the DeepState full map).
-    #[arg(long)]
-    source: Option<String>,
-    /// One date (the last snapshot at or before it).
-    #[arg(long, value_parser = parse_date, conflicts_with_all = ["from", "to"])]
-    on: Option<NaiveDate>,
-    /// First date of a series.
-    #[arg(long, value_parser = parse_date)]
-    from: Option<NaiveDate>,
-    /// Last date of a series.
-    #[arg(long, value_parser = parse_date)]
-    to: Option<NaiveDate>,
-    /// Series step: day (every snapshot) or week (the last snapshot of each ISO week).
-    #[arg(long, default_value = "day")]
-    every: String,
+    #[command(flatten)]
+    when: Snapshots,
+    /// Series step: every snapshot, or the last snapshot of each ISO week or month.
+    #[arg(long, value_enum, default_value_t = Sample::Day)]
+    every: Sample,
     /// Also measure with the gray zone counted as hostile, shown beside the occupied-only figures.
     #[arg(long)]
     with_gray: bool,
@@ -72,7 +62,7 @@ pub struct Args {
     #[arg(long, default_value = "60km", value_parser = parse_length_m)]
     window: f64,
     /// Reference territory: sea (default), land, or a polygon file.
-    #[arg(long, default_value = "sea")]
+    #[arg(long, default_value = "sea", value_name = REFERENCE_VALUE)]
     reference: String,
     /// Draw the pincer gap and the narrowest width over time to this file (.png or .svg); with
     /// --with-gray also both with the gray zone counted hostile.
@@ -157,14 +147,14 @@ type Row = CorridorRow;
 
 pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
     let (store, writable) = ctx.store_for_cache()?;
-    let source = pick_source(&store, args.source.as_deref())?;
+    let source = pick_source(&store, args.when.source.as_deref())?;
     let start = start_of(ctx, &store, writable, &args)?;
-    let (snaps, notes) = if args.from.is_some() || args.to.is_some() {
-        (store.load_range(&source, args.from, args.to)?, vec![])
+    let (snaps, notes) = if args.when.from.is_some() || args.when.to.is_some() {
+        (store.load_range(&source, args.when.from, args.when.to)?, vec![])
     } else {
-        super::area::select(&store, &source, args.on, None, None)?
+        super::area::select(&store, &source, args.when.on, None, None)?
     };
-    let snaps = sample_every(snaps, &args.every)?;
+    let snaps = sample_every(snaps, args.every.every().name())?;
     let reference = ctx.reference(&args.reference)?;
     let params =
         CorridorParams { window_half_size_m: args.window, resolution_m: args.resolution, ..CorridorParams::default() };
@@ -328,7 +318,7 @@ pub struct PocketsArgs {
     #[arg(long, default_value_t = 0.0)]
     min_km2: f64,
     /// Reference territory: sea (default), land, or a polygon file.
-    #[arg(long, default_value = "sea")]
+    #[arg(long, default_value = "sea", value_name = REFERENCE_VALUE)]
     reference: String,
     /// Also write the pockets' polygons to this GeoJSON file.
     #[arg(long)]

@@ -4,7 +4,7 @@ use crate::context::{parse_date, pick_source, Context};
 use crate::output::{num, OutputFormat, Table};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
-use frontline::area::{period_pairs, Period};
+use frontline::area::period_pairs;
 use frontline::front::{front_change_with, sector_lengths, FrontExtractor, FrontOptions, Frontline, Hostile, Sectors};
 use frontline::regions::Reference;
 use frontline::usecase::front_extractor;
@@ -22,7 +22,7 @@ pub struct FrontArgs {
     #[arg(long)]
     with_gray: bool,
     /// Reference territory: sea (default), land, or a polygon file.
-    #[arg(long, default_value = "sea")]
+    #[arg(long, default_value = "sea", value_name = crate::args::REFERENCE_VALUE)]
     reference: String,
     /// Boundary closer than this to the state border is not front (m).
     #[arg(long, default_value_t = 500.0)]
@@ -138,9 +138,9 @@ pub struct AdvanceArgs {
     /// Last date (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     to: Option<NaiveDate>,
-    /// Split into periods: day, week, month or year (default: one period from --from to --to).
-    #[arg(long)]
-    every: Option<String>,
+    /// Split into periods (default: one period from --from to --to).
+    #[arg(long, value_enum)]
+    every: Option<crate::args::Step>,
 }
 
 #[derive(serde::Serialize)]
@@ -164,11 +164,8 @@ pub fn advance(ctx: &Context, args: AdvanceArgs) -> Result<ExitCode> {
     let source = pick_source(&store, args.common.source.as_deref())?;
     let snaps = store.load_range(&source, None, args.to)?;
     let dates: Vec<NaiveDate> = snaps.iter().map(|s| s.date()).collect();
-    let pairs = match args.every.as_deref() {
-        Some(e) => {
-            let every = Period::parse(e).ok_or_else(|| anyhow!("--every {e}: use day, week, month or year"))?;
-            period_pairs(&dates, every, args.from, args.to)
-        }
+    let pairs = match args.every {
+        Some(e) => period_pairs(&dates, e.period(), args.from, args.to),
         None => {
             let from = args.from.ok_or_else(|| anyhow!("give --from DATE (and --to DATE), or --every month"))?;
             let a = dates.partition_point(|d| *d <= from).checked_sub(1).ok_or_else(|| {

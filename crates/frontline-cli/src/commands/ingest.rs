@@ -3,26 +3,24 @@
 use crate::context::Context;
 use anyhow::{bail, Result};
 use frontline::ingest::mapped::Mapping;
-use frontline::ingest::{Format, IngestContext};
-use frontline::regions::{load_reference, Reference};
+use frontline::ingest::Format;
 use frontline::store::Store;
-use frontline::usecase::ingest::{find_files, ingest_files, IngestSummary};
+use frontline::usecase::ingest::IngestSummary;
+use frontline::usecase::ingest_paths;
 use frontline::SourceId;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Files or folders (plain or .gz GeoJSON); folders are read recursively.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Read every file as this format instead of recognising it by name
-    /// (deepstate-daily, deepstate-raw, deepstate-archive, isw).
-    #[arg(long = "as", value_name = "FORMAT", conflicts_with = "map")]
-    as_format: Option<String>,
+    /// Read every file as this format instead of recognising it by name.
+    #[arg(long = "as", value_name = "FORMAT", value_enum, conflicts_with = "map")]
+    as_format: Option<crate::args::FormatName>,
     /// Any other GeoJSON: map a property's values to classes, e.g.
     /// `status=occupied:occupied,status=contested:gray,*:occupied`
     /// (`*:CLASS` for features no rule matches; without it they are skipped).
@@ -47,42 +45,35 @@ fn explicit_format(args: &Args) -> Result<Option<Format>> {
         m.date_property = args.date_property.clone();
         return Ok(Some(Format::Mapped(m)));
     }
-    match args.as_format.as_deref() {
-        None => Ok(None),
-        Some(name) => match Format::parse(name) {
-            Some(f) => Ok(Some(f)),
-            None => {
-                bail!("unknown format '{name}'; known: {} (or --map for any other GeoJSON)", Format::NAMES.join(", "))
-            }
-        },
-    }
+    Ok(args.as_format.and_then(crate::args::FormatName::format))
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let explicit = explicit_format(&args)?;
-    let (jobs, mut problems) = find_files(&args.paths, explicit.as_ref())?;
-    if jobs.is_empty() {
-        if !problems.is_empty() {
-            bail!("nothing to ingest: {}", problems.join("; "));
-        }
-        bail!(
-            "no .geojson/.geojson.gz/.json files under {}",
-            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        );
-    }
-
-    // Polygons wholly outside Ukraine (with its sea) are not territory of this war.
-    let territory = match ctx.data_dir() {
-        Ok(d) => Some(Arc::new(load_reference(&Reference::WithSea, &d)?)),
+    let data = match ctx.data_dir() {
+        Ok(d) => d,
         Err(e) => bail!("{e}; ingest needs the reference territory to drop polygons outside Ukraine"),
     };
-    let ictx = IngestContext { territory };
+    let existed = ctx.db.exists();
     let mut store = Store::open(&ctx.db)?;
-    let bar = progress(jobs.len() as u64);
-    let mut summary = ingest_files(&mut store, jobs, &ictx, &|| bar.inc(1))?;
+    let bar = progress();
+    let result = ingest_paths(&mut store, &args.paths, explicit.as_ref(), &data, &|| bar.inc(1));
     bar.finish_and_clear();
-    problems.append(&mut summary.errors);
-    summary.errors = problems;
+    drop(store);
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            if !existed {
+                // Nothing was found to ingest: leave no empty store behind.
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = ctx.db.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            return Err(e.into());
+        }
+    };
     let IngestSummary {
         files_already_stored: unchanged_files,
         files_written: outcomes,
@@ -160,11 +151,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn progress(n: u64) -> ProgressBar {
-    let bar = ProgressBar::new(n);
+/// A count of files done (the engine finds the files, so there is no total).
+fn progress() -> ProgressBar {
+    let bar = ProgressBar::no_length();
     if std::io::stderr().is_terminal() {
         bar.set_style(
-            ProgressStyle::with_template("{spinner} ingesting [{bar:40}] {pos}/{len} files {elapsed}")
+            ProgressStyle::with_template("{spinner} ingesting: {pos} files done {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
     } else {

@@ -1,59 +1,20 @@
 //! `frontline place`, `places`, `captured`, `watch`: settlements over time.
 
-use crate::context::{parse_date, pick_source, Context};
+use crate::context::{parse_date, Context};
 use crate::output::{num, OutputFormat, Table};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use frontline::places::gazetteer::{disambiguation_hint, parse_coordinates};
-use frontline::places::stored::{self, Timings};
-use frontline::places::{
-    CaptureRule, Direction, Gazetteer, GazetteerSources, Match, Resolution, Status, StatusTable, DISAMBIGUATION_HINT,
-};
-use frontline::SourceId;
+use frontline::places::stored::Timings;
+use frontline::places::{Direction, Gazetteer, Match, Resolution, Status, DISAMBIGUATION_HINT};
+use frontline::usecase::places::{self as uc, load_places, PlacesData, PlacesFilter};
 use geo::Coord;
 use std::process::ExitCode;
 
-struct Loaded {
-    source: SourceId,
-    gazetteer: Gazetteer,
-    table: StatusTable,
-}
-
-/// The gazetteer and the source's status table. The gazetteer comes
-/// without footprint geometries (a name lookup and the status table need
-/// none) except the footprints that may hold one of `points`, which is
-/// what resolving `LON,LAT` needs.
-fn load(ctx: &Context, source: Option<&str>, points: &[Coord<f64>], timings: &mut Timings) -> Result<Loaded> {
-    let t = std::time::Instant::now();
+/// The gazetteer and the source's status table ([`frontline::usecase::places::load_places`]).
+fn load(ctx: &Context, source: Option<&str>, points: &[Coord<f64>], timings: &mut Timings) -> Result<PlacesData> {
     let (store, writable) = ctx.store_for_cache()?;
-    let source = pick_source(&store, source)?;
-    timings.phases.push(("open the store".into(), t.elapsed()));
-    let sources = GazetteerSources::shared(&ctx.data_dir()?);
-    let mut gazetteer = stored::gazetteer_timed(&store, &sources, writable, false, timings)?;
-    let t = std::time::Instant::now();
-    for &c in points {
-        stored::geometries_at(&store, &sources, &mut gazetteer, c)?;
-    }
-    if !points.is_empty() {
-        timings.phases.push(("read the footprints around the point".into(), t.elapsed()));
-    }
-    let table = stored::status_table_timed(&store, &mut gazetteer, &sources, &source, writable, timings)?;
-    Ok(Loaded { source, gazetteer, table })
-}
-
-/// The snapshot index for a date: the last at or before it (default the latest).
-fn snapshot_index(t: &StatusTable, on: Option<NaiveDate>, notes: &mut Vec<String>) -> Result<usize> {
-    let dates = t.dates();
-    let last = dates.len().checked_sub(1).ok_or_else(|| anyhow!("no snapshots"))?;
-    let Some(d) = on else { return Ok(last) };
-    let i = dates
-        .partition_point(|x| *x <= d)
-        .checked_sub(1)
-        .ok_or_else(|| anyhow!("no snapshot on or before {d}; the first is {}", dates[0]))?;
-    if dates[i] != d {
-        notes.push(format!("no snapshot on {d}: using the last one before it, {}", dates[i]));
-    }
-    Ok(i)
+    Ok(load_places(&store, writable, &ctx.data_dir()?, source, points, timings)?)
 }
 
 fn status_name(s: Status) -> &'static str {
@@ -157,12 +118,7 @@ pub fn place(ctx: &Context, args: PlaceArgs) -> Result<ExitCode> {
     let (m, why) = resolve_one(&l.gazetteer, &args.name, args.oblast.as_deref(), ctx.format)?;
     timings.phases.push(("resolve the name".into(), t.elapsed()));
     let p = l.gazetteer.place(m.place).ok_or_else(|| anyhow!("place {} vanished", m.place))?;
-    let mut notes = vec![];
-    let i = snapshot_index(&l.table, args.on, &mut notes)?;
-    let now = l.table.point(m.place, i);
-    let timeline = l.table.timeline(m.place);
-    let captures: Vec<_> =
-        [0.5, 0.95].into_iter().flat_map(|theta| l.table.control_changes(m.place, CaptureRule::at(theta))).collect();
+    let uc::PlaceReport { now, timeline, captures, notes } = uc::place_report(&l, m.place, args.on)?;
     if ctx.format == OutputFormat::Json {
         let v = serde_json::json!({
             "source": l.source.as_str(), "place": p.name, "name_uk": p.name_uk, "oblast": p.oblast,
@@ -255,9 +211,9 @@ pub struct PlacesArgs {
     /// The date (default: the latest snapshot).
     #[arg(long, value_parser = parse_date)]
     on: Option<NaiveDate>,
-    /// Only settlements with this status: held, contested or occupied.
-    #[arg(long)]
-    status: Option<String>,
+    /// Only settlements with this status.
+    #[arg(long, value_enum)]
+    status: Option<crate::args::StatusName>,
     /// Only settlements in an oblast whose name contains this.
     #[arg(long)]
     oblast: Option<String>,
@@ -269,55 +225,10 @@ pub struct PlacesArgs {
     source: Option<String>,
 }
 
-#[derive(serde::Serialize)]
-struct PlaceRow {
-    name: String,
-    oblast: String,
-    population: u64,
-    status: Status,
-    occupied_fraction: f64,
-    gray_fraction: Option<f64>,
-    distance_km: Option<f64>,
-    footprint: String,
-    footprint_km2: f64,
-}
-
 pub fn places(ctx: &Context, args: PlacesArgs) -> Result<ExitCode> {
-    let want = match args.status.as_deref() {
-        None => None,
-        Some("held") => Some(Status::Held),
-        Some("contested") => Some(Status::Contested),
-        Some("occupied") => Some(Status::Occupied),
-        Some(o) => bail!("--status {o}: use held, contested or occupied"),
-    };
     let l = load(ctx, args.source.as_deref(), &[], &mut Timings::default())?;
-    let mut notes = vec![];
-    let i = snapshot_index(&l.table, args.on, &mut notes)?;
-    let oblast = args.oblast.as_ref().map(|o| o.to_lowercase());
-    let mut rows: Vec<PlaceRow> = l
-        .gazetteer
-        .places()
-        .iter()
-        .filter(|p| p.population >= args.min_pop)
-        .filter(|p| oblast.as_ref().is_none_or(|o| p.oblast.to_lowercase().contains(o)))
-        .map(|p| {
-            let s = l.table.point(p.id, i);
-            PlaceRow {
-                name: p.name.clone(),
-                oblast: p.oblast.clone(),
-                population: p.population,
-                status: s.status,
-                occupied_fraction: s.occupied_fraction,
-                gray_fraction: s.gray_fraction,
-                distance_km: s.distance_m.map(|d| d / 1000.0),
-                footprint: p.footprint.kind.describe(p.class_word()),
-                footprint_km2: p.footprint.area_m2 / 1e6,
-            }
-        })
-        .filter(|r| want.is_none_or(|w| r.status == w))
-        .collect();
-    rows.sort_by_key(|r| std::cmp::Reverse(r.population));
-    let date = l.table.dates()[i];
+    let filter = PlacesFilter { status: args.status.map(Status::from), oblast: args.oblast, min_pop: args.min_pop };
+    let uc::PlacesOn { date, rows, notes } = uc::places_on(&l, args.on, &filter)?;
     let mut t = Table::new(
         vec![
             "name",
@@ -375,16 +286,11 @@ pub struct CapturedArgs {
 
 pub fn captured(ctx: &Context, args: CapturedArgs) -> Result<ExitCode> {
     if !(args.threshold > 0.0 && args.threshold <= 100.0) {
+        // Before the status table is loaded: a bad flag costs nothing.
         bail!("--threshold must be a percentage above 0 and at most 100, e.g. --threshold 50");
     }
     let l = load(ctx, args.source.as_deref(), &[], &mut Timings::default())?;
-    let to = args.to.unwrap_or_else(|| l.table.dates().last().copied().unwrap_or(args.from));
-    let rows: Vec<_> = l
-        .table
-        .changed_hands(&l.gazetteer, args.from, to, CaptureRule::at(args.threshold / 100.0))?
-        .into_iter()
-        .filter(|r| r.population >= args.min_pop)
-        .collect();
+    let uc::Captured { to, rows } = uc::captured(&l, args.from, args.to, args.threshold, args.min_pop)?;
     let g = &l.gazetteer;
     Table::new(vec!["name", "oblast", "population", "date", "change", "footprint"], &rows, |r| {
         vec![
@@ -419,21 +325,12 @@ pub struct WatchArgs {
     /// Last date.
     #[arg(long, value_parser = parse_date)]
     to: Option<NaiveDate>,
-    /// One row per day (every snapshot), week or month (the last snapshot of each).
-    #[arg(long, default_value = "week")]
-    every: String,
+    /// One row per snapshot, or the last snapshot of each ISO week or month.
+    #[arg(long, value_enum, default_value_t = crate::args::Sample::Week)]
+    every: crate::args::Sample,
     /// Source (default: the only one, or deepstate-daily).
     #[arg(long)]
     source: Option<String>,
-}
-
-#[derive(serde::Serialize)]
-struct WatchRow {
-    date: NaiveDate,
-    place: String,
-    distance_km: Option<f64>,
-    occupied_fraction: f64,
-    status: Status,
 }
 
 pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
@@ -449,45 +346,7 @@ pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
         notes.extend(why);
         ids.push((m.place, m.name));
     }
-    let dates = l.table.dates();
-    let key = |d: NaiveDate| -> Result<String> {
-        Ok(match args.every.as_str() {
-            "day" | "snapshot" => d.to_string(),
-            "week" => {
-                let w = chrono::Datelike::iso_week(&d);
-                format!("{}-W{:02}", w.year(), w.week())
-            }
-            "month" => d.format("%Y-%m").to_string(),
-            o => bail!("--every {o}: use day, week or month"),
-        })
-    };
-    // The last snapshot of each period, within the range.
-    let mut picked: Vec<usize> = vec![];
-    for (i, d) in dates.iter().enumerate() {
-        if args.from.is_some_and(|f| *d < f) || args.to.is_some_and(|t| *d > t) {
-            continue;
-        }
-        match picked.last() {
-            Some(&j) if key(dates[j])? == key(*d)? => *picked.last_mut().ok_or_else(|| anyhow!("empty"))? = i,
-            _ => picked.push(i),
-        }
-    }
-    let table = &l.table;
-    let rows: Vec<WatchRow> = picked
-        .iter()
-        .flat_map(|&i| {
-            ids.iter().map(move |(id, name)| {
-                let p = table.point(*id, i);
-                WatchRow {
-                    date: p.date,
-                    place: name.clone(),
-                    distance_km: p.distance_m.map(|d| d / 1000.0),
-                    occupied_fraction: p.occupied_fraction,
-                    status: p.status,
-                }
-            })
-        })
-        .collect();
+    let (_, rows) = uc::watch(&l, &ids, args.from, args.to, args.every.every());
     if ctx.format != OutputFormat::Table {
         Table::new(vec!["date", "place", "km_to_occupied", "occupied_pct", "status"], &rows, |r| {
             vec![
@@ -504,16 +363,21 @@ pub fn watch(ctx: &Context, args: WatchArgs) -> Result<ExitCode> {
     // For people: one column per town.
     let mut headers: Vec<String> = vec!["date".into()];
     headers.extend(ids.iter().map(|(_, n)| format!("{n}_km")));
-    let wide: Vec<Vec<String>> = picked
-        .iter()
-        .map(|&i| {
-            let mut r = vec![dates[i].to_string()];
-            r.extend(ids.iter().map(|(id, _)| num(l.table.point(*id, i).distance_m.map(|d| d / 1000.0), 1)));
+    // The rows come date by date, one per town in the order given.
+    let wide: Vec<Vec<String>> = rows
+        .chunks(ids.len().max(1))
+        .map(|at_date| {
+            let mut r = vec![at_date.first().map(|w| w.date.to_string()).unwrap_or_default()];
+            r.extend(at_date.iter().map(|w| num(w.distance_km, 1)));
             r
         })
         .collect();
     let t = Table {
-        title: Some(format!("{}: distance to occupied territory (km), last snapshot of each {}", l.source, args.every)),
+        title: Some(format!(
+            "{}: distance to occupied territory (km), last snapshot of each {}",
+            l.source,
+            args.every.every().name()
+        )),
         headers,
         rows: wide,
         json: serde_json::Value::Null,

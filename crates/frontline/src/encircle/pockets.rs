@@ -3,7 +3,7 @@
 
 use crate::geodesy::{GeodesicAreaM2, M2_PER_KM2};
 use crate::regions::Territory;
-use geo::{Area, BooleanOps, BoundingRect, Centroid, Contains, Coord, InteriorPoint, MultiPolygon, Polygon};
+use geo::{Area, BoundingRect, Centroid, Contains, Coord, InteriorPoint, MultiPolygon, Polygon};
 use serde::Serialize;
 
 /// One pocket: a connected part of friendly territory other than the main body.
@@ -96,7 +96,7 @@ pub(crate) fn split_friendly(
     let mut friendly = reference.geometry.clone();
     for h in hostile {
         if !h.0.is_empty() {
-            friendly = friendly.difference(*h);
+            friendly = crate::overlay::difference(&friendly, h);
         }
     }
     let parts = friendly.0;

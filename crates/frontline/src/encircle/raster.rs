@@ -8,7 +8,7 @@
 //! decided the same way every time and no cell is counted twice.
 
 use super::aeqd::Aeqd;
-use geo::{BooleanOps, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
 
 /// Rings of one geometry in projected metres, every ring closed implicitly.
 pub(crate) type Rings = Vec<Vec<Coord<f64>>>;
@@ -158,7 +158,7 @@ pub(crate) fn clip_lonlat(mp: &MultiPolygon<f64>, rect: &Rect<f64>) -> MultiPoly
     if keep.iter().all(inside_rect) {
         return MultiPolygon::new(keep);
     }
-    MultiPolygon::new(keep).intersection(&rect.to_polygon())
+    crate::overlay::intersection(&MultiPolygon::new(keep), &MultiPolygon::new(vec![rect.to_polygon()]))
 }
 
 /// Longest lon/lat step (degrees) left between projected vertices. A straight

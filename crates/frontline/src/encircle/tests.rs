@@ -4,7 +4,12 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 use super::*;
+use crate::error::Error;
+use crate::model::{ControlClass, Snapshot};
+use crate::regions::Territory;
+use chrono::NaiveDate;
 use geo::{coord, BooleanOps, LineString, Polygon};
+use geo::{Coord, MultiPolygon};
 
 const KM: f64 = 1000.0;
 

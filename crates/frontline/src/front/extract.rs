@@ -16,7 +16,7 @@ use crate::model::{ControlClass, Snapshot};
 use crate::regions::Territory;
 use chrono::NaiveDate;
 use geo::indexed::IntervalTreeMultiPolygon;
-use geo::{BooleanOps, BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPolygon, Rect};
+use geo::{BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPolygon, Rect};
 use rstar::primitives::Line as RLine;
 use rstar::{RTree, AABB};
 use serde::{Deserialize, Serialize, Serializer};
@@ -45,7 +45,7 @@ impl Hostile {
                 // The gray zone is drawn against the occupied layer: close
                 // the seams between them as ingest does within a class.
                 Some(gray) if !gray.0.is_empty() => crate::repair::close_seams(
-                    occupied.union(gray),
+                    crate::overlay::union(&occupied, gray),
                     crate::repair::SEAM_MAX_WIDTH_M,
                     &mut Default::default(),
                 ),
@@ -486,7 +486,7 @@ impl FrontExtractor {
                     Coord { x: bbox.max().x + margin, y: bbox.max().y + margin },
                 );
                 let cropped = crate::overlay::crop_to_rect(self.tile_for(&crop_box), crop_box);
-                out.extend(p.intersection(&cropped));
+                out.extend(crate::overlay::intersection(&MultiPolygon::new(vec![p.clone()]), &cropped));
             } else if p.exterior().0.first().is_some_and(|c| geo::Contains::contains(&self.inside_reference, c)) {
                 out.push(p.clone());
             }

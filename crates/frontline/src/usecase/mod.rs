@@ -7,6 +7,7 @@
 //! This layer sits on top: it may use any other module; none uses it.
 
 pub mod ingest;
+pub mod places;
 mod query;
 
 pub use query::*;

@@ -314,24 +314,80 @@ pub fn ingest_paths(
     Ok(summary)
 }
 
-/// The snapshots a corridor series measures: every snapshot (`day` or
-/// `snapshot`), or the last of each ISO week (`week`).
-pub fn sample_every(snaps: Vec<Snapshot>, every: &str) -> Result<Vec<Snapshot>> {
-    match every {
-        "day" | "snapshot" => Ok(snaps),
-        "week" => {
-            let mut out: Vec<Snapshot> = vec![];
-            for s in snaps {
-                let w = chrono::Datelike::iso_week(&s.date());
-                match out.last_mut() {
-                    Some(l) if chrono::Datelike::iso_week(&l.date()) == w => *l = s,
-                    _ => out.push(s),
-                }
-            }
-            Ok(out)
+/// How a series is sampled: every snapshot, or the last snapshot of each
+/// ISO week or calendar month (the corridor series, `watch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    /// Every snapshot.
+    Day,
+    /// The last snapshot of each ISO week.
+    Week,
+    /// The last snapshot of each month.
+    Month,
+}
+
+impl Every {
+    /// `day` (or `snapshot`), `week` or `month`.
+    pub fn parse(s: &str) -> Option<Every> {
+        match s {
+            "day" | "snapshot" => Some(Every::Day),
+            "week" => Some(Every::Week),
+            "month" => Some(Every::Month),
+            _ => None,
         }
-        o => Err(Error::Request(format!("--every {o}: use day or week"))),
     }
+
+    /// The word for the period, as in "the last snapshot of each week".
+    pub fn name(self) -> &'static str {
+        match self {
+            Every::Day => "day",
+            Every::Week => "week",
+            Every::Month => "month",
+        }
+    }
+
+    /// The period holding a date; `None` for every snapshot (each its own).
+    fn period(self, d: NaiveDate) -> Option<(i32, u32)> {
+        use chrono::Datelike;
+        match self {
+            Every::Day => None,
+            Every::Week => Some((d.iso_week().year(), d.iso_week().week())),
+            Every::Month => Some((d.year(), d.month())),
+        }
+    }
+}
+
+/// The indices of the dates a series shows (dates ascending): every one,
+/// or the last of each run of dates in one period.
+pub fn last_of_each(dates: &[NaiveDate], every: Every) -> Vec<usize> {
+    let mut picked: Vec<usize> = Vec::with_capacity(dates.len());
+    for (i, d) in dates.iter().enumerate() {
+        match picked.last_mut() {
+            Some(j) if every.period(dates[*j]).is_some_and(|p| Some(p) == every.period(*d)) => *j = i,
+            _ => picked.push(i),
+        }
+    }
+    picked
+}
+
+/// The snapshots a corridor series measures: every snapshot (`day` or
+/// `snapshot`), or the last of each ISO week (`week`) or month (`month`).
+pub fn sample_every(snaps: Vec<Snapshot>, every: &str) -> Result<Vec<Snapshot>> {
+    let every =
+        Every::parse(every).ok_or_else(|| Error::Request(format!("--every {every}: use day, week or month")))?;
+    let dates: Vec<NaiveDate> = snaps.iter().map(Snapshot::date).collect();
+    let keep = last_of_each(&dates, every);
+    let mut k = keep.into_iter().peekable();
+    Ok(snaps
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            (k.peek() == Some(&i)).then(|| {
+                k.next();
+                s
+            })
+        })
+        .collect())
 }
 
 /// Where a corridor starts.
@@ -631,4 +687,29 @@ pub fn compare_pairs(
         )));
     }
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn the_last_of_each_week_or_month_by_the_calendar() {
+        // 2025-01-05 is a Sunday (ISO week 1); 01-06 and 01-12 are week 2;
+        // Friday 01-31 and Saturday 02-01 share week 5 but not a month.
+        let dates = ["2025-01-05", "2025-01-06", "2025-01-12", "2025-01-31", "2025-02-01"].map(d);
+        assert_eq!(last_of_each(&dates, Every::Day), vec![0, 1, 2, 3, 4]);
+        assert_eq!(last_of_each(&dates, Every::Week), vec![0, 2, 4]);
+        assert_eq!(last_of_each(&dates, Every::Month), vec![3, 4]);
+        // Monday 2024-12-30 already belongs to ISO week 1 of 2025.
+        let dates = ["2024-12-29", "2024-12-30", "2025-01-01"].map(d);
+        assert_eq!(last_of_each(&dates, Every::Week), vec![0, 2]);
+        assert_eq!(last_of_each(&dates, Every::Month), vec![1, 2]);
+        assert_eq!(Every::parse("snapshot"), Some(Every::Day));
+        assert_eq!(Every::parse("fortnight"), None);
+    }
 }

@@ -1,0 +1,249 @@
+//! The settlement use cases: `place` (one town's status, timeline and
+//! capture dates), `places` (every settlement on a date, filtered),
+//! `captured` (what changed hands in a period) and `watch` (distances over
+//! time). The CLI prints these; the server and the Python package can call
+//! the same, so a settlement's figure has one code path from the store.
+
+use super::query::{last_of_each, Every};
+use crate::places::stored::{self, Timings};
+use crate::places::{
+    CaptureRule, ControlChange, Gazetteer, GazetteerSources, HandChange, PlaceId, Status, StatusChange, StatusPoint,
+    StatusTable,
+};
+use crate::store::Store;
+use crate::{Error, Result, SourceId};
+use chrono::NaiveDate;
+use geo::Coord;
+use serde::Serialize;
+use std::path::Path;
+
+/// The gazetteer and one source's status table, ready for the queries below.
+pub struct PlacesData {
+    /// The source the table was computed from.
+    pub source: SourceId,
+    /// The places; footprint geometries only around the points asked for.
+    pub gazetteer: Gazetteer,
+    /// Every place × snapshot of the source.
+    pub table: StatusTable,
+}
+
+/// Loads the gazetteer and the source's status table from the store
+/// (building and keeping them when `writable` and missing). The gazetteer
+/// comes without footprint geometries (a name lookup and the status table
+/// need none) except the footprints that may hold one of `points`, which
+/// resolving `LON,LAT` needs.
+pub fn load_places(
+    store: &Store,
+    writable: bool,
+    data_dir: &Path,
+    source: Option<&str>,
+    points: &[Coord<f64>],
+    timings: &mut Timings,
+) -> Result<PlacesData> {
+    let t = std::time::Instant::now();
+    let source = super::pick_source(store, source)?;
+    timings.phases.push(("open the store".into(), t.elapsed()));
+    let sources = GazetteerSources::shared(data_dir);
+    let mut gazetteer = stored::gazetteer_timed(store, &sources, writable, false, timings)?;
+    let t = std::time::Instant::now();
+    for &c in points {
+        stored::geometries_at(store, &sources, &mut gazetteer, c)?;
+    }
+    if !points.is_empty() {
+        timings.phases.push(("read the footprints around the point".into(), t.elapsed()));
+    }
+    let table = stored::status_table_timed(store, &mut gazetteer, &sources, &source, writable, timings)?;
+    Ok(PlacesData { source, gazetteer, table })
+}
+
+/// The snapshot a date stands for: the last at or before it (default the
+/// latest), with a note when the date had no snapshot of its own.
+pub fn snapshot_index(table: &StatusTable, on: Option<NaiveDate>) -> Result<(usize, Option<String>)> {
+    let dates = table.dates();
+    let (Some(first), Some(last)) = (dates.first(), dates.len().checked_sub(1)) else {
+        return Err(Error::NotFound("the status table holds no snapshots; ingest some maps first".into()));
+    };
+    let Some(d) = on else { return Ok((last, None)) };
+    let i = dates
+        .partition_point(|x| *x <= d)
+        .checked_sub(1)
+        .ok_or_else(|| Error::NotFound(format!("no snapshot on or before {d}; the first is {first}")))?;
+    let note = (dates[i] != d).then(|| format!("no snapshot on {d}: using the last one before it, {}", dates[i]));
+    Ok((i, note))
+}
+
+/// One settlement at a date and over the whole series.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceReport {
+    /// Its status on the date asked for.
+    pub now: StatusPoint,
+    /// Its status changes (each lasting 3+ snapshots).
+    pub timeline: Vec<StatusChange>,
+    /// Capture and retake dates at 50 % and at 95 % of the footprint.
+    pub captures: Vec<ControlChange>,
+    /// Notes for the reader (a date without a snapshot of its own).
+    pub notes: Vec<String>,
+}
+
+/// The capture thresholds `place` reports: half the footprint, and nearly all of it.
+pub const PLACE_THRESHOLDS: [f64; 2] = [0.5, 0.95];
+
+/// `frontline place`: one settlement's status on `on` (default the latest
+/// snapshot), its timeline and its capture dates.
+pub fn place_report(data: &PlacesData, place: PlaceId, on: Option<NaiveDate>) -> Result<PlaceReport> {
+    let (i, note) = snapshot_index(&data.table, on)?;
+    let captures = PLACE_THRESHOLDS
+        .into_iter()
+        .flat_map(|theta| data.table.control_changes(place, CaptureRule::at(theta)))
+        .collect();
+    Ok(PlaceReport {
+        now: data.table.point(place, i),
+        timeline: data.table.timeline(place),
+        captures,
+        notes: note.into_iter().collect(),
+    })
+}
+
+/// Which settlements `places` lists.
+#[derive(Debug, Clone, Default)]
+pub struct PlacesFilter {
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only oblasts whose name contains this (any case).
+    pub oblast: Option<String>,
+    /// Only at least this population.
+    pub min_pop: u64,
+}
+
+/// One settlement on a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceRow {
+    pub name: String,
+    pub oblast: String,
+    pub population: u64,
+    pub status: Status,
+    pub occupied_fraction: f64,
+    pub gray_fraction: Option<f64>,
+    pub distance_km: Option<f64>,
+    /// The footprint, in words ("OSM outline of the town", ...).
+    pub footprint: String,
+    pub footprint_km2: f64,
+}
+
+/// Every settlement on a date.
+#[derive(Debug, Clone)]
+pub struct PlacesOn {
+    /// The snapshot's date.
+    pub date: NaiveDate,
+    /// Biggest first.
+    pub rows: Vec<PlaceRow>,
+    pub notes: Vec<String>,
+}
+
+/// `frontline places`: every settlement's status on `on` (default the
+/// latest snapshot), filtered, biggest first.
+pub fn places_on(data: &PlacesData, on: Option<NaiveDate>, filter: &PlacesFilter) -> Result<PlacesOn> {
+    let (i, note) = snapshot_index(&data.table, on)?;
+    let oblast = filter.oblast.as_ref().map(|o| o.to_lowercase());
+    let mut rows: Vec<PlaceRow> = data
+        .gazetteer
+        .places()
+        .iter()
+        .filter(|p| p.population >= filter.min_pop)
+        .filter(|p| oblast.as_ref().is_none_or(|o| p.oblast.to_lowercase().contains(o)))
+        .map(|p| {
+            let s = data.table.point(p.id, i);
+            PlaceRow {
+                name: p.name.clone(),
+                oblast: p.oblast.clone(),
+                population: p.population,
+                status: s.status,
+                occupied_fraction: s.occupied_fraction,
+                gray_fraction: s.gray_fraction,
+                distance_km: s.distance_m.map(|d| d / 1000.0),
+                footprint: p.footprint.kind.describe(p.class_word()),
+                footprint_km2: p.footprint.area_m2 / 1e6,
+            }
+        })
+        .filter(|r| filter.status.is_none_or(|w| r.status == w))
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.population));
+    Ok(PlacesOn { date: data.table.dates()[i], rows, notes: note.into_iter().collect() })
+}
+
+/// Settlements that changed hands in a period.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    /// The period's last date (the latest snapshot when not given).
+    pub to: NaiveDate,
+    /// Biggest first.
+    pub rows: Vec<HandChange>,
+}
+
+/// `frontline captured`: settlements captured or retaken between `from`
+/// and `to` at `threshold_pct` % of the footprint (3-snapshot rule), with
+/// at least `min_pop` people.
+pub fn captured(
+    data: &PlacesData,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    threshold_pct: f64,
+    min_pop: u64,
+) -> Result<Captured> {
+    if !(threshold_pct > 0.0 && threshold_pct <= 100.0) {
+        return Err(Error::Request(
+            "--threshold must be a percentage above 0 and at most 100, e.g. --threshold 50".into(),
+        ));
+    }
+    let to = to.unwrap_or_else(|| data.table.dates().last().copied().unwrap_or(from));
+    let rows = data
+        .table
+        .changed_hands(&data.gazetteer, from, to, CaptureRule::at(threshold_pct / 100.0))?
+        .into_iter()
+        .filter(|r| r.population >= min_pop)
+        .collect();
+    Ok(Captured { to, rows })
+}
+
+/// One town at one date of a watch.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchRow {
+    pub date: NaiveDate,
+    pub place: String,
+    pub distance_km: Option<f64>,
+    pub occupied_fraction: f64,
+    pub status: Status,
+}
+
+/// `frontline watch`: the snapshots shown (the last of each period within
+/// `from..=to`, as indices into the table's dates) and one row per
+/// snapshot and place, in that order.
+pub fn watch(
+    data: &PlacesData,
+    places: &[(PlaceId, String)],
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    every: Every,
+) -> (Vec<usize>, Vec<WatchRow>) {
+    let dates = data.table.dates();
+    let first = from.map_or(0, |f| dates.partition_point(|d| *d < f));
+    let end = to.map_or(dates.len(), |t| dates.partition_point(|d| *d <= t)).max(first);
+    let picked: Vec<usize> =
+        last_of_each(dates.get(first..end).unwrap_or_default(), every).into_iter().map(|i| first + i).collect();
+    let rows = picked
+        .iter()
+        .flat_map(|&i| {
+            places.iter().map(move |(id, name)| {
+                let p = data.table.point(*id, i);
+                WatchRow {
+                    date: p.date,
+                    place: name.clone(),
+                    distance_km: p.distance_m.map(|d| d / 1000.0),
+                    occupied_fraction: p.occupied_fraction,
+                    status: p.status,
+                }
+            })
+        })
+        .collect();
+    (picked, rows)
+}
