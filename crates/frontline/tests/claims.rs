@@ -134,13 +134,14 @@ fn check_agrees_with_the_corpus() {
             let under_ok = under.as_ref().is_none_or(|w| c.only_under.iter().any(|u| u.contains(w.as_str())));
             if got != verdict || !under_ok {
                 failures.push(format!(
-                    "line {}: {kind} '{}': {got} (measured {:?}, band {:?}, only under {:?}, note {:?}), expected {verdict}{}",
+                    "line {}: {kind} '{}': {got} (measured {:?}, band {:?}, only under {:?}, note {:?}, evidence {:?}), expected {verdict}{}",
                     row.line,
                     claim.amount.as_ref().map(|a| a.text.as_str()).unwrap_or(""),
                     c.measured,
                     c.band,
                     c.only_under,
                     c.note,
+                    c.evidence.iter().map(|t| format!("{}: {:?} on {:?}", t.convention, t.value, t.dates)).collect::<Vec<_>>(),
                     under.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
                 ));
             }
