@@ -14,9 +14,7 @@ use crate::front::{FrontExtractor, FrontOptions, Hostile, REPORTING_COAST_TOLERA
 use crate::geodesy::{GeodesicAreaM2, M2_PER_KM2};
 use crate::model::{ControlClass, Snapshot, SourceId};
 use crate::places::{Footprint, Gazetteer, GazetteerSources, Match, MatchKind, PlaceId, Resolution};
-use crate::regions::{
-    load_reference, load_region_set, Reference, RegionChoice, RegionLevel, RegionSet, ShareConvention, Territory,
-};
+use crate::regions::{Reference, RegionSet, ShareConvention, Territory};
 use crate::store::Store;
 use chrono::{Duration, NaiveDate};
 use geo::{BoundingRect, MultiPolygon};
@@ -188,6 +186,13 @@ enum Within {
     Region { iso: String, outline: bool },
 }
 
+/// A kept area series by snapshot instant: km² occupied, and occupied or
+/// gray (`None` for a map without a gray layer).
+type KeptAreas = HashMap<i64, (f64, Option<f64>)>;
+
+/// A source's kept series within one reference, if the store keeps one.
+type KeptSeries = Option<Rc<KeptAreas>>;
+
 /// A snapshot's hostile ground: source, instant, gray counted.
 type HostileKey = (String, i64, bool);
 
@@ -233,6 +238,11 @@ pub struct Checker<'a> {
     footprints: RefCell<HashMap<PlaceId, Rc<Footprint>>>,
     fronts: OnceCell<(FrontExtractor, FrontExtractor)>,
     days: RefCell<HashMap<(String, NaiveDate), DaySnapshots>>,
+    /// The area series the store keeps (the server writes them), by source
+    /// and reference (land or not): the km² occupied and occupied or gray
+    /// of each snapshot by its instant, so that a country figure is read,
+    /// not clipped. `None`: none kept for the source's current layers.
+    kept: RefCell<HashMap<(String, bool), KeptSeries>>,
     values: RefCell<HashMap<ValueKey, Option<f64>>>,
     areas: RefCell<AreaCache>,
 }
@@ -283,6 +293,7 @@ impl<'a> Checker<'a> {
             footprints: RefCell::new(HashMap::new()),
             fronts: OnceCell::new(),
             days: RefCell::new(HashMap::new()),
+            kept: RefCell::new(HashMap::new()),
             values: RefCell::new(HashMap::new()),
             areas: RefCell::new(AreaCache::default()),
         })
@@ -293,7 +304,7 @@ impl<'a> Checker<'a> {
         if let Some(t) = cell.get() {
             return Ok(t);
         }
-        let t = load_reference(&which, &self.data_dir)?;
+        let t = super::kept::reference(self.store, &which, &self.data_dir, self.opts.writable_cache)?;
         Ok(cell.get_or_init(|| t))
     }
 
@@ -306,7 +317,7 @@ impl<'a> Checker<'a> {
         if let Some(r) = cell.get() {
             return Ok(r);
         }
-        let r = load_region_set(&RegionChoice::Level(RegionLevel::Oblast), conv, &self.data_dir)?;
+        let r = super::kept::oblasts(self.store, conv, &self.data_dir, self.opts.writable_cache)?;
         Ok(cell.get_or_init(|| r))
     }
 
@@ -745,6 +756,15 @@ impl<'a> Checker<'a> {
         if let Some(v) = self.areas.borrow().km2.get(&key) {
             return Ok(*v);
         }
+        if let Within::Country { land } = within {
+            if let Some(&(occupied, or_gray)) =
+                self.kept_areas(&s.source, *land).as_ref().and_then(|k| k.get(&s.taken_at.timestamp()))
+            {
+                let value = if gray_in { or_gray } else { Some(occupied) };
+                self.areas.borrow_mut().km2.insert(key, value);
+                return Ok(value);
+            }
+        }
         let value = match self.hostile(s, gray_in) {
             None => None,
             Some(h) => {
@@ -776,6 +796,34 @@ impl<'a> Checker<'a> {
         };
         self.areas.borrow_mut().km2.insert(key, value);
         Ok(value)
+    }
+
+    /// The area series the store keeps for a source within the country
+    /// (with its sea, or land only), if one was kept for its current
+    /// layers and the reference file as it is ([`crate::area_stored`]):
+    /// the same clip of the same layers, done once for every snapshot.
+    fn kept_areas(&self, source: &SourceId, land: bool) -> Option<Rc<KeptAreas>> {
+        let key = (source.as_str().to_string(), land);
+        if let Some(k) = self.kept.borrow().get(&key) {
+            return k.clone();
+        }
+        let reference = if land { Reference::Land } else { Reference::WithSea };
+        // A series that cannot be read is no series: the areas are clipped instead.
+        let series =
+            crate::area_stored::load_area_series(self.store, source, &reference, &self.data_dir, self.opts.country_km2)
+                .ok()
+                .flatten();
+        let kept = series.map(|series| {
+            Rc::new(
+                series
+                    .rows
+                    .iter()
+                    .map(|r| (r.taken_at.timestamp(), (r.occupied_km2, r.occupied_or_gray_km2)))
+                    .collect::<KeptAreas>(),
+            )
+        });
+        self.kept.borrow_mut().insert(key, kept.clone());
+        kept
     }
 
     fn region(&self, iso: &str, outline: bool) -> Result<&crate::regions::Region> {
