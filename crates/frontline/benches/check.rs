@@ -12,7 +12,11 @@
 //! ISW too if wanted) in which `frontline check` or `frontline places` has
 //! run once, so that the gazetteer is stored (a "built store"); the store
 //! is only read. `CHECK_AS_OF` overrides the article's date (2026-01-01)
-//! and `CHECK_ARTICLE` the article.
+//! and `CHECK_ARTICLE` the article. `CHECK_BUILD_STORE=1` first builds the
+//! store (untimed, writing to it): the daily maps' area series kept as
+//! `frontline serve` keeps them on its first start, and what a first
+//! `frontline check` on a writable store keeps (the gazetteer, the
+//! boundaries parsed and measured: [`frontline::claims::kept`]).
 
 use chrono::NaiveDate;
 use frontline::claims::check::{CheckOptions, Checker};
@@ -43,6 +47,10 @@ fn main() {
     let text = std::fs::read_to_string(&article).expect("the article");
     let words = text.split_whitespace().count();
     let data = shared().join("data");
+
+    if std::env::var_os("CHECK_BUILD_STORE").is_some() {
+        build_store(&db, &data, &text, as_of);
+    }
 
     let t0 = Instant::now();
     let store = Store::open_read_only(&db).expect("store");
@@ -91,6 +99,35 @@ fn main() {
         let quote: String = c.quote.chars().take(70).collect();
         println!("    {:>7.3} s  {:<12} {}", t.as_secs_f64(), c.kind.name(), quote);
     }
+}
+
+/// Builds the store (not timed: it is done once): the daily maps' area
+/// series within both references, as `frontline serve` keeps them on its
+/// first start, then one writable check of the article, which keeps the
+/// gazetteer and the boundaries.
+fn build_store(db: &std::path::Path, data: &std::path::Path, text: &str, as_of: Option<NaiveDate>) {
+    use frontline::area_stored::{keep_area_series, load_area_series, AreaSeries};
+    use frontline::regions::{load_reference, Reference};
+    let store = Store::open(db).expect("a writable store");
+    let source = frontline::model::SourceId::new(frontline::model::SourceId::DEEPSTATE_DAILY);
+    let country_km2 = frontline::area::UKRAINE_OFFICIAL_KM2;
+    for reference in [Reference::WithSea, Reference::Land] {
+        if load_area_series(&store, &source, &reference, data, country_km2).expect("read").is_some() {
+            continue;
+        }
+        let territory = load_reference(&reference, data).expect("reference");
+        let snapshots = store.load_range(&source, None, None).expect("snapshots");
+        let rows = frontline::area::area_rows(&snapshots, &territory, country_km2);
+        let series =
+            AreaSeries { reference: territory.name.clone(), reference_km2: territory.area_m2 / 1e6, country_km2, rows };
+        keep_area_series(&store, &source, &reference, data, &series).expect("kept");
+        println!("kept the {} area series of {source} ({} maps)", territory.name, snapshots.len());
+    }
+    let opts = CheckOptions { writable_cache: true, ..CheckOptions::default() };
+    let checker = Checker::new(&store, data.to_path_buf(), opts).expect("checker");
+    let claims = extract(text, as_of, checker.place_names().expect("gazetteer")).claims;
+    checker.check_all(&claims);
+    println!("checked the article once on the writable store, keeping the gazetteer and the boundaries");
 }
 
 /// User + system time of this process so far (Linux `/proc/self/stat`), seconds.

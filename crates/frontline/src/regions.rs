@@ -105,6 +105,20 @@ impl Territory {
         }
     }
 
+    /// Wraps a valid geometry whose geodesic area is already known (as
+    /// [`Territory::new`] measured it earlier and a cache kept it).
+    pub fn with_area(name: impl Into<String>, geometry: MultiPolygon<f64>, area_m2: f64) -> Self {
+        let bbox = geometry.bounding_rect();
+        Territory {
+            name: name.into(),
+            geometry,
+            area_m2,
+            bbox,
+            point_index: Arc::default(),
+            edge_index: Arc::default(),
+        }
+    }
+
     /// Area in km².
     pub fn area_km2(&self) -> f64 {
         self.area_m2 / 1e6

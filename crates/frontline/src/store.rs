@@ -1055,6 +1055,17 @@ impl Store {
         )
     }
 
+    /// The stored footprint of one place derived from `inputs`, if
+    /// current (one indexed row: a claim about a town needs its own).
+    pub fn footprint_of(&self, inputs: &[u8], place: usize) -> Result<Option<MultiPolygon<f64>>> {
+        if self.footprints_current(inputs)?.is_none() {
+            return Ok(None);
+        }
+        let Ok(place) = i64::try_from(place) else { return Ok(None) };
+        let found = self.footprints_where("SELECT place, geometry FROM footprints WHERE place = ?1", [place], None)?;
+        Ok(found.and_then(|mut v| v.pop()).map(|(_, g)| g))
+    }
+
     fn footprints_where<P: rusqlite::Params>(
         &self,
         sql: &str,

@@ -13,10 +13,8 @@ use crate::error::{Error, Result};
 use crate::front::{FrontExtractor, FrontOptions, Hostile, REPORTING_COAST_TOLERANCE_M};
 use crate::geodesy::{GeodesicAreaM2, M2_PER_KM2};
 use crate::model::{ControlClass, Snapshot, SourceId};
-use crate::places::{Gazetteer, GazetteerSources, Resolution};
-use crate::regions::{
-    load_reference, load_region_set, Reference, RegionChoice, RegionLevel, RegionSet, ShareConvention, Territory,
-};
+use crate::places::{Footprint, Gazetteer, GazetteerSources, Match, MatchKind, PlaceId, Resolution};
+use crate::regions::{Reference, RegionSet, ShareConvention, Territory};
 use crate::store::Store;
 use chrono::{Duration, NaiveDate};
 use geo::{BoundingRect, MultiPolygon};
@@ -188,6 +186,13 @@ enum Within {
     Region { iso: String, outline: bool },
 }
 
+/// A kept area series by snapshot instant: km² occupied, and occupied or
+/// gray (`None` for a map without a gray layer).
+type KeptAreas = HashMap<i64, (f64, Option<f64>)>;
+
+/// A source's kept series within one reference, if the store keeps one.
+type KeptSeries = Option<Rc<KeptAreas>>;
+
 /// A snapshot's hostile ground: source, instant, gray counted.
 type HostileKey = (String, i64, bool);
 
@@ -226,9 +231,18 @@ pub struct Checker<'a> {
     official: OnceCell<RegionSet>,
     outline: OnceCell<RegionSet>,
     gazetteer: OnceCell<std::sync::Arc<Gazetteer>>,
-    footprints: OnceCell<Gazetteer>,
+    /// The gazetteer with every footprint geometry, only when the store
+    /// keeps none to read one by one.
+    all_footprints: OnceCell<Gazetteer>,
+    /// The footprints claims asked about.
+    footprints: RefCell<HashMap<PlaceId, Rc<Footprint>>>,
     fronts: OnceCell<(FrontExtractor, FrontExtractor)>,
     days: RefCell<HashMap<(String, NaiveDate), DaySnapshots>>,
+    /// The area series the store keeps (the server writes them), by source
+    /// and reference (land or not): the km² occupied and occupied or gray
+    /// of each snapshot by its instant, so that a country figure is read,
+    /// not clipped. `None`: none kept for the source's current layers.
+    kept: RefCell<HashMap<(String, bool), KeptSeries>>,
     values: RefCell<HashMap<ValueKey, Option<f64>>>,
     areas: RefCell<AreaCache>,
 }
@@ -275,9 +289,11 @@ impl<'a> Checker<'a> {
             official: OnceCell::new(),
             outline: OnceCell::new(),
             gazetteer: OnceCell::new(),
-            footprints: OnceCell::new(),
+            all_footprints: OnceCell::new(),
+            footprints: RefCell::new(HashMap::new()),
             fronts: OnceCell::new(),
             days: RefCell::new(HashMap::new()),
+            kept: RefCell::new(HashMap::new()),
             values: RefCell::new(HashMap::new()),
             areas: RefCell::new(AreaCache::default()),
         })
@@ -288,7 +304,7 @@ impl<'a> Checker<'a> {
         if let Some(t) = cell.get() {
             return Ok(t);
         }
-        let t = load_reference(&which, &self.data_dir)?;
+        let t = super::kept::reference(self.store, &which, &self.data_dir, self.opts.writable_cache)?;
         Ok(cell.get_or_init(|| t))
     }
 
@@ -301,16 +317,24 @@ impl<'a> Checker<'a> {
         if let Some(r) = cell.get() {
             return Ok(r);
         }
-        let r = load_region_set(&RegionChoice::Level(RegionLevel::Oblast), conv, &self.data_dir)?;
+        let r = super::kept::oblasts(self.store, conv, &self.data_dir, self.opts.writable_cache)?;
         Ok(cell.get_or_init(|| r))
     }
 
+    /// The gazetteer's places and name index, without the footprint
+    /// geometries (nine tenths of its bytes; a claim needs one or two).
     fn gazetteer(&self) -> Result<&Gazetteer> {
         if let Some(g) = self.gazetteer.get() {
             return Ok(g);
         }
         let sources = GazetteerSources::shared(&self.data_dir);
-        let g = crate::places::stored::gazetteer(self.store, &sources, self.opts.writable_cache)?;
+        let g = crate::places::stored::gazetteer_timed(
+            self.store,
+            &sources,
+            self.opts.writable_cache,
+            false,
+            &mut Default::default(),
+        )?;
         Ok(self.gazetteer.get_or_init(|| std::sync::Arc::new(g)))
     }
 
@@ -321,15 +345,35 @@ impl<'a> Checker<'a> {
         self
     }
 
-    /// The gazetteer with its footprint geometries: only settlement status needs them.
-    fn footprints(&self) -> Result<&Gazetteer> {
-        if let Some(g) = self.footprints.get() {
+    /// A settlement's footprint with its geometry: the gazetteer's when it
+    /// carries geometries, else the store's row for that place, else (a
+    /// store without footprints) every footprint built once.
+    fn footprint(&self, id: PlaceId) -> Result<Rc<Footprint>> {
+        if let Some(f) = self.footprints.borrow().get(&id) {
+            return Ok(f.clone());
+        }
+        let missing = || Error::Request(format!("place {id} is not in the gazetteer"));
+        let mut fp = self.gazetteer()?.place(id).ok_or_else(missing)?.footprint.clone();
+        if fp.geometry.0.is_empty() {
+            let sources = GazetteerSources::shared(&self.data_dir);
+            fp.geometry = match crate::places::stored::stored_footprint(self.store, &sources, id)? {
+                Some(g) => g,
+                None => self.all_footprints()?.place(id).ok_or_else(missing)?.footprint.geometry.clone(),
+            };
+        }
+        let fp = Rc::new(fp);
+        self.footprints.borrow_mut().insert(id, fp.clone());
+        Ok(fp)
+    }
+
+    fn all_footprints(&self) -> Result<&Gazetteer> {
+        if let Some(g) = self.all_footprints.get() {
             return Ok(g);
         }
         let sources = GazetteerSources::shared(&self.data_dir);
         let mut g = self.gazetteer()?.clone();
         crate::places::stored::ensure_geometries(self.store, &sources, &mut g)?;
-        Ok(self.footprints.get_or_init(|| g))
+        Ok(self.all_footprints.get_or_init(|| g))
     }
 
     /// The gazetteer, for the text grammar's settlement names.
@@ -434,6 +478,11 @@ impl<'a> Checker<'a> {
             note: None,
             map_link: None,
         };
+        if claim.kind == ClaimKind::Gained && (claim.from.is_none() || claim.date.is_none()) {
+            out.verdict = Verdict::NoDate;
+            out.note = Some("ground gained is measured between two dates, and the claim names no period (a month, a year, or since a date); a share of Ukraine under 5 % is always such a change, since Russia has held over 7 % since 2014".into());
+            return out;
+        }
         if claim.date_from == DateFrom::None || claim.date.is_none() {
             out.verdict = Verdict::NoDate;
             out.note = Some("the sentence names no date and no --as-of (the article's date) was given; a claim is never checked against today's map".into());
@@ -490,7 +539,11 @@ impl<'a> Checker<'a> {
         let holds = |v: f64| v >= band.0 - 1e-9 && v <= band.1 + 1e-9;
         // Place claims resolve their settlement first.
         let place = match &claim.kind {
-            ClaimKind::Town { place, .. } | ClaimKind::Corridor { place } => Some(self.resolve(place)?),
+            ClaimKind::Town { place, .. } | ClaimKind::Corridor { place } => {
+                let (p, id, why) = self.resolve(place, &claim.quote)?;
+                out.note = why;
+                Some((p, id))
+            }
             _ => None,
         };
         out.place = place.as_ref().map(|(p, _)| p.clone());
@@ -649,16 +702,21 @@ impl<'a> Checker<'a> {
         Ok(self.at(source, date)?.is_some_and(|s| s.layer(ControlClass::Gray).is_some()))
     }
 
-    fn resolve(&self, name: &str) -> Result<(PlaceRef, crate::places::PlaceId)> {
+    /// The settlement a claim names, resolved by the sentence it stands
+    /// in first ([`nearest_by_context`]), then as every command resolves a
+    /// name; the note says when the sentence decided it.
+    fn resolve(&self, name: &str, sentence: &str) -> Result<(PlaceRef, crate::places::PlaceId, Option<String>)> {
         let g = self.gazetteer()?;
+        let to_ref = |m: &Match| PlaceRef { name: m.name.clone(), oblast: m.oblast.clone(), lon: m.lon, lat: m.lat };
+        if let Some((m, why)) = nearest_by_context(g, name, sentence) {
+            return Ok((to_ref(&m), m.place, Some(why)));
+        }
         let forms = super::text::inflection_forms(name);
         let mut last = Resolution::NotFound { suggestions: vec![] };
         for f in &forms {
             last = g.resolve(f);
             if let Resolution::Found { place, .. } = &last {
-                let p =
-                    PlaceRef { name: place.name.clone(), oblast: place.oblast.clone(), lon: place.lon, lat: place.lat };
-                return Ok((p, place.place));
+                return Ok((to_ref(place), place.place, None));
             }
         }
         Err(Error::Request(match last {
@@ -698,6 +756,15 @@ impl<'a> Checker<'a> {
         if let Some(v) = self.areas.borrow().km2.get(&key) {
             return Ok(*v);
         }
+        if let Within::Country { land } = within {
+            if let Some(&(occupied, or_gray)) =
+                self.kept_areas(&s.source, *land).as_ref().and_then(|k| k.get(&s.taken_at.timestamp()))
+            {
+                let value = if gray_in { or_gray } else { Some(occupied) };
+                self.areas.borrow_mut().km2.insert(key, value);
+                return Ok(value);
+            }
+        }
         let value = match self.hostile(s, gray_in) {
             None => None,
             Some(h) => {
@@ -731,6 +798,34 @@ impl<'a> Checker<'a> {
         Ok(value)
     }
 
+    /// The area series the store keeps for a source within the country
+    /// (with its sea, or land only), if one was kept for its current
+    /// layers and the reference file as it is ([`crate::area_stored`]):
+    /// the same clip of the same layers, done once for every snapshot.
+    fn kept_areas(&self, source: &SourceId, land: bool) -> Option<Rc<KeptAreas>> {
+        let key = (source.as_str().to_string(), land);
+        if let Some(k) = self.kept.borrow().get(&key) {
+            return k.clone();
+        }
+        let reference = if land { Reference::Land } else { Reference::WithSea };
+        // A series that cannot be read is no series: the areas are clipped instead.
+        let series =
+            crate::area_stored::load_area_series(self.store, source, &reference, &self.data_dir, self.opts.country_km2)
+                .ok()
+                .flatten();
+        let kept = series.map(|series| {
+            Rc::new(
+                series
+                    .rows
+                    .iter()
+                    .map(|r| (r.taken_at.timestamp(), (r.occupied_km2, r.occupied_or_gray_km2)))
+                    .collect::<KeptAreas>(),
+            )
+        });
+        self.kept.borrow_mut().insert(key, kept.clone());
+        kept
+    }
+
     fn region(&self, iso: &str, outline: bool) -> Result<&crate::regions::Region> {
         self.regions(outline)?
             .regions
@@ -740,15 +835,14 @@ impl<'a> Checker<'a> {
     }
 
     fn occupied_fraction_pct(&self, place: crate::places::PlaceId, s: &Snapshot, gray_in: bool) -> Result<f64> {
-        let g = self.footprints()?;
-        let p = g.place(place).ok_or_else(|| Error::Request(format!("place {place} is not in the gazetteer")))?;
+        let footprint = self.footprint(place)?;
         let Some(h) = self.hostile(s, gray_in) else { return Ok(f64::NAN) };
-        let fp = &p.footprint.geometry;
+        let fp = &footprint.geometry;
         let Some(rect) = fp.bounding_rect() else { return Ok(0.0) };
         let near = crate::overlay::crop_to_rect(h.as_ref(), rect);
         let inside = crate::overlay::intersection(&near, fp).geodesic_area_m2();
         // + 0.0 turns an empty intersection's -0.0 into 0.0, which a reader does not take for a loss.
-        Ok(if p.footprint.area_m2 > 0.0 { (100.0 * inside / p.footprint.area_m2).clamp(0.0, 100.0) + 0.0 } else { 0.0 })
+        Ok(if footprint.area_m2 > 0.0 { (100.0 * inside / footprint.area_m2).clamp(0.0, 100.0) + 0.0 } else { 0.0 })
     }
 
     /// The way out of a settlement on a snapshot, as `frontline corridor`
@@ -760,16 +854,18 @@ impl<'a> Checker<'a> {
         if let Some(c) = self.areas.borrow().corridors.get(&key) {
             return Ok(*c);
         }
-        let p = self
-            .footprints()?
+        let point = self
+            .gazetteer()?
             .place(id)
-            .ok_or_else(|| Error::Request(format!("place {id} is not in the gazetteer")))?;
+            .ok_or_else(|| Error::Request(format!("place {id} is not in the gazetteer")))?
+            .point();
+        let footprint = self.footprint(id)?;
         let reference = self.reference(false)?;
         let params = CorridorParams { with_gray: gray_in, ..CorridorParams::default() };
-        let frame = if p.footprint.geometry.0.is_empty() {
-            CorridorFrame::new(reference, p.point(), params)?
+        let frame = if footprint.geometry.0.is_empty() {
+            CorridorFrame::new(reference, point, params)?
         } else {
-            CorridorFrame::for_area(reference, &p.footprint.geometry, params)?
+            CorridorFrame::for_area(reference, &footprint.geometry, params)?
         };
         let c = frame.corridor(&hostile_layers(b, gray_in));
         let figures = (c.state, c.width_m.map(|w| w / 1000.0), c.gap.map(|g| g.gap_m / 1000.0));
@@ -924,6 +1020,69 @@ impl<'a> Checker<'a> {
         }
         Ok(value.map(|v| (v, dates(start.map(|a| a.date())))))
     }
+}
+
+/// Same-name places nearer than this to a place the sentence names
+/// unambiguously are the ones meant (a village next to the town a report
+/// is about, not the city of that name 90 km away).
+pub const CONTEXT_RADIUS_M: f64 = 30_000.0;
+
+/// The candidates a name has (exact or transliterated, never a typo), by
+/// its first inflection form that has any.
+fn candidates(g: &Gazetteer, name: &str) -> Vec<Match> {
+    for f in super::text::inflection_forms(name) {
+        let found: Vec<Match> = g.lookup(&f).into_iter().filter(|m| !matches!(m.how, MatchKind::Typo { .. })).collect();
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    vec![]
+}
+
+/// A name with several places resolved by the other settlements its
+/// sentence names: those with a single candidate are anchors, and the
+/// candidate within [`CONTEXT_RADIUS_M`] of an anchor, at most half as far
+/// as any other candidate, is the one meant ("the occupied village of
+/// Krasnyi Lyman", beside Myrnohrad, is the village 5 km from it, not Lyman,
+/// once called Krasnyi Lyman). `None` when the sentence does not decide it.
+fn nearest_by_context(g: &Gazetteer, name: &str, sentence: &str) -> Option<(Match, String)> {
+    let cands = candidates(g, name);
+    if cands.len() < 2 {
+        return None;
+    }
+    let anchors: Vec<Match> = super::text::settlement_names(sentence, g)
+        .into_iter()
+        .filter(|other| other != name)
+        .filter_map(|other| match candidates(g, &other).as_slice() {
+            [one] if cands.iter().all(|c| c.place != one.place) => Some(one.clone()),
+            _ => None,
+        })
+        .collect();
+    let point = |m: &Match| geo::Coord { x: m.lon, y: m.lat };
+    let mut by_distance: Vec<(f64, &Match, &Match)> = cands
+        .iter()
+        .filter_map(|c| {
+            anchors
+                .iter()
+                .map(|a| (crate::geodesy::distance_m(point(c), point(a)), c, a))
+                .min_by(|x, y| x.0.total_cmp(&y.0))
+        })
+        .collect();
+    by_distance.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let (d, best, anchor) = *by_distance.first()?;
+    let runner_up = by_distance.get(1).map_or(f64::INFINITY, |r| r.0);
+    if d > CONTEXT_RADIUS_M || runner_up < 2.0 * d {
+        return None;
+    }
+    let why = format!(
+        "'{name}' names {} places; taking {}, {}, the one {:.0} km from {}, which the same sentence names",
+        cands.len(),
+        best.name,
+        best.oblast,
+        d / 1000.0,
+        anchor.name
+    );
+    Some((best.clone(), why))
 }
 
 fn fmt(x: f64) -> String {

@@ -9,6 +9,8 @@
 //! - [`structured`] — the same claims from a CSV file (one a row).
 //! - [`check`] — each claim measured against the store, first under the
 //!   default conventions, then under each named alternative.
+//! - [`kept`] — the boundaries a check measures within, parsed once and
+//!   kept in the store.
 //!
 //! # How a claim's own rounding becomes a band
 //!
@@ -53,6 +55,7 @@
 //! verdict is *no date*.
 
 pub mod check;
+pub mod kept;
 pub mod structured;
 pub mod text;
 

@@ -1296,8 +1296,14 @@ pub fn extract_sentence(s: &str, index: usize, as_of: Option<NaiveDate>, places:
                 if in_words && a.value == 100.0 && target == Target::Country {
                     continue;
                 }
-                let gained =
-                    gain_sentence && !total_marker(&toks, f.start) && target == Target::Country && a.value < 5.0;
+                // Russia has held over 7 % of Ukraine since 2014 (Crimea and part of
+                // the Donbas), so a share of the country under 5 % is ground that
+                // changed hands over some period ("roughly 0.72% of Ukraine's whole
+                // territory", after a year's gains): a gain, checkable only with its
+                // period, never a share held.
+                let gained = target == Target::Country
+                    && a.value < CHANGE_SHARE_BELOW_PCT
+                    && !(gain_sentence && total_marker(&toks, f.start));
                 match target {
                     Target::Region(iso, name) => {
                         push(ClaimKind::Region { iso: iso.into(), name: name.into() }, side, Some(a), false, at)
@@ -1329,7 +1335,22 @@ pub fn extract_sentence(s: &str, index: usize, as_of: Option<NaiveDate>, places:
                     .take_while(|t| !matches!(t.low.as_str(), "," | ";" | "."))
                     .any(|t| matches!(t.low.as_str(), "of" | "from" | "від" | "до" | "away"))
                     || f.start > 0 && matches!(toks[f.start - 1].low.as_str(), "within" | "by" | "на" | "to");
-                if corridor && near(&CORRIDOR_WORDS, 10) {
+                // "The last remaining exit from Myrnohrad is described as a strip of
+                // gray zone only a couple of kilometers (about 1 mile) wide": a width
+                // word right after the number (a bracket aside) measures the corridor
+                // word of the sentence, however far before it stands.
+                let wide_after = toks[f.end..(f.end + 8).min(toks.len())]
+                    .iter()
+                    .take_while(|t| !matches!(t.low.as_str(), "," | ";" | "."))
+                    .scan(0i32, |depth, t| {
+                        *depth += i32::from(t.low == "(") - i32::from(t.low == ")");
+                        Some((*depth, t))
+                    })
+                    .filter(|(depth, t)| *depth == 0 && t.low != ")")
+                    .take(1)
+                    .any(|(_, t)| WIDTH_WORDS.contains(&t.low.as_str()));
+                let corridor_before = toks[..f.start].iter().any(|t| CORRIDOR_WORDS.contains(&t.low.as_str()));
+                if corridor && (near(&CORRIDOR_WORDS, 10) || wide_after && corridor_before) {
                     if let Some(place) = first_settlement(&toks, places) {
                         push(ClaimKind::Corridor { place }, side, Some(a), false, at);
                     }
@@ -1376,6 +1397,25 @@ fn share_of_country_before(toks: &[Tok], start: usize) -> Option<Target> {
     (share && country && !region).then_some(Target::Country)
 }
 
+/// Every settlement name of a sentence, in order, as the grammar reads
+/// names: what a claim's place is resolved against when its name has
+/// several places.
+pub fn settlement_names(sentence: &str, places: &dyn PlaceNames) -> Vec<String> {
+    let toks = tokenize(sentence);
+    let mut out = vec![];
+    let mut i = 0;
+    while i < toks.len() {
+        match name_at(&toks, i, places) {
+            Some((name, n)) => {
+                out.push(name);
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
 fn first_settlement(toks: &[Tok], places: &dyn PlaceNames) -> Option<String> {
     (0..toks.len()).find_map(|i| name_at(toks, i, places).map(|(n, _)| n))
 }
@@ -1405,6 +1445,10 @@ fn name_at(toks: &[Tok], i: usize, places: &dyn PlaceNames) -> Option<(String, u
     }
     None
 }
+
+/// A share of the country below this (%) is a change, not ground held
+/// (see its use in [`extract_sentence`]).
+const CHANGE_SHARE_BELOW_PCT: f64 = 5.0;
 
 /// Verbs (and nouns) of taking, retaking, encircling and holding.
 const TOWN_VERBS: [(&[&str], TownEvent); 41] = [
@@ -1489,6 +1533,28 @@ fn name_before(toks: &[Tok], i: usize, places: &dyn PlaceNames) -> Option<String
     (i.saturating_sub(12)..i).rev().find_map(|k| name_at(toks, k, places).filter(|(_, n)| k + n <= i).map(|(n, _)| n))
 }
 
+/// Words that may stand between a passive verb's subject and its
+/// auxiliary: "Lyman has now been freed", "X was finally captured".
+const BEFORE_AUXILIARY: [&str; 12] =
+    ["has", "have", "had", "was", "were", "been", "is", "now", "reportedly", "finally", "officially", "fully"];
+
+/// The grammatical subject of a passive verb whose auxiliary is token
+/// `aux`: the name that ends just before it, with a phrase set off by
+/// commas skipped ("Velyka Novosilka, at the junction of the Donetsk and
+/// Zaporizhzhia fronts, was captured": the town, not Zaporizhzhia, which
+/// only qualifies "fronts"). `None` when no name ends there.
+fn passive_subject(toks: &[Tok], aux: usize, places: &dyn PlaceNames) -> Option<String> {
+    let mut end = aux;
+    while end > 0 && BEFORE_AUXILIARY.contains(&toks[end - 1].low.as_str()) {
+        end -= 1;
+    }
+    if end > 0 && toks[end - 1].low == "," {
+        // The appositive's opening comma, within the sentence's last 25 tokens.
+        end = (end.saturating_sub(25)..end - 1).rev().find(|&j| toks[j].low == ",")?;
+    }
+    (end.saturating_sub(3)..end).find_map(|k| name_at(toks, k, places).filter(|(_, n)| k + n == end).map(|(n, _)| n))
+}
+
 fn town_events(toks: &[Tok], places: &dyn PlaceNames) -> Vec<(String, TownEvent)> {
     let russian_actor = toks.iter().any(|t| {
         matches!(
@@ -1543,7 +1609,7 @@ fn town_events(toks: &[Tok], places: &dyn PlaceNames) -> Vec<(String, TownEvent)
             // "Lyman ... was liberated by", "the city of Lyman has been freed": the name comes first.
             let passive = i > 0 && matches!(toks[i - 1].low.as_str(), "was" | "were" | "been" | "is" | "being");
             if passive {
-                if let Some(name) = name_before(toks, i, places) {
+                if let Some(name) = passive_subject(toks, i - 1, places).or_else(|| name_before(toks, i, places)) {
                     add(name, ev, &mut out);
                 }
                 break;
@@ -1742,6 +1808,78 @@ mod tests {
         assert_eq!(c.amount.map(|a| a.band()), Some((1150.0, 1250.0)));
         let c = one("Сирський: зараз лінія фронту становить 1218 кілометрів.", Some(d(2025, 12, 9)));
         assert_eq!(c.kind, ClaimKind::FrontLength);
+    }
+
+    /// The subject of a passive verb is the sentence's subject, not a name
+    /// inside a phrase set off by commas (the article's misreading: the
+    /// town of Velyka Novosilka was read as Zaporizhzhia).
+    #[test]
+    fn the_passive_subject_skips_a_phrase_between_commas() {
+        let names = Names(vec!["Velyka Novosilka", "Zaporizhzhia", "Donetsk", "Lyman"]);
+        let jan = Some(d(2025, 1, 31));
+        let c = extract_sentence(
+            "The town of Velyka Novosilka, at the junction of the Donetsk and Zaporizhzhia fronts, was captured by Russian forces in January.",
+            0,
+            jan,
+            &names,
+        );
+        let kinds: Vec<ClaimKind> = c.into_iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [ClaimKind::Town { place: "Velyka Novosilka".into(), event: TownEvent::Captured }]);
+        let c = extract_sentence(
+            "Lyman, a key logistics hub near Zaporizhzhia, has now been liberated by Ukrainian troops.",
+            0,
+            jan,
+            &names,
+        );
+        let kinds: Vec<ClaimKind> = c.into_iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [ClaimKind::Town { place: "Lyman".into(), event: TownEvent::Liberated }]);
+        // No comma: the name just before the verb is the subject.
+        let c = one("Velyka Novosilka was captured.", jan);
+        assert_eq!(c.kind, ClaimKind::Town { place: "Velyka Novosilka".into(), event: TownEvent::Captured });
+    }
+
+    /// A share of Ukraine under 5 % is a change (Russia has held over 7 %
+    /// since 2014): with no period in the sentence it is a gain without a
+    /// period, which the check answers "no date", never a share held.
+    #[test]
+    fn a_small_share_of_the_country_is_a_change_that_needs_its_period() {
+        let as_of = Some(d(2026, 1, 1));
+        let c = one("That figure is roughly 0.72% of Ukraine's whole territory, the summary added.", as_of);
+        assert_eq!(c.kind, ClaimKind::Gained);
+        assert_eq!((c.date, c.from, c.date_from), (None, None, DateFrom::None));
+        // With its period it is checkable.
+        let c = one("Russia seized roughly 0.72% of Ukraine's territory in 2025.", as_of);
+        assert_eq!(c.kind, ClaimKind::Gained);
+        assert_eq!((c.from, c.date), (Some(d(2025, 1, 1)), Some(d(2026, 1, 1))));
+        // A share held stays one.
+        let c = one("Russia occupies 19.1 % of Ukraine.", as_of);
+        assert_eq!(c.kind, ClaimKind::Country);
+    }
+
+    /// A width word just after the number measures the sentence's corridor
+    /// word, however far before it (the Kyiv Independent, 10 December 2025).
+    #[test]
+    fn a_corridor_named_long_before_its_width() {
+        let names = Names(vec!["Myrnohrad", "Rivne", "Krasnyi Lyman"]);
+        let c = extract_sentence(
+            "The last remaining exit from Myrnohrad is described as a \"strip of gray zone\" only a couple of kilometers (about 1 mile) wide between the partially occupied village of Rivne and the occupied village of Krasnyi Lyman.",
+            0,
+            Some(d(2025, 12, 10)),
+            &names,
+        );
+        let kinds: Vec<ClaimKind> = c.iter().map(|c| c.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                ClaimKind::Corridor { place: "Myrnohrad".into() },
+                ClaimKind::Town { place: "Krasnyi Lyman".into(), event: TownEvent::Captured }
+            ]
+        );
+        // "a couple of": about 2, so 1-3 km before the measurement's allowance.
+        assert_eq!(c[0].amount.as_ref().map(|a| a.band()), Some((1.0, 3.0)));
+        // Without a corridor word a width is not a corridor's.
+        let c = extract_sentence("A strip of open ground 200-800 meters wide runs through Rivne.", 0, None, &names);
+        assert!(c.is_empty(), "{c:?}");
     }
 
     /// Every way a corridor width or a front length is written, in both

@@ -217,6 +217,14 @@ pub fn geometries_at(store: &Store, sources: &GazetteerSources, g: &mut Gazettee
     ensure_geometries(store, sources, g)
 }
 
+/// The stored footprint geometry of one place (one indexed row, not the
+/// 26,000), if the store keeps current footprints for these files.
+pub fn stored_footprint(store: &Store, sources: &GazetteerSources, id: usize) -> Result<Option<MultiPolygon<f64>>> {
+    let inputs = file_fingerprint(sources)?;
+    // A cache that cannot be read (an old store has no footprints table) is no answer.
+    Ok(store.footprint_of(&inputs, id).ok().flatten())
+}
+
 fn status_inputs(store: &Store, sources: &GazetteerSources, source: &SourceId) -> Result<Vec<u8>> {
     let mut h = Sha256::new();
     h.update(DERIVED_VERSION.to_le_bytes());
