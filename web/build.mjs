@@ -24,12 +24,27 @@ const result = await build({
   metafile: true,
   logLevel: "info",
 });
-const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
+// The head's small script that starts the first view's requests (src/boot.ts): a
+// classic script, run before the page's body is parsed.
+const boot = await build({
+  entryPoints: ["src/boot.ts"],
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: ["es2022"],
+  outdir: "dist",
+  entryNames: "[name]-[hash]",
+  metafile: true,
+  logLevel: "info",
+});
+const outputs = [...Object.keys(result.metafile.outputs), ...Object.keys(boot.metafile.outputs)].map((p) => basename(p));
+const bootJs = outputs.find((f) => /^boot-[A-Z0-9]{8}\.js$/.test(f));
 const js = outputs.find((f) => /^main-[A-Z0-9]{8}\.js$/.test(f));
 const css = outputs.find((f) => /^main-[A-Z0-9]{8}\.css$/.test(f));
-if (!js || !css) throw new Error(`build: hashed bundles not found among ${outputs.join(", ")}`);
-const html = readFileSync("index.html", "utf8").replace('href="/main.css"', `href="/${css}"`).replace('src="/main.js"', `src="/${js}"`);
-if (!html.includes(js) || !html.includes(css)) throw new Error("build: index.html does not name /main.js and /main.css");
+if (!js || !css || !bootJs) throw new Error(`build: hashed bundles not found among ${outputs.join(", ")}`);
+const html = readFileSync("index.html", "utf8").replace('href="/main.css"', `href="/${css}"`).replace('src="/main.js"', `src="/${js}"`)
+  .replace('src="/boot.js"', `src="/${bootJs}"`);
+if (!html.includes(js) || !html.includes(css) || !html.includes(bootJs)) throw new Error("build: index.html does not name /main.js, /main.css and /boot.js");
 writeFileSync("dist/index.html", html);
 for (const f of readdirSync("dist")) {
   if (!/\.(js|css|html|json|svg)$/.test(f)) continue;

@@ -11,6 +11,7 @@ import "./style.css";
 import { WORDS, pickLang } from "./i18n";
 import type { Lang } from "./i18n";
 
+performance.mark("fl:script"); // the bundle is parsed and runs (the e2e test prints the marks)
 type FC = GeoJSON.FeatureCollection;
 interface Source { source: string; label?: string; snapshots: number; classes: string[]; first?: string; last?: string }
 interface AreaRow { date: string; occupied_km2: number; occupied_pct: number; gray_km2: number | null; occupied_or_gray_km2: number | null }
@@ -44,8 +45,18 @@ function applyWords() {
 }
 applyWords();
 
+// Answers the head's script (boot.ts) asked for before this bundle ran: each taken once.
+interface Boot { answers: Map<string, Promise<Response>>; settled: Promise<void>; first: Promise<{ key: string; fc: FC } | null> }
+const boot = (window as unknown as { __early?: Boot }).__early;
+async function takeEarly(url: string): Promise<Response | undefined> {
+  if (!boot) return undefined;
+  await boot.settled;
+  const p = boot.answers.get(url);
+  boot.answers.delete(url);
+  return p?.catch(() => undefined);
+}
 async function getJSON<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const r = await fetch(url, { signal });
+  const r = (await takeEarly(url)) ?? (await fetch(url, { signal }));
   if (!r.ok) {
     let msg = `${r.status}`;
     try { msg = (await r.json()).error ?? msg; } catch { /* not JSON */ }
@@ -102,10 +113,13 @@ function writeUrl(langOverride?: Lang) {
 const style: StyleSpecification = {
   version: 8,
   sources: {
-    countries: { type: "geojson", data: "/api/basemap/countries" },
-    land: { type: "geojson", data: "/api/basemap/land" },
-    oblasts: { type: "geojson", data: "/api/basemap/oblasts" },
-    rivers: { type: "geojson", data: "/api/basemap/rivers" },
+    // The base map once the occupied layer is drawn (afterFirstDraw): MapLibre
+    // parses every GeoJSON source in its worker one after another, and each
+    // tile loaded draws a frame (hundreds of milliseconds with software WebGL).
+    countries: { type: "geojson", data: EMPTY },
+    land: { type: "geojson", data: EMPTY },
+    oblasts: { type: "geojson", data: EMPTY },
+    rivers: { type: "geojson", data: EMPTY },
     snapshot: { type: "geojson", data: EMPTY },
     changes: { type: "geojson", data: EMPTY },
     diff: { type: "geojson", data: EMPTY },
@@ -132,6 +146,15 @@ const style: StyleSpecification = {
   ],
 };
 
+// The first view's occupied layer goes into the map's style when the
+// head's script has it already (it usually has: the bundle takes longer to
+// parse than the layer to arrive), so that it is drawn with the map's first
+// frames; each frame costs hundreds of milliseconds with software WebGL,
+// and waiting for the style, the sources and the dates to set it took
+// several. A short wait for it (400 ms at most), not more: else it is set
+// as usual, once the style has loaded.
+const firstView = boot ? await Promise.race([boot.first.catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 400))]) : null;
+if (firstView) style.sources.snapshot = { type: "geojson", data: firstView.fc };
 const map = new maplibregl.Map({
   container: "map",
   style,
@@ -142,6 +165,7 @@ const map = new maplibregl.Map({
   attributionControl: false,
   canvasContextAttributes: { preserveDrawingBuffer: true }, // the PNG download and the e2e test read pixels
 });
+performance.mark("fl:map-created");
 const ATTRIBUTION = "DeepStateMap / ISW via frontline · OpenStreetMap · GeoNames · Natural Earth";
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
 map.addControl(new maplibregl.AttributionControl({ customAttribution: ATTRIBUTION, compact: false }));
@@ -201,13 +225,17 @@ function drawLayerList() {
 }
 function applyVisibility() {
   if (!map.isStyleLoaded()) return;
-  for (const l of LAYERS) for (const id of l.ids) map.setLayoutProperty(id, "visibility", visible(l.key) ? "visible" : "none");
+  // The occupied layer's edge waits for the first draw: its line shader is
+  // one more to compile (in software, headless) before the layer shows.
+  const on = (key: string, id: string) => visible(key) && (id !== "occupied-edge" || deferredLoaded);
+  for (const l of LAYERS) for (const id of l.ids) map.setLayoutProperty(id, "visibility", on(l.key, id) ? "visible" : "none");
   $("labels").hidden = !visible("names");
 }
 
 // ---- snapshots: fetched per (date, zoom bucket), cached, prefetched ----
 const zoomBucket = () => Math.max(3, Math.min(13, Math.floor(map.getZoom())));
 const cache = new Map<string, Promise<FC>>();
+if (firstView) cache.set(firstView.key, Promise.resolve(firstView.fc));
 function fetchSnapshot(date: string, zoom: number, source = state.source): Promise<FC> {
   const key = `${source}|${date}|${zoom}`;
   let p = cache.get(key);
@@ -233,9 +261,28 @@ function prefetch(center: number) {
   }
 }
 
-let shownKey = "";
+// Set when the first view's layer is in the map's style already.
+let shownKey = firstView?.key ?? "";
 let pending = 0; // snapshot requests in flight (the e2e test waits for none)
 let stepStarted = 0;
+// The layer in the style from the start is watched from the start; show() need not set it again.
+let firstShown = !!firstView;
+if (firstView) watchDraw(0);
+/** Measured: from the slider's input (or navigation start) to the first
+ * frame drawn with the new layer (printed by the e2e test). */
+function watchDraw(started: number) {
+  let ready = false;
+  const onData = (ev: { sourceId?: string }) => { if (ev.sourceId === "snapshot" && map.isSourceLoaded("snapshot")) ready = true; };
+  const onRender = () => {
+    if (!ready) return;
+    if (!timings.occupiedDrawnMs) performance.mark("fl:occupied-drawn");
+    map.off("data", onData); map.off("render", onRender);
+    if (started) { timings.redraws.push(performance.now() - started); stepStarted = 0; }
+    if (!timings.occupiedDrawnMs) { timings.occupiedDrawnMs = performance.now(); document.body.dataset.occupiedDrawn = "1"; afterFirstDraw(); }
+  };
+  map.on("data", onData);
+  map.on("render", onRender);
+}
 async function show(index: number) {
   const next = Math.max(0, Math.min(state.dates.length - 1, index));
   // A popup answers for one date: it goes when the date does.
@@ -258,24 +305,18 @@ async function show(index: number) {
   document.body.dataset.loading = "1";
   try {
     const fc = await fetchSnapshot(date, z);
+    if (!timings.occupiedDrawnMs) performance.mark("fl:snapshot-fetched");
     if (state.dates[state.index] !== date || gen !== state.generation) return; // the slider or source moved on
-    if (key !== shownKey) {
-      (map.getSource("snapshot") as GeoJSONSource).setData(fc);
+    const inStyle = firstShown && key === firstView?.key;
+    firstShown = false;
+    if (key !== shownKey || inStyle) {
+      if (!inStyle) {
+        (map.getSource("snapshot") as GeoJSONSource).setData(fc);
+        if (!timings.occupiedDrawnMs) performance.mark("fl:setdata");
+        watchDraw(stepStarted);
+      }
       shownKey = key;
       const vertices = fc.features.reduce((n, f) => n + JSON.stringify(f.geometry).length, 0);
-      // Measured: from the slider's input (or navigation start) to the
-      // first frame drawn with the new layer (printed by the e2e test).
-      const started = stepStarted;
-      let ready = false;
-      const onData = (ev: { sourceId?: string }) => { if (ev.sourceId === "snapshot" && map.isSourceLoaded("snapshot")) ready = true; };
-      const onRender = () => {
-        if (!ready) return;
-        map.off("data", onData); map.off("render", onRender);
-        if (started) { timings.redraws.push(performance.now() - started); stepStarted = 0; }
-        if (!timings.occupiedDrawnMs) { timings.occupiedDrawnMs = performance.now(); document.body.dataset.occupiedDrawn = "1"; }
-      };
-      map.on("data", onData);
-      map.on("render", onRender);
       document.body.dataset.shownDate = date;
       document.body.dataset.occupiedSignature = `${date}:${vertices}`;
     }
@@ -750,8 +791,9 @@ function refreshPlaceNow() {
 // The corridor series is asked for CORRIDOR_MAPS maps at a time, newest
 // first: each request measures a bounded number of maps (a town's whole
 // history took seconds in one request, a year of daily ISW maps ten), and
-// the newest figures show first.
-const CORRIDOR_MAPS = 24;
+// the newest figures show first. 24 maps a request took 1.44 s in CI
+// beside the browser; 12, with the faster gap search, stay well under 1 s.
+const CORRIDOR_MAPS = 12;
 let corridorRequest = 0;
 async function loadCorridor(id: string) {
   $("corridor-box").hidden = true;
@@ -859,6 +901,17 @@ $("dl-png").addEventListener("click", () => {
   c.toBlob((b) => { if (b) save(`${fileStem()}.png`, b); }, "image/png");
 });
 
+// What the first view can do without until the occupied layer is drawn:
+// the base map's neighbours, oblasts and rivers, and the names.
+let deferredLoaded = false;
+function afterFirstDraw() {
+  if (deferredLoaded) return;
+  deferredLoaded = true;
+  applyVisibility();
+  for (const name of ["countries", "land", "oblasts", "rivers"]) (map.getSource(name) as GeoJSONSource | undefined)?.setData(`/api/basemap/${name}`);
+  void loadLabels();
+}
+
 // ---- the phone's bottom sheet ----
 $("sheet-handle").addEventListener("click", () => {
   document.body.classList.toggle("sheet-open");
@@ -872,6 +925,7 @@ async function start() {
   $("placebox").hidden = !st.features.places;
   $("front-row").hidden = !st.features.front;
   state.sources = await early.sources;
+  performance.mark("fl:sources");
   const sel = $("source") as HTMLSelectElement;
   const selB = $("source-b") as HTMLSelectElement;
   const label = (s: Source) => `${sourceName(s)}, ${(s.first ?? "").slice(0, 10)} – ${(s.last ?? "").slice(0, 10)}`;
@@ -884,7 +938,8 @@ async function start() {
   sel.addEventListener("change", () => { state.source = sel.value; void loadSource(state.dates[state.index] ?? null); });
   selB.addEventListener("change", () => { state.sourceB = selB.value; drawLayerList(); writeUrl(); scheduleRest(); });
   applyVisibility();
-  void loadLabels();
+  // Should the first layer never draw (no snapshot, an error), the rest still comes.
+  setTimeout(afterFirstDraw, 3000);
   await loadSource(params.get("date"));
   if (state.place) void selectPlace(state.place, !params.get("lat"));
 }
@@ -962,4 +1017,4 @@ setInterval(() => void refreshDates().catch(() => undefined), 60_000);
 
 // Started once the style is parsed, not after the base layers are drawn:
 // the occupied layer need not wait for the neighbouring countries.
-map.once("style.load", () => void start().catch((e) => { $("date-label").textContent = `error: ${(e as Error).message}`; }));
+map.once("style.load", () => void (performance.mark("fl:style-load"), start()).catch((e) => { $("date-label").textContent = `error: ${(e as Error).message}`; }));

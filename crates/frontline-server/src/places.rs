@@ -371,21 +371,26 @@ pub async fn corridor(
     let body = app
         .heavy_cached(cell, move || {
             let p = g.place(pid).ok_or_else(|| ApiError::not_found(format!("no place {pid}")))?;
-            let snaps: Vec<frontline::Snapshot> = app3.sources[si]
+            // Borrowed, not cloned: copying a year of layers cost more than some corridors.
+            let snaps: Vec<&frontline::Snapshot> = app3.sources[si]
                 .snapshots
                 .iter()
                 .filter(|s| from.is_none_or(|f| s.date() >= f) && to.is_none_or(|t| s.date() <= t))
-                .cloned()
                 .collect();
             if snaps.is_empty() {
                 return Err(ApiError::not_found(format!("no {src_name} snapshot between from and to")));
             }
+            let dates: Vec<chrono::NaiveDate> = snaps.iter().map(|s| s.date()).collect();
+            let hostile = |gray: bool| -> Vec<Vec<&geo::MultiPolygon<f64>>> {
+                snaps.iter().map(|s| frontline::encircle::hostile_layers(s, gray)).collect()
+            };
             let area = &p.footprint.geometry;
-            let series = CorridorFrame::for_area(&reference, area, CorridorParams::default())?.series(&snaps);
+            let series = CorridorFrame::for_area(&reference, area, CorridorParams::default())?
+                .series_of(&dates, &hostile(false));
             let has_gray: Vec<bool> = snaps.iter().map(|s| s.layer(frontline::ControlClass::Gray).is_some()).collect();
             let gray = if with_gray && has_gray.iter().any(|&g| g) {
                 let params = CorridorParams { with_gray: true, ..CorridorParams::default() };
-                Some(CorridorFrame::for_area(&reference, area, params)?.series(&snaps))
+                Some(CorridorFrame::for_area(&reference, area, params)?.series_of(&dates, &hostile(true)))
             } else {
                 None
             };
