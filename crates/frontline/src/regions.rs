@@ -94,15 +94,7 @@ impl Territory {
     /// Wraps a valid geometry, measuring it.
     pub fn new(name: impl Into<String>, geometry: MultiPolygon<f64>) -> Self {
         let area_m2 = geometry.geodesic_area_m2();
-        let bbox = geometry.bounding_rect();
-        Territory {
-            name: name.into(),
-            geometry,
-            area_m2,
-            bbox,
-            point_index: Arc::default(),
-            edge_index: Arc::default(),
-        }
+        Territory::with_area(name, geometry, area_m2)
     }
 
     /// Wraps a valid geometry whose geodesic area is already known (as
