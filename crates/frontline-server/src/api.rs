@@ -12,10 +12,10 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use frontline::area::{area_rows, change, period_pairs, Period, UKRAINE_OFFICIAL_KM2};
+use frontline::area::{area_rows, Period, UKRAINE_OFFICIAL_KM2};
 use frontline::area_stored::AreaSeries;
+use frontline::usecase;
 use frontline::ControlClass;
-use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -311,20 +311,16 @@ pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> 
     let to = query::opt_date("to", q.to.as_deref())?;
     check_range(from, to)?;
     let (ref_key, reference) = reference_by_name(q.reference.as_deref().unwrap_or("sea"))?;
-    let classes: Vec<ControlClass> = match q.class.as_deref().unwrap_or("occupied") {
-        "all" => source.summary.classes.clone(),
-        c => {
-            let class = ControlClass::parse(c).ok_or_else(|| {
-                ApiError::bad_request(format!("class '{}': use occupied, gray, liberated or all", clip_text(c)))
-            })?;
-            if !source.summary.classes.contains(&class) {
-                return Err(ApiError::bad_request(format!("source {} has no {class} layer", source.summary.source)));
-            }
-            vec![class]
-        }
-    };
-    let dates: Vec<NaiveDate> = source.snapshots.iter().map(|s| s.date()).collect();
-    let pairs = period_pairs(&dates, every, from, to);
+    // The CLI's choice of classes and periods (`frontline change`), over the loaded snapshots.
+    let class_text = q.class.as_deref().unwrap_or("occupied");
+    if class_text != "all" && ControlClass::parse(class_text).is_none() {
+        return Err(ApiError::bad_request(format!(
+            "class '{}': use occupied, gray, liberated or all",
+            clip_text(class_text)
+        )));
+    }
+    let classes = usecase::change_classes(&source.snapshots, &source.summary.source, class_text)?;
+    let pairs = usecase::change_pairs(&source.snapshots, every, from, to);
     if pairs.len() * classes.len() > MAX_CHANGE_PERIODS {
         return Err(ApiError::bad_request(format!(
             "{} periods asked for; at most {MAX_CHANGE_PERIODS} per request: narrow from/to or use a longer step",
@@ -338,14 +334,9 @@ pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> 
     let body = app
         .heavy_cached(cell, move || {
             let src = &app3.sources[si];
-            let jobs: Vec<(usize, ControlClass)> =
-                (0..pairs.len()).flat_map(|i| classes.iter().map(move |c| (i, *c))).collect();
-            let rows: Vec<_> = jobs
-                .par_iter()
-                .filter_map(|(i, c)| {
-                    let p = &pairs[*i];
-                    change(&p.label, &src.snapshots[p.a], &src.snapshots[p.b], *c, &territory).map(|(r, _)| r)
-                })
+            let rows: Vec<_> = usecase::change_rows(&src.snapshots, &pairs, &classes, &territory)
+                .into_iter()
+                .map(|(r, _)| r)
                 .collect();
             let body = json!({
                 "source": src.summary.source, "reference": territory.name, "every": every_text, "rows": rows,

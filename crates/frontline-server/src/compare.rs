@@ -10,7 +10,8 @@ use crate::state::{blocking, clip_text, reference_by_name};
 use axum::extract::State;
 use axum::Json;
 use frontline::audit::{audit_series, witness_source, AuditRules, Witness};
-use frontline::compare::{compare, nearest};
+use frontline::compare::Pairing;
+use frontline::usecase;
 use frontline::{ControlClass, SourceId};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -46,15 +47,25 @@ pub async fn compare_sources(State(app): AppRef, Query(q): Query<CompareQuery>) 
     let _permit = app.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
     blocking(move || {
         let (a, b) = (&app2.sources[ai], &app2.sources[bi]);
-        let (Some(i), Some(j)) = (nearest(&a.dates, date), nearest(&b.dates, date)) else {
-            return Err(ApiError::not_found("a source has no snapshots"));
-        };
-        let (sa, sb) = (&a.snapshots[a.date_snapshot[i]], &b.snapshots[b.date_snapshot[j]]);
-        let (row, _) = compare(sa, sb, class, &territory).ok_or_else(|| {
-            ApiError::not_found(format!(
+        // The CLI's pairing (`frontline compare A B --on DATE`): each source's last snapshot of its nearest day.
+        let compared = usecase::compare_snapshots(
+            &a.summary.source,
+            &b.summary.source,
+            &a.snapshots,
+            &b.snapshots,
+            class,
+            &territory,
+            Pairing::On(date),
+        )
+        .map_err(|e| match e {
+            frontline::Error::NotFound(_) => ApiError::not_found(format!(
                 "{} or {} has no {class} layer near {date}; try class=occupied",
                 a.summary.source, b.summary.source
-            ))
+            )),
+            e => e.into(),
+        })?;
+        let row = compared.into_iter().next().map(|(_, _, row, _)| row).ok_or_else(|| {
+            ApiError::not_found(format!("{} or {} has no snapshot", a.summary.source, b.summary.source))
         })?;
         Ok(Json(json!({ "date": date, "comparison": row })))
     })

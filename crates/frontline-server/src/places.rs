@@ -12,13 +12,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use frontline::encircle::{CorridorFrame, CorridorParams};
+use frontline::encircle::CorridorParams;
 use frontline::front::{sector_lengths, FrontExtractor, FrontOptions, Sectors, REPORTING_COAST_TOLERANCE_M};
 use frontline::places::{
     names, stored, CaptureRule, Gazetteer, GazetteerSources, Place, Resolution, StatusTable, DISAMBIGUATION_HINT,
 };
-use frontline::regions::{load_reference, Reference};
+use frontline::regions::Reference;
 use frontline::store::Store;
+use frontline::usecase;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -256,10 +257,9 @@ pub async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
     app.front_extractor
         .get_or_try_init(|| async move {
             blocking(move || {
-                let land = load_reference(&Reference::Land, &data_dir)?;
                 let options =
                     FrontOptions { coast_tolerance_m: REPORTING_COAST_TOLERANCE_M, ..FrontOptions::default() };
-                Ok(Arc::new(FrontExtractor::new(&reference, Some(&land), options)?))
+                Ok(Arc::new(usecase::front_extractor(&reference, &Reference::WithSea, &data_dir, options)?))
             })
             .await
         })
@@ -330,12 +330,7 @@ pub struct CorridorQuery {
 
 /// One date's corridor figures, small enough to send for every snapshot.
 fn corridor_row(c: &frontline::encircle::Corridor) -> serde_json::Value {
-    use frontline::encircle::CorridorState;
-    let gap_m = match c.state {
-        CorridorState::Encircled | CorridorState::Occupied => Some(0.0),
-        _ => c.gap.map(|g| g.gap_m),
-    };
-    json!({"state": c.state, "width_m": c.width_m, "gap_m": gap_m, "length_m": c.length_m})
+    json!({"state": c.state, "width_m": c.width_m, "gap_m": usecase::pincer_gap_m(c), "length_m": c.length_m})
 }
 
 /// `GET /api/places/{id}/corridor`: the way out of a place to the rear at
@@ -371,37 +366,27 @@ pub async fn corridor(
     let body = app
         .heavy_cached(cell, move || {
             let p = g.place(pid).ok_or_else(|| ApiError::not_found(format!("no place {pid}")))?;
-            let snaps: Vec<frontline::Snapshot> = app3.sources[si]
-                .snapshots
-                .iter()
-                .filter(|s| from.is_none_or(|f| s.date() >= f) && to.is_none_or(|t| s.date() <= t))
-                .cloned()
-                .collect();
+            let snaps = usecase::snapshots_between(&app3.sources[si].snapshots, from, to);
             if snaps.is_empty() {
                 return Err(ApiError::not_found(format!("no {src_name} snapshot between from and to")));
             }
-            let area = &p.footprint.geometry;
-            let series = CorridorFrame::for_area(&reference, area, CorridorParams::default())?.series(&snaps);
-            let has_gray: Vec<bool> = snaps.iter().map(|s| s.layer(frontline::ControlClass::Gray).is_some()).collect();
-            let gray = if with_gray && has_gray.iter().any(|&g| g) {
-                let params = CorridorParams { with_gray: true, ..CorridorParams::default() };
-                Some(CorridorFrame::for_area(&reference, area, params)?.series(&snaps))
-            } else {
-                None
-            };
+            // The CLI's corridor series (`frontline corridor NAME`) from the place's footprint; a
+            // source without a gray zone answers the occupied-only figures with `with_gray` null.
+            let with_gray = with_gray && snaps.iter().any(|s| s.layer(frontline::ControlClass::Gray).is_some());
+            let start = usecase::CorridorStart::Area(p.footprint.geometry.clone());
+            let series =
+                usecase::corridor_series(&reference, &start, CorridorParams::default(), with_gray, &src_name, snaps)?;
             let rows: Vec<serde_json::Value> = series
                 .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let mut row = corridor_row(&c.corridor);
+                .map(|c| {
+                    let mut row = corridor_row(&c.occupied_only);
                     row["date"] = json!(c.date);
-                    let g = gray.as_ref().and_then(|g| g.get(i)).filter(|_| has_gray[i]);
-                    row["with_gray"] = g.map_or(serde_json::Value::Null, |g| corridor_row(&g.corridor));
+                    row["with_gray"] = c.with_gray.as_ref().map_or(serde_json::Value::Null, corridor_row);
                     row
                 })
                 .collect();
-            let last = series.last().map(|c| &c.corridor);
-            let last_with_gray = gray.as_ref().and_then(|g| g.last()).map(|c| &c.corridor);
+            let last = series.last().map(|c| &c.occupied_only);
+            let last_with_gray = series.last().and_then(|c| c.with_gray.as_ref());
             Ok(Bytes::from(
                 json!({
                     "source": src_name, "place": place_json(p), "reference": reference.name,
