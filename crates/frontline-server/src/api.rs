@@ -3,7 +3,7 @@
 
 use crate::compress::Encoded;
 use crate::error::{ApiError, ApiResult};
-use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
+use crate::geojson_out::{drawing, simplify_multipolygon, tolerance_deg};
 use crate::query::{self, Query};
 use crate::state::{blocking, clip_text, reference_by_name, AppState};
 use axum::body::Bytes;
@@ -119,22 +119,17 @@ pub async fn snapshot(
     let body = blocking(move || {
         let s = &app2.sources[si].snapshots[k];
         let tolerance = tolerance_deg(zoom);
-        let features: Vec<String> = s
+        let layers: Vec<_> = s
             .layers
             .iter()
             .filter(|l| mask & (1u8 << (l.class as u8)) != 0)
-            .map(|l| {
-                let g = simplify_multipolygon(&l.geometry, tolerance);
-                let mut out = String::new();
-                push_feature(&mut out, &json!({"class": l.class}), |o| push_multipolygon(o, &g));
-                out
-            })
+            .map(|l| (json!({"class": l.class}), simplify_multipolygon(&l.geometry, tolerance)))
             .collect();
         let members = json!({
             "source": s.source, "date": s.date(), "taken_at": s.taken_at, "zoom": zoom,
             "tolerance_deg": tolerance,
         });
-        Ok(Bytes::from(feature_collection(&features, &members)))
+        drawing(&members, layers.iter().map(|(p, g)| (p, g)))
     })
     .await?;
     Ok(geojson_response(&app.geo_store(key, body)))

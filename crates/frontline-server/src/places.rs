@@ -5,7 +5,7 @@
 
 use crate::api::AppRef;
 use crate::error::{ApiError, ApiResult};
-use crate::geojson_out::{feature_collection, push_feature, push_multilinestring, simplify_lines, tolerance_deg};
+use crate::geojson_out::{drawing, simplify_lines, tolerance_deg};
 use crate::query::{self, Query};
 use crate::state::{blocking, clip_text, AppState};
 use axum::body::Bytes;
@@ -295,15 +295,11 @@ pub async fn front(State(app): AppRef, Path(date): Path<String>, Query(q): Query
         let front = ex.frontline(s);
         let sectors = sector_lengths(&front.lines, &Sectors::default_towns());
         let lines = simplify_lines(&front.lines, tolerance_deg(zoom));
-        let mut f = String::new();
-        push_feature(&mut f, &json!({"class": "front", "length_km": front.length_km}), |o| {
-            push_multilinestring(o, &lines)
-        });
         let members = json!({
             "source": s.source, "date": front.date, "length_km": front.length_km, "sectors": sectors,
             "parameters": ex.options(), "reference": ex.reference_name(), "coast": ex.coast_name(), "zoom": zoom,
         });
-        Ok(Bytes::from(feature_collection(&[f], &members)))
+        drawing(&members, [(json!({"class": "front", "length_km": front.length_km}), &lines)])
     })
     .await?;
     Ok(app.geo_store(key, body).response("application/geo+json"))

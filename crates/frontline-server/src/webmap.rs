@@ -6,7 +6,7 @@
 
 use crate::api::AppRef;
 use crate::error::{ApiError, ApiResult};
-use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
+use crate::geojson_out::{drawing, simplify_multipolygon, tolerance_deg};
 use crate::openapi::{get_op, parameter};
 use crate::query::{self, Query};
 use crate::state::blocking;
@@ -140,18 +140,11 @@ fn geo_body(body: Bytes) -> Response {
 /// Two polygons as a FeatureCollection with `kind` and `km2` properties,
 /// simplified for drawing at `zoom` (the areas are the engine's, on the
 /// full geometry).
-fn two_layers(parts: [(&str, &geo::MultiPolygon<f64>, f64); 2], zoom: u8, members: &Value) -> Bytes {
+fn two_layers(parts: [(&str, &geo::MultiPolygon<f64>, f64); 2], zoom: u8, members: &Value) -> ApiResult<Bytes> {
     let tolerance = tolerance_deg(zoom);
-    let features: Vec<String> = parts
-        .iter()
-        .map(|(kind, g, km2)| {
-            let g = simplify_multipolygon(g, tolerance);
-            let mut out = String::new();
-            push_feature(&mut out, &json!({"kind": kind, "km2": km2}), |o| push_multipolygon(o, &g));
-            out
-        })
-        .collect();
-    Bytes::from(feature_collection(&features, members))
+    let simplified =
+        parts.map(|(kind, g, km2)| (json!({"kind": kind, "km2": km2}), simplify_multipolygon(g, tolerance)));
+    drawing(members, simplified.iter().map(|(p, g)| (p, g)))
 }
 
 /// `GET /api/gained-lost`: the occupied area gained and lost between two
@@ -172,7 +165,7 @@ pub async fn gained_lost(State(app): AppRef, Query(q): Query<GainedLostQuery>) -
                 .ok_or_else(|| ApiError::not_found("this source has no occupied layer"))?;
             let members = json!({"source": a.source, "from": a.date(), "to": b.date(), "reference": territory.name,
                 "gained_km2": row.gained_km2, "lost_km2": row.lost_km2, "net_km2": row.net_km2, "zoom": zoom});
-            Ok(two_layers([("gained", &g.gained, row.gained_km2), ("lost", &g.lost, row.lost_km2)], zoom, &members))
+            two_layers([("gained", &g.gained, row.gained_km2), ("lost", &g.lost, row.lost_km2)], zoom, &members)
         })
         .await?;
     Ok(geo_body(body))
@@ -210,11 +203,7 @@ pub async fn disagreement(State(app): AppRef, Query(q): Query<DisagreeQuery>) ->
             let (row, d) = compare(sa, sb, ControlClass::Occupied, &territory)
                 .ok_or_else(|| ApiError::not_found("a source has no occupied layer"))?;
             let members = json!({"date": date, "comparison": row, "zoom": zoom});
-            Ok(two_layers(
-                [("a_only", &d.a_only, row.a_only_km2), ("b_only", &d.b_only, row.b_only_km2)],
-                zoom,
-                &members,
-            ))
+            two_layers([("a_only", &d.a_only, row.a_only_km2), ("b_only", &d.b_only, row.b_only_km2)], zoom, &members)
         })
         .await?;
     Ok(geo_body(body))
