@@ -34,6 +34,8 @@ pub fn json_body(content_type: &'static str, body: Bytes) -> Response {
     r
 }
 
+#[utoipa::path(get, path = "/api/status", tag = "data",
+    responses((status = 200, description = "OK", body = crate::openapi::StatusBody, content_type = "application/json")))]
 /// `GET /api/status`: what is loaded, and anything the operator should know.
 pub async fn status(State(app): AppRef) -> Json<serde_json::Value> {
     Json(json!({
@@ -47,19 +49,25 @@ pub async fn status(State(app): AppRef) -> Json<serde_json::Value> {
     }))
 }
 
+#[utoipa::path(get, path = "/api/sources", tag = "data",
+    responses((status = 200, description = "OK", body = Vec<crate::openapi::SourceSchema>, content_type = "application/json")))]
 /// `GET /api/sources`: every source with its snapshot count, span and classes.
 pub async fn sources(State(app): AppRef) -> Json<serde_json::Value> {
     Json(json!(app.sources.iter().map(|s| &s.summary).collect::<Vec<_>>()))
 }
 
 /// `?source=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SourceQuery {
-    /// The source name.
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     pub source: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/dates", tag = "data", params(SourceQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::DatesBody, content_type = "application/json")))]
 /// `GET /api/dates`: a source's distinct snapshot dates, oldest first.
 pub async fn dates(State(app): AppRef, Query(q): Query<SourceQuery>) -> ApiResult<Json<serde_json::Value>> {
     let (_, s) = app.source(q.source.as_deref())?;
@@ -71,11 +79,18 @@ pub async fn dates(State(app): AppRef, Query(q): Query<SourceQuery>) -> ApiResul
 }
 
 /// `?source=&zoom=&class=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotQuery {
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// Map zoom the geometry is drawn at (0-22, default 6; 13 and above are not simplified).
+    #[param(example = "6")]
     zoom: Option<String>,
+    /// occupied, gray, liberated, a comma list, or all (default).
+    #[param(example = "occupied")]
     class: Option<String>,
 }
 
@@ -99,6 +114,8 @@ fn class_mask(spec: Option<&str>, available: &[ControlClass]) -> ApiResult<u8> {
     }
 }
 
+#[utoipa::path(get, path = "/api/snapshot/{date}", tag = "map", params(("date" = String, Path, description = "Snapshot date (YYYY-MM-DD), one of /api/dates.", example = "2026-01-01"), SnapshotQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/snapshot/{date}`: the snapshot's classes as a GeoJSON
 /// FeatureCollection (one feature per class), simplified for `zoom`.
 pub async fn snapshot(
@@ -143,16 +160,21 @@ fn geojson_response(body: &Arc<Encoded>) -> Response {
 }
 
 /// `?source=&reference=&from=&to=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AreaQuery {
-    /// The source's name.
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     pub source: Option<String>,
-    /// `sea` or `land`.
+    /// Reference territory: sea (Ukraine with its territorial sea, the default) or land.
+    #[param(example = "sea")]
     pub reference: Option<String>,
-    /// The first date, YYYY-MM-DD.
+    /// First date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-01-01")]
     pub from: Option<String>,
-    /// The last date, YYYY-MM-DD.
+    /// Last date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-03-01")]
     pub to: Option<String>,
 }
 
@@ -163,6 +185,8 @@ fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<()> 
     }
 }
 
+#[utoipa::path(get, path = "/api/area", tag = "data", params(AreaQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::AreaBody, content_type = "application/json")))]
 /// `GET /api/area`: area held on every snapshot in `from..=to`, clipped to
 /// the reference territory (`frontline::area::area_rows`). The body of each
 /// distinct query is serialised once and kept with its compressed copies
@@ -283,17 +307,32 @@ pub fn warm_up(app: Arc<AppState>) {
 }
 
 /// `?source=&every=&from=&to=&class=&reference=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeQuery {
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// snapshot, day, week, month (default) or year.
+    #[param(example = "month")]
     every: Option<String>,
+    /// First date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-01-01")]
     from: Option<String>,
+    /// Last date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-03-01")]
     to: Option<String>,
+    /// occupied (default), gray, liberated or all.
+    #[param(example = "occupied")]
     class: Option<String>,
+    /// Reference territory: sea (default) or land.
+    #[param(example = "sea")]
     reference: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/change", tag = "data", params(ChangeQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::ChangeBody, content_type = "application/json")))]
 /// `GET /api/change`: gained, lost and net area per period
 /// (`frontline::area::change` between the snapshots `period_pairs` picks).
 pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> ApiResult<Response> {
@@ -342,6 +381,8 @@ pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> 
     Ok(json_body("application/json", body))
 }
 
+#[utoipa::path(get, path = "/api/basemap/{layer}", tag = "map", params(("layer" = String, Path, description = "countries, land, oblasts or rivers.", example = "oblasts")),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/basemap/{layer}`: a base-map layer as GeoJSON.
 pub async fn basemap(State(app): AppRef, Path(layer): Path<String>) -> ApiResult<Response> {
     match app.basemap.get(layer.as_str()) {

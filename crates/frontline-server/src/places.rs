@@ -95,10 +95,15 @@ pub async fn status_table(app: &Arc<AppState>, si: usize) -> ApiResult<Arc<Statu
 }
 
 /// `?q=&limit=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
+    /// A settlement name in any common spelling, NAME@OBLAST (Mykolaivka@Donetsk) for one of several, or LON,LAT.
+    #[param(required = true, example = "Pokrovsk")]
     q: Option<String>,
+    /// At most this many matches (1-50, default 10).
+    #[param(example = "10")]
     limit: Option<String>,
 }
 
@@ -111,6 +116,8 @@ fn place_json(p: &Place) -> serde_json::Value {
     })
 }
 
+#[utoipa::path(get, path = "/api/places", tag = "places", params(SearchQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::PlacesBody, content_type = "application/json")))]
 /// `GET /api/places?q=NAME`: the places a name may mean (the engine's
 /// lookup: exact, transliteration, typos), then names starting with it,
 /// biggest first.
@@ -212,6 +219,8 @@ fn place_id(app: &Gazetteer, id: &str) -> ApiResult<usize> {
     }
 }
 
+#[utoipa::path(get, path = "/api/places/{id}/timeline", tag = "places", params(("id" = String, Path, description = "A place id from /api/places.", example = "0"), crate::api::SourceQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::TimelineBody, content_type = "application/json")))]
 /// `GET /api/places/{id}/timeline`: a place's occupied and gray fraction,
 /// distance to hostile territory and status at every snapshot, its status
 /// changes, and its capture and retake dates at 50 % and 95 % of the town occupied
@@ -268,13 +277,20 @@ pub async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
 }
 
 /// `?source=&zoom=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FrontQuery {
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// Map zoom the line is drawn at (default 6).
+    #[param(example = "6")]
     zoom: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/front/{date}", tag = "map", params(("date" = String, Path, description = "Snapshot date (YYYY-MM-DD), one of /api/dates.", example = "2026-01-01"), FrontQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/front/{date}`: the frontline of a snapshot as a GeoJSON
 /// MultiLineString with its geodesic length and its length per sector
 /// (the engine's figures, on the full line; the line drawn is simplified).
@@ -315,12 +331,21 @@ pub fn warm_up(app: Arc<AppState>) {
 }
 
 /// `?source=&from=&to=&with_gray=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CorridorQuery {
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// First date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-06-01")]
     from: Option<String>,
+    /// Last date (YYYY-MM-DD), inclusive.
+    #[param(example = "2026-01-31")]
     to: Option<String>,
+    /// true: also count the gray zone as hostile, beside the occupied-only figures.
+    #[param(example = "true")]
     with_gray: Option<String>,
 }
 
@@ -329,6 +354,8 @@ fn corridor_row(c: &frontline::encircle::Corridor) -> serde_json::Value {
     json!({"state": c.state, "width_m": c.width_m, "gap_m": usecase::pincer_gap_m(c), "length_m": c.length_m})
 }
 
+#[utoipa::path(get, path = "/api/places/{id}/corridor", tag = "places", params(("id" = String, Path, description = "A place id from /api/places.", example = "0"), CorridorQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::CorridorBody, content_type = "application/json")))]
 /// `GET /api/places/{id}/corridor`: the way out of a place to the rear at
 /// every snapshot in from..to (`frontline::encircle`, from the edge of the
 /// place's footprint; 250 m cells, 60 km window, 25 km rear): state, width,

@@ -7,7 +7,6 @@
 use crate::api::AppRef;
 use crate::error::{ApiError, ApiResult};
 use crate::geojson_out::{drawing, simplify_multipolygon, tolerance_deg};
-use crate::openapi::{get_op, parameter};
 use crate::query::{self, Query};
 use crate::state::blocking;
 use axum::body::Bytes;
@@ -30,6 +29,8 @@ pub const LABEL_MIN_POPULATION: u64 = 1_000;
 /// The smallest settlement named as "nearest town" after a click.
 pub const HERE_MIN_POPULATION: u64 = 500;
 
+#[utoipa::path(get, path = "/api/labels", tag = "map",
+    responses((status = 200, description = "OK", body = crate::openapi::LabelsBody, content_type = "application/json")))]
 /// `GET /api/labels`: settlements of at least [`LABEL_MIN_POPULATION`]
 /// people, biggest first, as rows of `fields` (the map picks by zoom).
 pub async fn labels(State(app): AppRef) -> ApiResult<Response> {
@@ -57,12 +58,21 @@ pub async fn labels(State(app): AppRef) -> ApiResult<Response> {
 }
 
 /// `?lon=&lat=&date=&source=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HereQuery {
+    /// Longitude, decimal degrees.
+    #[param(example = "37.18")]
     lon: String,
+    /// Latitude, decimal degrees.
+    #[param(example = "48.28")]
     lat: String,
+    /// The date of one of the source's snapshots (YYYY-MM-DD; GET /api/dates lists them).
+    #[param(example = "2026-01-01")]
     date: String,
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
 }
 
@@ -76,6 +86,8 @@ fn coordinate(what: &str, text: &str, lo: f64, hi: f64) -> ApiResult<f64> {
     }
 }
 
+#[utoipa::path(get, path = "/api/here", tag = "map", params(HereQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::HereBody, content_type = "application/json")))]
 /// `GET /api/here`: at a point on a date, the class the source draws
 /// there, the distance to its frontline, and the nearest settlement with
 /// its status on that date.
@@ -122,12 +134,21 @@ pub async fn here(State(app): AppRef, Query(q): Query<HereQuery>) -> ApiResult<J
 }
 
 /// `?source=&from=&to=&zoom=` (from and to: snapshot dates)
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct GainedLostQuery {
+    /// Source name.
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// The earlier snapshot's date.
+    #[param(example = "2026-06-01")]
     from: String,
+    /// The later snapshot's date.
+    #[param(example = "2026-08-22")]
     to: String,
+    /// Map zoom the drawing is simplified for (3-13).
+    #[param(example = "7")]
     zoom: Option<String>,
 }
 
@@ -147,6 +168,8 @@ fn two_layers(parts: [(&str, &geo::MultiPolygon<f64>, f64); 2], zoom: u8, member
     drawing(members, simplified.iter().map(|(p, g)| (p, g)))
 }
 
+#[utoipa::path(get, path = "/api/gained-lost", tag = "map", params(GainedLostQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/gained-lost`: the occupied area gained and lost between two
 /// snapshots of a source, as polygons (`frontline::area::change`).
 pub async fn gained_lost(State(app): AppRef, Query(q): Query<GainedLostQuery>) -> ApiResult<Response> {
@@ -172,15 +195,26 @@ pub async fn gained_lost(State(app): AppRef, Query(q): Query<GainedLostQuery>) -
 }
 
 /// `?a=&b=&date=&zoom=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DisagreeQuery {
+    /// Source A.
+    #[param(example = "deepstate-daily")]
     a: String,
+    /// Source B.
+    #[param(example = "deepstate-daily")]
     b: String,
+    /// The date (YYYY-MM-DD).
+    #[param(example = "2025-06-01")]
     date: String,
+    /// Map zoom the drawing is simplified for (3-13).
+    #[param(example = "7")]
     zoom: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/compare/geometry", tag = "compare", params(DisagreeQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/compare/geometry`: where two sources disagree on a date (each
 /// source's nearest snapshot), as polygons: occupied by A only, by B only
 /// (`frontline::compare`), with the comparison's figures as members.
@@ -207,57 +241,4 @@ pub async fn disagreement(State(app): AppRef, Query(q): Query<DisagreeQuery>) ->
         })
         .await?;
     Ok(geo_body(body))
-}
-
-/// The OpenAPI entries of these routes.
-pub fn paths() -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "/api/labels",
-            get_op(
-                "Settlements of at least 1,000 people for the map's labels, biggest first: rows of [id, name, name_uk, population, lon, lat].",
-                vec![],
-                "application/json",
-            ),
-        ),
-        (
-            "/api/gained-lost",
-            get_op(
-                "The occupied area gained and lost between two snapshots of a source, as GeoJSON polygons (kind gained or lost, km2 on the full geometry), within Ukraine incl. its territorial sea.",
-                vec![
-                    parameter("from", "query", "The earlier snapshot's date.", "2026-06-01", true),
-                    parameter("to", "query", "The later snapshot's date.", "2026-08-22", true),
-                    parameter("source", "query", "Source name.", "deepstate-daily", false),
-                    parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
-                ],
-                "application/geo+json",
-            ),
-        ),
-        (
-            "/api/compare/geometry",
-            get_op(
-                "Where two sources disagree on a date, as GeoJSON polygons: occupied by A only and by B only (each source's snapshot nearest to the date; the figures of /api/compare as members).",
-                vec![
-                    parameter("a", "query", "Source A.", "deepstate-daily", true),
-                    parameter("b", "query", "Source B.", "deepstate-daily", true),
-                    parameter("date", "query", "The date (YYYY-MM-DD).", "2025-06-01", true),
-                    parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
-                ],
-                "application/geo+json",
-            ),
-        ),
-        (
-            "/api/here",
-            get_op(
-                "What is at a point on a date: the class the source draws there (null: not drawn, i.e. held by Ukraine or outside), the geodesic distance to the source's frontline in metres, and the nearest settlement of at least 500 people with its status on that date (null while the source's status table is still being built).",
-                vec![
-                    parameter("lon", "query", "Longitude, decimal degrees.", "37.18", true),
-                    parameter("lat", "query", "Latitude, decimal degrees.", "48.28", true),
-                    parameter("date", "query", "The date of one of the source's snapshots (YYYY-MM-DD; GET /api/dates lists them).", "2026-01-01", true),
-                    parameter("source", "query", "Source name (default: the only one, or deepstate-daily).", "deepstate-daily", false),
-                ],
-                "application/json",
-            ),
-        ),
-    ]
 }
