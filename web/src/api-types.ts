@@ -677,6 +677,8 @@ export interface components {
             features: components["schemas"]["Feature"][];
             /** @description Always "FeatureCollection". */
             type: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A GeoJSON geometry object. */
         Geometry: {

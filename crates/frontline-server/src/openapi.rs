@@ -60,6 +60,14 @@ pub fn document(doc: utoipa::openapi::OpenApi) -> Value {
             "Busy, still computing, or no answer within the request time limit (the computation goes on and its result is kept: retry after Retry-After seconds); or a part the server was started without (the shared data folder).",
         ),
     ];
+    // A drawing's collection carries foreign members (RFC 7946 §6.1) that
+    // depend on the route: the source, the date, figures of the whole.
+    if let Some(fc) = v.pointer_mut("/components/schemas/FeatureCollection").and_then(Value::as_object_mut) {
+        fc.insert(
+            "additionalProperties".into(),
+            json!({"description": "Foreign members of the route: source, date, figures of the whole collection."}),
+        );
+    }
     if let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             let Some(responses) = item.pointer_mut("/get/responses").and_then(Value::as_object_mut) else { continue };

@@ -303,8 +303,9 @@ fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), Stri
         return if errors.len() < alts.len() { Ok(()) } else { Err(errors.join(" | ")) };
     }
     if let (Some(props), Some(obj)) = (schema["properties"].as_object(), v.as_object()) {
+        let open = schema.get("additionalProperties").is_some_and(|a| a != &Value::Bool(false));
         for key in obj.keys() {
-            if !props.contains_key(key) {
+            if !open && !props.contains_key(key) {
                 return Err(format!("{at}: key '{key}' is not in the schema"));
             }
         }
