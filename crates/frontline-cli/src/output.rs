@@ -179,13 +179,14 @@ mod tests {
 
     #[test]
     fn a_geojson_file_holds_every_feature_with_its_exact_doubles() {
+        use geo::{line_string, polygon};
         let dir = std::env::temp_dir().join(format!("frontline-output-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let path = dir.join("gained.geojson");
         // 0.1 + 0.2 ≠ 0.3 in binary: only a round-trip form gives the same double back.
         let x = 37.0 + 0.1 + 0.2;
-        let mp = geo::MultiPolygon::new(vec![geo::polygon![(x: x, y: 48.0), (x: 38.0, y: 48.0), (x: 38.0, y: 49.0)]]);
-        let line = geo::MultiLineString::new(vec![geo::line_string![(x: 36.0, y: 47.0), (x: 36.5, y: 47.25)]]);
+        let mp = geo::MultiPolygon::new(vec![polygon![(x: x, y: 48.0), (x: 38.0, y: 48.0), (x: 38.0, y: 49.0)]]);
+        let line = geo::MultiLineString::new(vec![line_string![(x: 36.0, y: 47.0), (x: 36.5, y: 47.25)]]);
         let features: Vec<(serde_json::Value, frontline::geojson_write::GeometryRef)> = vec![
             (serde_json::json!({"kind": "gained", "area_km2": 12.5}), (&mp).into()),
             (serde_json::json!({"kind": "front"}), (&line).into()),
