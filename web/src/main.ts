@@ -10,12 +10,15 @@ import "maplibre-gl/dist/maplibre-gl.css";
 import "./style.css";
 import { WORDS, pickLang } from "./i18n";
 import type { Lang } from "./i18n";
+// The API's response types, generated from the server's OpenAPI document (npm run api-types).
+import type { components } from "./api-types";
+type Api = components["schemas"];
 
 performance.mark("fl:script"); // the bundle is parsed and runs (the e2e test prints the marks)
 type FC = GeoJSON.FeatureCollection;
-interface Source { source: string; label?: string; snapshots: number; classes: string[]; first?: string; last?: string }
-interface AreaRow { date: string; occupied_km2: number; occupied_pct: number; gray_km2: number | null; occupied_or_gray_km2: number | null }
-interface Status { features: Record<string, boolean> }
+type Source = Api["Source"];
+type AreaRow = Api["AreaRow"];
+type Status = Api["StatusBody"];
 interface Finding { date: string; kind: string; detail: string; previous?: string | null }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

@@ -2,6 +2,7 @@
 //! Renderers never compute a measure: they format what the engine returned.
 
 use clap::ValueEnum;
+use frontline::geojson_write::{FeatureCollectionWriter, GeometryRef, Precision};
 use serde::Serialize;
 use std::io::Write;
 
@@ -137,13 +138,27 @@ pub fn num(x: Option<f64>, decimals: usize) -> String {
     .unwrap_or_default()
 }
 
-/// A MultiPolygon as a GeoJSON geometry object (RFC 7946: exteriors
-/// counter-clockwise, as the engine stores them).
-pub fn multipolygon_geojson(mp: &geo::MultiPolygon<f64>) -> serde_json::Value {
-    let ring = |r: &geo::LineString<f64>| r.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>();
-    let polys: Vec<Vec<Vec<[f64; 2]>>> =
-        mp.0.iter().map(|p| std::iter::once(p.exterior()).chain(p.interiors()).map(ring).collect()).collect();
-    serde_json::json!({"type": "MultiPolygon", "coordinates": polys})
+/// Writes a GeoJSON FeatureCollection file (the engine's one writer,
+/// `frontline::geojson_write`, full precision: read back, every coordinate
+/// is the stored double) and returns how many features it holds. The file
+/// is written whole or not at all (a temporary sibling renamed into place).
+pub fn write_geojson_file<'a, P: Serialize, G: Into<GeometryRef<'a>>>(
+    path: &std::path::Path,
+    features: impl IntoIterator<Item = (P, G)>,
+) -> anyhow::Result<usize> {
+    use anyhow::Context;
+    let mut w = FeatureCollectionWriter::new(Vec::new(), &serde_json::Value::Null, Precision::Full)?;
+    for (properties, geometry) in features {
+        w.feature(&properties, geometry)?;
+    }
+    let count = w.len();
+    let bytes = w.finish()?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .with_context(|| format!("writing {}: check that its folder exists and is writable", path.display()))?;
+    Ok(count)
 }
 
 #[cfg(test)]
@@ -160,6 +175,49 @@ mod tests {
             String::from_utf8_lossy(&out),
             "h1,h2,h3,h4,h5\n\"a,b\",\"say \"\"hi\"\"\",\"one\rtwo\",\"line\nbreak\",plain\n"
         );
+    }
+
+    #[test]
+    fn a_geojson_file_holds_every_feature_with_its_exact_doubles() {
+        use geo::{line_string, polygon};
+        let dir = std::env::temp_dir().join(format!("frontline-output-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.join("gained.geojson");
+        // 0.1 + 0.2 ≠ 0.3 in binary: only a round-trip form gives the same double back.
+        let x = 37.0 + 0.1 + 0.2;
+        let mp = geo::MultiPolygon::new(vec![polygon![(x: x, y: 48.0), (x: 38.0, y: 48.0), (x: 38.0, y: 49.0)]]);
+        let line = geo::MultiLineString::new(vec![line_string![(x: 36.0, y: 47.0), (x: 36.5, y: 47.25)]]);
+        let features: Vec<(serde_json::Value, frontline::geojson_write::GeometryRef)> = vec![
+            (serde_json::json!({"kind": "gained", "area_km2": 12.5}), (&mp).into()),
+            (serde_json::json!({"kind": "front"}), (&line).into()),
+        ];
+        let n = super::write_geojson_file(&path, features).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(n, 2);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(v["type"], "FeatureCollection");
+        assert_eq!(v["features"][0]["properties"]["kind"], "gained");
+        assert_eq!(v["features"][0]["geometry"]["type"], "MultiPolygon");
+        // The first vertex, read back with Rust's correctly rounded parser (serde_json's
+        // default float parsing is not exact).
+        let first = text.split("\"coordinates\":[[[[").nth(1).and_then(|t| t.split(',').next());
+        assert_eq!(first.and_then(|t| t.parse::<f64>().ok()), Some(x), "{text}");
+        // geo closes the ring: 3 corners + the first again.
+        assert_eq!(v["features"][0]["geometry"]["coordinates"][0][0].as_array().map(Vec::len), Some(4));
+        assert_eq!(v["features"][1]["geometry"]["coordinates"][0][1][1].as_f64(), Some(47.25));
+        // Written whole, then renamed: no partial file is left beside it.
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")).flatten().collect();
+        assert_eq!(left.len(), 1);
+        // A folder that does not exist: an error naming the file, nothing written.
+        let e = super::write_geojson_file(
+            &dir.join("no/such/out.geojson"),
+            Vec::<(serde_json::Value, &geo::MultiPolygon<f64>)>::new(),
+        )
+        .err()
+        .map(|e| format!("{e:#}"))
+        .unwrap_or_default();
+        assert!(e.contains("out.geojson") && e.contains("writable"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

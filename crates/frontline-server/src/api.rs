@@ -3,7 +3,7 @@
 
 use crate::compress::Encoded;
 use crate::error::{ApiError, ApiResult};
-use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
+use crate::geojson_out::{drawing, simplify_multipolygon, tolerance_deg};
 use crate::query::{self, Query};
 use crate::state::{blocking, clip_text, reference_by_name, AppState};
 use axum::body::Bytes;
@@ -12,10 +12,10 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use frontline::area::{area_rows, change, period_pairs, Period, UKRAINE_OFFICIAL_KM2};
+use frontline::area::{area_rows, Period, UKRAINE_OFFICIAL_KM2};
 use frontline::area_stored::AreaSeries;
+use frontline::usecase;
 use frontline::ControlClass;
-use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -34,6 +34,8 @@ pub fn json_body(content_type: &'static str, body: Bytes) -> Response {
     r
 }
 
+#[utoipa::path(get, path = "/api/status", tag = "data",
+    responses((status = 200, description = "OK", body = crate::openapi::StatusBody, content_type = "application/json")))]
 /// `GET /api/status`: what is loaded, and anything the operator should know.
 pub async fn status(State(app): AppRef) -> Json<serde_json::Value> {
     Json(json!({
@@ -47,19 +49,25 @@ pub async fn status(State(app): AppRef) -> Json<serde_json::Value> {
     }))
 }
 
+#[utoipa::path(get, path = "/api/sources", tag = "data",
+    responses((status = 200, description = "OK", body = Vec<crate::openapi::SourceSchema>, content_type = "application/json")))]
 /// `GET /api/sources`: every source with its snapshot count, span and classes.
 pub async fn sources(State(app): AppRef) -> Json<serde_json::Value> {
     Json(json!(app.sources.iter().map(|s| &s.summary).collect::<Vec<_>>()))
 }
 
 /// `?source=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SourceQuery {
-    /// The source name.
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     pub source: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/dates", tag = "data", params(SourceQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::DatesBody, content_type = "application/json")))]
 /// `GET /api/dates`: a source's distinct snapshot dates, oldest first.
 pub async fn dates(State(app): AppRef, Query(q): Query<SourceQuery>) -> ApiResult<Json<serde_json::Value>> {
     let (_, s) = app.source(q.source.as_deref())?;
@@ -71,11 +79,18 @@ pub async fn dates(State(app): AppRef, Query(q): Query<SourceQuery>) -> ApiResul
 }
 
 /// `?source=&zoom=&class=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotQuery {
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// Map zoom the geometry is drawn at (0-22, default 6; 13 and above are not simplified).
+    #[param(example = "6")]
     zoom: Option<String>,
+    /// occupied, gray, liberated, a comma list, or all (default).
+    #[param(example = "occupied")]
     class: Option<String>,
 }
 
@@ -99,6 +114,8 @@ fn class_mask(spec: Option<&str>, available: &[ControlClass]) -> ApiResult<u8> {
     }
 }
 
+#[utoipa::path(get, path = "/api/snapshot/{date}", tag = "map", params(("date" = String, Path, description = "Snapshot date (YYYY-MM-DD), one of /api/dates.", example = "2026-01-01"), SnapshotQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/snapshot/{date}`: the snapshot's classes as a GeoJSON
 /// FeatureCollection (one feature per class), simplified for `zoom`.
 pub async fn snapshot(
@@ -119,22 +136,17 @@ pub async fn snapshot(
     let body = blocking(move || {
         let s = &app2.sources[si].snapshots[k];
         let tolerance = tolerance_deg(zoom);
-        let features: Vec<String> = s
+        let layers: Vec<_> = s
             .layers
             .iter()
             .filter(|l| mask & (1u8 << (l.class as u8)) != 0)
-            .map(|l| {
-                let g = simplify_multipolygon(&l.geometry, tolerance);
-                let mut out = String::new();
-                push_feature(&mut out, &json!({"class": l.class}), |o| push_multipolygon(o, &g));
-                out
-            })
+            .map(|l| (json!({"class": l.class}), simplify_multipolygon(&l.geometry, tolerance)))
             .collect();
         let members = json!({
             "source": s.source, "date": s.date(), "taken_at": s.taken_at, "zoom": zoom,
             "tolerance_deg": tolerance,
         });
-        Ok(Bytes::from(feature_collection(&features, &members)))
+        drawing(&members, layers.iter().map(|(p, g)| (p, g)))
     })
     .await?;
     Ok(geojson_response(&app.geo_store(key, body)))
@@ -148,16 +160,21 @@ fn geojson_response(body: &Arc<Encoded>) -> Response {
 }
 
 /// `?source=&reference=&from=&to=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AreaQuery {
-    /// The source's name.
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     pub source: Option<String>,
-    /// `sea` or `land`.
+    /// Reference territory: sea (Ukraine with its territorial sea, the default) or land.
+    #[param(example = "sea")]
     pub reference: Option<String>,
-    /// The first date, YYYY-MM-DD.
+    /// First date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-01-01")]
     pub from: Option<String>,
-    /// The last date, YYYY-MM-DD.
+    /// Last date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-03-01")]
     pub to: Option<String>,
 }
 
@@ -168,6 +185,8 @@ fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<()> 
     }
 }
 
+#[utoipa::path(get, path = "/api/area", tag = "data", params(AreaQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::AreaBody, content_type = "application/json")))]
 /// `GET /api/area`: area held on every snapshot in `from..=to`, clipped to
 /// the reference territory (`frontline::area::area_rows`). The body of each
 /// distinct query is serialised once and kept with its compressed copies
@@ -288,17 +307,32 @@ pub fn warm_up(app: Arc<AppState>) {
 }
 
 /// `?source=&every=&from=&to=&class=&reference=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeQuery {
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// snapshot, day, week, month (default) or year.
+    #[param(example = "month")]
     every: Option<String>,
+    /// First date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-01-01")]
     from: Option<String>,
+    /// Last date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-03-01")]
     to: Option<String>,
+    /// occupied (default), gray, liberated or all.
+    #[param(example = "occupied")]
     class: Option<String>,
+    /// Reference territory: sea (default) or land.
+    #[param(example = "sea")]
     reference: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/change", tag = "data", params(ChangeQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::ChangeBody, content_type = "application/json")))]
 /// `GET /api/change`: gained, lost and net area per period
 /// (`frontline::area::change` between the snapshots `period_pairs` picks).
 pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> ApiResult<Response> {
@@ -311,20 +345,16 @@ pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> 
     let to = query::opt_date("to", q.to.as_deref())?;
     check_range(from, to)?;
     let (ref_key, reference) = reference_by_name(q.reference.as_deref().unwrap_or("sea"))?;
-    let classes: Vec<ControlClass> = match q.class.as_deref().unwrap_or("occupied") {
-        "all" => source.summary.classes.clone(),
-        c => {
-            let class = ControlClass::parse(c).ok_or_else(|| {
-                ApiError::bad_request(format!("class '{}': use occupied, gray, liberated or all", clip_text(c)))
-            })?;
-            if !source.summary.classes.contains(&class) {
-                return Err(ApiError::bad_request(format!("source {} has no {class} layer", source.summary.source)));
-            }
-            vec![class]
-        }
-    };
-    let dates: Vec<NaiveDate> = source.snapshots.iter().map(|s| s.date()).collect();
-    let pairs = period_pairs(&dates, every, from, to);
+    // The CLI's choice of classes and periods (`frontline change`), over the loaded snapshots.
+    let class_text = q.class.as_deref().unwrap_or("occupied");
+    if class_text != "all" && ControlClass::parse(class_text).is_none() {
+        return Err(ApiError::bad_request(format!(
+            "class '{}': use occupied, gray, liberated or all",
+            clip_text(class_text)
+        )));
+    }
+    let classes = usecase::change_classes(&source.snapshots, &source.summary.source, class_text)?;
+    let pairs = usecase::change_pairs(&source.snapshots, every, from, to);
     if pairs.len() * classes.len() > MAX_CHANGE_PERIODS {
         return Err(ApiError::bad_request(format!(
             "{} periods asked for; at most {MAX_CHANGE_PERIODS} per request: narrow from/to or use a longer step",
@@ -338,14 +368,9 @@ pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> 
     let body = app
         .heavy_cached(cell, move || {
             let src = &app3.sources[si];
-            let jobs: Vec<(usize, ControlClass)> =
-                (0..pairs.len()).flat_map(|i| classes.iter().map(move |c| (i, *c))).collect();
-            let rows: Vec<_> = jobs
-                .par_iter()
-                .filter_map(|(i, c)| {
-                    let p = &pairs[*i];
-                    change(&p.label, &src.snapshots[p.a], &src.snapshots[p.b], *c, &territory).map(|(r, _)| r)
-                })
+            let rows: Vec<_> = usecase::change_rows(&src.snapshots, &pairs, &classes, &territory)
+                .into_iter()
+                .map(|(r, _)| r)
                 .collect();
             let body = json!({
                 "source": src.summary.source, "reference": territory.name, "every": every_text, "rows": rows,
@@ -356,6 +381,8 @@ pub async fn change_series(State(app): AppRef, Query(q): Query<ChangeQuery>) -> 
     Ok(json_body("application/json", body))
 }
 
+#[utoipa::path(get, path = "/api/basemap/{layer}", tag = "map", params(("layer" = String, Path, description = "countries, land, oblasts or rivers.", example = "oblasts")),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/basemap/{layer}`: a base-map layer as GeoJSON.
 pub async fn basemap(State(app): AppRef, Path(layer): Path<String>) -> ApiResult<Response> {
     match app.basemap.get(layer.as_str()) {

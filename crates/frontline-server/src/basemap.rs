@@ -3,11 +3,10 @@
 //! drawing and kept as GeoJSON text. No tile or style comes from the
 //! internet: these layers are the whole base map.
 
-use crate::geojson_out::{
-    feature_collection, push_feature, push_multilinestring, push_multipolygon, simplify_lines, simplify_multipolygon,
-};
-use frontline::geojson::read_bytes;
-use geo::{BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPolygon, Polygon, Rect};
+use crate::geojson_out::{simplify_lines, simplify_multipolygon, DRAWING_PRECISION};
+use frontline::geojson::{parse_features, read_bytes};
+use frontline::geojson_write::FeatureCollectionWriter;
+use geo::{BoundingRect, Coord, Intersects, MultiLineString, MultiPolygon, Rect};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -57,80 +56,40 @@ pub fn load(data_dir: &Path) -> (BTreeMap<&'static str, String>, Vec<String>) {
 }
 
 fn load_layer(path: &Path, keep: &[&str]) -> Result<String, String> {
+    // The engine's one reader (plain or gzip, checked coordinates), then its one writer.
     let bytes = read_bytes(path).map_err(|e| e.to_string())?;
-    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-    let features =
-        doc["features"].as_array().ok_or_else(|| format!("{}: not a GeoJSON FeatureCollection", path.display()))?;
+    let features = parse_features(path, &bytes).map_err(|e| e.to_string())?;
     let win = window();
-    let mut out = vec![];
+    let mut out =
+        FeatureCollectionWriter::new(Vec::new(), &Value::Null, DRAWING_PRECISION).map_err(|e| e.to_string())?;
     for f in features {
-        let mut props = serde_json::Map::new();
-        for k in keep {
-            if let Some(v) = f["properties"].get(*k) {
-                props.insert((*k).to_string(), v.clone());
+        let props: serde_json::Map<String, Value> =
+            keep.iter().filter_map(|k| f.properties.get(*k).map(|v| ((*k).to_string(), v.clone()))).collect();
+        let written = if !f.polygons.is_empty() {
+            let mp = MultiPolygon::new(f.polygons);
+            if !mp.bounding_rect().is_some_and(|b| b.intersects(&win)) {
+                continue;
             }
-        }
-        let props = Value::Object(props);
-        let mut text = String::new();
-        match parse_geometry(&f["geometry"]) {
-            Some(Shape::Areas(mp)) => {
-                if !mp.bounding_rect().is_some_and(|b| b.intersects(&win)) {
-                    continue;
-                }
-                let mp = simplify_multipolygon(&mp, TOLERANCE_DEG);
-                if mp.0.is_empty() {
-                    continue;
-                }
-                push_feature(&mut text, &props, |o| push_multipolygon(o, &mp));
+            let mp = simplify_multipolygon(&mp, TOLERANCE_DEG);
+            if mp.0.is_empty() {
+                continue;
             }
-            Some(Shape::Lines(ml)) => {
-                if !ml.bounding_rect().is_some_and(|b| b.intersects(&win)) {
-                    continue;
-                }
-                let ml = simplify_lines(&ml, TOLERANCE_DEG);
-                if ml.0.is_empty() {
-                    continue;
-                }
-                push_feature(&mut text, &props, |o| push_multilinestring(o, &ml));
+            out.feature(&props, &mp)
+        } else if !f.lines.is_empty() {
+            let ml = MultiLineString::new(f.lines);
+            if !ml.bounding_rect().is_some_and(|b| b.intersects(&win)) {
+                continue;
             }
-            None => continue,
-        }
-        out.push(text);
+            let ml = simplify_lines(&ml, TOLERANCE_DEG);
+            if ml.0.is_empty() {
+                continue;
+            }
+            out.feature(&props, &ml)
+        } else {
+            continue;
+        };
+        written.map_err(|e| e.to_string())?;
     }
-    Ok(feature_collection(&out, &Value::Null))
-}
-
-enum Shape {
-    Areas(MultiPolygon<f64>),
-    Lines(MultiLineString<f64>),
-}
-
-fn line(v: &Value) -> Option<LineString<f64>> {
-    let coords = v
-        .as_array()?
-        .iter()
-        .map(|p| Some(Coord { x: p.get(0)?.as_f64()?, y: p.get(1)?.as_f64()? }))
-        .collect::<Option<Vec<_>>>()?;
-    Some(LineString::new(coords))
-}
-
-fn polygon(v: &Value) -> Option<Polygon<f64>> {
-    let mut rings = v.as_array()?.iter().map(line).collect::<Option<Vec<_>>>()?.into_iter();
-    let exterior = rings.next()?;
-    Some(Polygon::new(exterior, rings.collect()))
-}
-
-fn parse_geometry(g: &Value) -> Option<Shape> {
-    let c = &g["coordinates"];
-    match g["type"].as_str()? {
-        "Polygon" => Some(Shape::Areas(MultiPolygon::new(vec![polygon(c)?]))),
-        "MultiPolygon" => {
-            Some(Shape::Areas(MultiPolygon::new(c.as_array()?.iter().map(polygon).collect::<Option<Vec<_>>>()?)))
-        }
-        "LineString" => Some(Shape::Lines(MultiLineString::new(vec![line(c)?]))),
-        "MultiLineString" => {
-            Some(Shape::Lines(MultiLineString::new(c.as_array()?.iter().map(line).collect::<Option<Vec<_>>>()?)))
-        }
-        _ => None,
-    }
+    let bytes = out.finish().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
 }

@@ -3,7 +3,6 @@
 
 use crate::api::AppRef;
 use crate::error::{ApiError, ApiResult};
-use crate::openapi::{get_op, parameter};
 use crate::query::{self, Query};
 use crate::state::blocking;
 use axum::extract::State;
@@ -18,15 +17,28 @@ use serde_json::{json, Value};
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
 /// `?text=&as_of=&window_days=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CheckQuery {
+    /// The text, at most 20,000 characters.
+    #[param(example = "Russia occupies almost a fifth of Ukraine.")]
     text: String,
+    /// The article's date (YYYY-MM-DD), for claims whose sentence names none.
+    #[param(example = "2026-01-01")]
     as_of: Option<String>,
+    /// Dates within ± this many days are tried as an alternative (0-60, default 7).
+    #[param(example = "7")]
     window_days: Option<String>,
 }
 
-/// Extracts and checks the claims of a text.
+#[utoipa::path(get, path = "/api/check", tag = "check", params(CheckQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::CheckBody, content_type = "application/json")))]
+/// `GET /api/check`: checks the claims of a text (English or Ukrainian sentences): each checkable
+/// claim (share or area of the country or an oblast, a settlement captured, liberated, encircled
+/// or held, area gained in a period, corridor width, frontline length) with its verdict, the band
+/// its own rounding allows, every convention tried and the snapshot dates used. Claims without a
+/// date in the sentence are checked at as_of, never at today's map.
 pub async fn check(State(app): AppRef, Query(q): Query<CheckQuery>) -> ApiResult<Json<Value>> {
     if q.text.chars().count() > MAX_TEXT_CHARS {
         return Err(ApiError::bad_request(format!(
@@ -60,20 +72,4 @@ pub async fn check(State(app): AppRef, Query(q): Query<CheckQuery>) -> ApiResult
         })))
     })
     .await
-}
-
-/// The OpenAPI entry of this route.
-pub fn paths() -> Vec<(&'static str, Value)> {
-    vec![(
-        "/api/check",
-        get_op(
-            "Checks the claims of a text (English or Ukrainian sentences): each checkable claim (share or area of the country or an oblast, a settlement captured, liberated, encircled or held, area gained in a period, corridor width, frontline length) with its verdict (consistent, consistent only under named conventions, not consistent, no date, cannot check), the band its own rounding allows, every convention tried and the snapshot dates used. Claims without a date in the sentence are checked at as_of, never at today's map.",
-            vec![
-                parameter("text", "query", "The text, at most 20,000 characters.", "Russia occupies almost a fifth of Ukraine.", true),
-                parameter("as_of", "query", "The article's date (YYYY-MM-DD), for claims whose sentence names none.", "2026-01-01", false),
-                parameter("window_days", "query", "Dates within ± this many days are tried as an alternative (0-60, default 7).", "7", false),
-            ],
-            "application/json",
-        ),
-    )]
 }

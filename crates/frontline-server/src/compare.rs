@@ -4,25 +4,36 @@
 
 use crate::api::AppRef;
 use crate::error::{ApiError, ApiResult};
-use crate::openapi::{get_op, parameter};
 use crate::query::{self, Query};
 use crate::state::{blocking, clip_text, reference_by_name};
 use axum::extract::State;
 use axum::Json;
 use frontline::audit::{audit_series, witness_source, AuditRules, Witness};
-use frontline::compare::{compare, nearest};
+use frontline::compare::Pairing;
+use frontline::usecase;
 use frontline::{ControlClass, SourceId};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// `?a=&b=&date=&class=&reference=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CompareQuery {
+    /// Source A.
+    #[param(example = "deepstate-daily")]
     a: String,
+    /// Source B.
+    #[param(example = "deepstate-daily")]
     b: String,
+    /// The date (YYYY-MM-DD); each source's nearest snapshot is used.
+    #[param(example = "2026-01-01")]
     date: String,
+    /// occupied (default), gray or liberated.
+    #[param(example = "occupied")]
     class: Option<String>,
+    /// Reference territory: sea (default) or land.
+    #[param(example = "sea")]
     reference: Option<String>,
 }
 
@@ -32,6 +43,8 @@ fn class_of(text: Option<&str>) -> ApiResult<ControlClass> {
         .ok_or_else(|| ApiError::bad_request(format!("class '{}': use occupied, gray or liberated", clip_text(c))))
 }
 
+#[utoipa::path(get, path = "/api/compare", tag = "compare", params(CompareQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::CompareBody, content_type = "application/json")))]
 /// `GET /api/compare`: the snapshot of each source nearest to `date`, and
 /// where they disagree (areas of A, B, both, A only, B only, the symmetric
 /// difference, and how much of each difference the other draws as gray).
@@ -46,15 +59,25 @@ pub async fn compare_sources(State(app): AppRef, Query(q): Query<CompareQuery>) 
     let _permit = app.heavy.acquire().await.map_err(|_| ApiError::unavailable("server shutting down"))?;
     blocking(move || {
         let (a, b) = (&app2.sources[ai], &app2.sources[bi]);
-        let (Some(i), Some(j)) = (nearest(&a.dates, date), nearest(&b.dates, date)) else {
-            return Err(ApiError::not_found("a source has no snapshots"));
-        };
-        let (sa, sb) = (&a.snapshots[a.date_snapshot[i]], &b.snapshots[b.date_snapshot[j]]);
-        let (row, _) = compare(sa, sb, class, &territory).ok_or_else(|| {
-            ApiError::not_found(format!(
+        // The CLI's pairing (`frontline compare A B --on DATE`): each source's last snapshot of its nearest day.
+        let compared = usecase::compare_snapshots(
+            &a.summary.source,
+            &b.summary.source,
+            &a.snapshots,
+            &b.snapshots,
+            class,
+            &territory,
+            Pairing::On(date),
+        )
+        .map_err(|e| match e {
+            frontline::Error::NotFound(_) => ApiError::not_found(format!(
                 "{} or {} has no {class} layer near {date}; try class=occupied",
                 a.summary.source, b.summary.source
-            ))
+            )),
+            e => e.into(),
+        })?;
+        let row = compared.into_iter().next().map(|(_, _, row, _)| row).ok_or_else(|| {
+            ApiError::not_found(format!("{} or {} has no snapshot", a.summary.source, b.summary.source))
         })?;
         Ok(Json(json!({ "date": date, "comparison": row })))
     })
@@ -62,13 +85,20 @@ pub async fn compare_sources(State(app): AppRef, Query(q): Query<CompareQuery>) 
 }
 
 /// `?source=&class=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// occupied (default), gray or liberated.
+    #[param(example = "occupied")]
     class: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/audit", tag = "compare", params(AuditQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::AuditBody, content_type = "application/json")))]
 /// `GET /api/audit`: gaps, repeated maps, drawing precision, implausible
 /// jumps and redrawn layers of a source's series, with the rules used
 /// (default thresholds; rejected files are only visible to the CLI, which
@@ -97,13 +127,24 @@ pub async fn audit(State(app): AppRef, Query(q): Query<AuditQuery>) -> ApiResult
 }
 
 /// `?a=&b=&offsets=&class=&reference=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LagQuery {
+    /// Source A.
+    #[param(example = "deepstate-daily")]
     a: String,
+    /// Source B.
+    #[param(example = "deepstate-daily")]
     b: String,
+    /// Whole-day offsets to try (A's date minus B's), MIN..MAX within -31..31, e.g. -3..5.
+    #[param(example = "0..0")]
     offsets: String,
+    /// occupied (default), gray or liberated.
+    #[param(example = "occupied")]
     class: Option<String>,
+    /// Reference territory: sea (default) or land.
+    #[param(example = "sea")]
     reference: Option<String>,
 }
 
@@ -127,6 +168,8 @@ fn offsets_of(text: &str) -> ApiResult<(i64, i64)> {
     Ok((min, max))
 }
 
+#[utoipa::path(get, path = "/api/lag", tag = "compare", params(LagQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::LagBody, content_type = "application/json")))]
 /// `GET /api/lag`: the whole-day offset that best aligns source A with
 /// source B over their common dates (`frontline::lag::find_lag`, as
 /// `frontline compare A B --lag`): every offset's mean symmetric
@@ -151,49 +194,4 @@ pub async fn lag(State(app): AppRef, Query(q): Query<LagQuery>) -> ApiResult<axu
         })
         .await?;
     Ok(crate::api::json_body("application/json", body))
-}
-
-/// The OpenAPI entries of these routes.
-pub fn paths() -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "/api/compare",
-            get_op(
-                "Where two sources disagree on a date: the snapshot of each nearest to it (both dates returned), the area of each, of both, of A only and B only, the symmetric difference, and the part of each difference the other source draws as its gray layer (whose meaning is returned: DeepState's gray zone is not ISW's assessed advances).",
-                vec![
-                    parameter("a", "query", "Source A.", "deepstate-daily", true),
-                    parameter("b", "query", "Source B.", "deepstate-daily", true),
-                    parameter("date", "query", "The date (YYYY-MM-DD); each source's nearest snapshot is used.", "2026-01-01", true),
-                    parameter("class", "query", "occupied (default), gray or liberated.", "occupied", false),
-                    parameter("reference", "query", "Reference territory: sea (default) or land.", "sea", false),
-                ],
-                "application/json",
-            ),
-        ),
-        (
-            "/api/lag",
-            get_op(
-                "How many days source A runs behind (or ahead of) source B: for every whole-day offset tried, the mean symmetric difference over the dates that have a partner at every offset, the best offset and the runner-up with the margin, the dates that vote for the best, and the sub-day vertex of a parabola through the best and its neighbours (as `frontline compare A B --lag`).",
-                vec![
-                    parameter("a", "query", "Source A.", "deepstate-daily", true),
-                    parameter("b", "query", "Source B.", "deepstate-daily", true),
-                    parameter("offsets", "query", "Whole-day offsets to try (A's date minus B's), MIN..MAX within -31..31, e.g. -3..5.", "0..0", true),
-                    parameter("class", "query", "occupied (default), gray or liberated.", "occupied", false),
-                    parameter("reference", "query", "Reference territory: sea (default) or land.", "sea", false),
-                ],
-                "application/json",
-            ),
-        ),
-        (
-            "/api/audit",
-            get_op(
-                "A source's series checked: per snapshot the days since the previous one, vertices, mean edge, area, gained/lost/net and flags (gap, same map as previous, implausible jump, layer change, precision change), with the rules and thresholds used.",
-                vec![
-                    parameter("source", "query", "Source name (default: the only one, or deepstate-daily).", "deepstate-daily", false),
-                    parameter("class", "query", "occupied (default), gray or liberated.", "occupied", false),
-                ],
-                "application/json",
-            ),
-        ),
-    ]
 }

@@ -1,11 +1,13 @@
 //! Geometry to GeoJSON text for the map, simplified to the zoom asked for.
 //!
 //! This is drawing, not measuring: no figure is ever computed from the
-//! simplified geometry. Coordinates are written with 5 decimals (about 1 m),
-//! finer than any zoom the map shows.
+//! simplified geometry. The text is written by the engine's one GeoJSON
+//! writer ([`frontline::geojson_write`]) at [`DRAWING_PRECISION`].
 
-use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon, Simplify};
-use std::fmt::Write;
+use crate::error::{ApiError, ApiResult};
+use axum::body::Bytes;
+use frontline::geojson_write::{feature_collection_bytes, GeometryRef, Precision};
+use geo::{MultiLineString, MultiPolygon, Polygon, Simplify};
 
 /// The deepest zoom that is simplified; from here on the geometry is sent as stored.
 pub const MAX_SIMPLIFIED_ZOOM: u8 = 12;
@@ -47,88 +49,25 @@ pub fn simplify_lines(lines: &MultiLineString<f64>, tolerance: f64) -> MultiLine
     MultiLineString::new(lines.0.iter().map(|l| l.simplify(tolerance)).filter(|l| l.0.len() >= 2).collect())
 }
 
-fn push_coord(out: &mut String, c: &Coord<f64>) {
-    // Writing to a String cannot fail.
-    let _ = write!(out, "[{:.5},{:.5}]", c.x, c.y);
-}
+/// How the map's layers are written: 5 decimals (about 1 m), finer than
+/// any zoom the map shows (the engine's writer, `frontline::geojson_write`).
+pub const DRAWING_PRECISION: Precision = Precision::Decimals(5);
 
-fn push_ring(out: &mut String, ring: &LineString<f64>) {
-    out.push('[');
-    for (i, c) in ring.0.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_coord(out, c);
-    }
-    out.push(']');
-}
-
-/// Appends a GeoJSON MultiPolygon geometry object.
-pub fn push_multipolygon(out: &mut String, mp: &MultiPolygon<f64>) {
-    out.push_str(r#"{"type":"MultiPolygon","coordinates":["#);
-    for (i, p) in mp.0.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('[');
-        push_ring(out, p.exterior());
-        for h in p.interiors() {
-            out.push(',');
-            push_ring(out, h);
-        }
-        out.push(']');
-    }
-    out.push_str("]}");
-}
-
-/// Appends a GeoJSON MultiLineString geometry object.
-pub fn push_multilinestring(out: &mut String, lines: &MultiLineString<f64>) {
-    out.push_str(r#"{"type":"MultiLineString","coordinates":["#);
-    for (i, l) in lines.0.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_ring(out, l);
-    }
-    out.push_str("]}");
-}
-
-/// Appends one Feature with the given properties (a JSON object).
-pub fn push_feature(out: &mut String, properties: &serde_json::Value, geometry: impl FnOnce(&mut String)) {
-    out.push_str(r#"{"type":"Feature","properties":"#);
-    out.push_str(&properties.to_string());
-    out.push_str(r#","geometry":"#);
-    geometry(out);
-    out.push('}');
-}
-
-/// Wraps already written features (comma-separated) in a FeatureCollection.
-pub fn feature_collection(features: &[String], extra_members: &serde_json::Value) -> String {
-    let mut out = String::with_capacity(features.iter().map(String::len).sum::<usize>() + 256);
-    out.push_str(r#"{"type":"FeatureCollection","#);
-    if let Some(obj) = extra_members.as_object() {
-        for (k, v) in obj {
-            out.push_str(&serde_json::Value::String(k.clone()).to_string());
-            out.push(':');
-            out.push_str(&v.to_string());
-            out.push(',');
-        }
-    }
-    out.push_str(r#""features":["#);
-    for (i, f) in features.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(f);
-    }
-    out.push_str("]}");
-    out
+/// A FeatureCollection for the map as an HTTP body: `members` (a JSON
+/// object) beside `features`, each feature (properties, geometry).
+pub fn drawing<'a, P: serde::Serialize, G: Into<GeometryRef<'a>>>(
+    members: &serde_json::Value,
+    features: impl IntoIterator<Item = (P, G)>,
+) -> ApiResult<Bytes> {
+    feature_collection_bytes(members, features, DRAWING_PRECISION)
+        .map(Bytes::from)
+        .map_err(|e| ApiError::internal(format!("writing GeoJSON: {e}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::polygon;
+    use geo::{polygon, LineString};
 
     #[test]
     fn tolerance_halves_with_each_zoom() {
@@ -136,24 +75,6 @@ mod tests {
         assert!((tolerance_deg(0) - 0.3515625).abs() < 1e-12);
         assert!((tolerance_deg(1) - 0.17578125).abs() < 1e-12);
         assert_eq!(tolerance_deg(MAX_SIMPLIFIED_ZOOM + 1), 0.0);
-    }
-
-    #[test]
-    fn written_geojson_parses_back_to_the_same_rings() {
-        let mp = MultiPolygon::new(vec![polygon![
-            exterior: [(x: 30.0, y: 48.0), (x: 31.0, y: 48.0), (x: 31.0, y: 49.0), (x: 30.0, y: 49.0)],
-            interiors: [[(x: 30.2, y: 48.2), (x: 30.2, y: 48.4), (x: 30.4, y: 48.4)]],
-        ]]);
-        let mut out = String::new();
-        push_feature(&mut out, &serde_json::json!({"class": "occupied"}), |o| push_multipolygon(o, &mp));
-        let fc = feature_collection(&[out], &serde_json::json!({"date": "2025-01-01"}));
-        let v: serde_json::Value = serde_json::from_str(&fc).unwrap();
-        assert_eq!(v["date"], "2025-01-01");
-        let coords = &v["features"][0]["geometry"]["coordinates"];
-        assert_eq!(coords[0][0].as_array().unwrap().len(), 5); // closed square
-        assert_eq!(coords[0][1].as_array().unwrap().len(), 4); // closed triangle hole
-        assert_eq!(coords[0][0][2][0].as_f64(), Some(31.0));
-        assert_eq!(v["features"][0]["properties"]["class"], "occupied");
     }
 
     #[test]

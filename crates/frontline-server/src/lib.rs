@@ -38,11 +38,13 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The longest URI (path and query) accepted, bytes. Every real request is
 /// far shorter; a longer one is refused before any parsing.
@@ -76,34 +78,46 @@ pub fn features() -> serde_json::Value {
 
 /// The whole application: API routes, assets, limits.
 pub fn router(state: Arc<AppState>) -> Router {
-    let doc = Arc::new(openapi::document(
-        compare::paths().into_iter().chain(webmap::paths()).chain(check::paths()).collect(),
-    ));
-    let api = Router::new()
-        .route("/api/openapi.json", get(move || std::future::ready(Json(doc.as_ref().clone()))))
-        .route("/api/status", get(api::status))
-        .route("/api/sources", get(api::sources))
-        .route("/api/dates", get(api::dates))
-        .route("/api/snapshot/{date}", get(api::snapshot))
-        .route("/api/area", get(api::area))
-        .route("/api/change", get(api::change_series))
-        .route("/api/basemap/{layer}", get(api::basemap))
-        .route("/api/places", get(places::search))
-        .route("/api/places/{id}/timeline", get(places::timeline))
-        .route("/api/places/{id}/corridor", get(places::corridor))
-        .route("/api/front/{date}", get(places::front))
-        .route("/api/compare", get(compare::compare_sources))
-        .route("/api/audit", get(compare::audit))
-        .route("/api/lag", get(compare::lag))
-        .route("/api/labels", get(webmap::labels))
-        .route("/api/here", get(webmap::here))
-        .route("/api/gained-lost", get(webmap::gained_lost))
-        .route("/api/compare/geometry", get(webmap::disagreement))
-        .route("/api/check", get(check::check))
+    let (api, doc) = api_routes().split_for_parts();
+    let doc = Arc::new(openapi::document(doc));
+    // The only routes not in `api_routes`: the document itself (documented by
+    // `openapi::ApiDoc`) and the catch-all that answers unknown API paths.
+    let api = api
+        .route("/api/openapi.json", get(openapi::openapi_json).layer(axum::Extension(doc)))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", get(api_not_found))
         .with_state(state);
     with_layers(Router::new().merge(api).fallback(get(assets::serve_asset)))
+}
+
+/// Every API route, each served and documented by one `routes!` entry
+/// (the handler's `#[utoipa::path]` gives its path, parameters and body).
+pub fn api_routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(api::status))
+        .routes(routes!(api::sources))
+        .routes(routes!(api::dates))
+        .routes(routes!(api::snapshot))
+        .routes(routes!(api::area))
+        .routes(routes!(api::change_series))
+        .routes(routes!(api::basemap))
+        .routes(routes!(places::search))
+        .routes(routes!(places::timeline))
+        .routes(routes!(places::corridor))
+        .routes(routes!(places::front))
+        .routes(routes!(compare::compare_sources))
+        .routes(routes!(compare::audit))
+        .routes(routes!(compare::lag))
+        .routes(routes!(webmap::labels))
+        .routes(routes!(webmap::here))
+        .routes(routes!(webmap::gained_lost))
+        .routes(routes!(webmap::disagreement))
+        .routes(routes!(check::check))
+}
+
+/// The OpenAPI document as served at `/api/openapi.json`.
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document(api_routes().into_openapi())
 }
 
 /// What every response goes through: limits, compression, security headers.

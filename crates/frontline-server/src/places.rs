@@ -5,20 +5,21 @@
 
 use crate::api::AppRef;
 use crate::error::{ApiError, ApiResult};
-use crate::geojson_out::{feature_collection, push_feature, push_multilinestring, simplify_lines, tolerance_deg};
+use crate::geojson_out::{drawing, simplify_lines, tolerance_deg};
 use crate::query::{self, Query};
 use crate::state::{blocking, clip_text, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use frontline::encircle::{CorridorFrame, CorridorParams};
+use frontline::encircle::CorridorParams;
 use frontline::front::{sector_lengths, FrontExtractor, FrontOptions, Sectors, REPORTING_COAST_TOLERANCE_M};
 use frontline::places::{
     names, stored, CaptureRule, Gazetteer, GazetteerSources, Place, Resolution, StatusTable, DISAMBIGUATION_HINT,
 };
-use frontline::regions::{load_reference, Reference};
+use frontline::regions::Reference;
 use frontline::store::Store;
+use frontline::usecase;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -94,10 +95,15 @@ pub async fn status_table(app: &Arc<AppState>, si: usize) -> ApiResult<Arc<Statu
 }
 
 /// `?q=&limit=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
+    /// A settlement name in any common spelling, NAME@OBLAST (Mykolaivka@Donetsk) for one of several, or LON,LAT.
+    #[param(required = true, example = "Pokrovsk")]
     q: Option<String>,
+    /// At most this many matches (1-50, default 10).
+    #[param(example = "10")]
     limit: Option<String>,
 }
 
@@ -110,6 +116,8 @@ fn place_json(p: &Place) -> serde_json::Value {
     })
 }
 
+#[utoipa::path(get, path = "/api/places", tag = "places", params(SearchQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::PlacesBody, content_type = "application/json")))]
 /// `GET /api/places?q=NAME`: the places a name may mean (the engine's
 /// lookup: exact, transliteration, typos), then names starting with it,
 /// biggest first.
@@ -211,6 +219,8 @@ fn place_id(app: &Gazetteer, id: &str) -> ApiResult<usize> {
     }
 }
 
+#[utoipa::path(get, path = "/api/places/{id}/timeline", tag = "places", params(("id" = String, Path, description = "A place id from /api/places.", example = "0"), crate::api::SourceQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::TimelineBody, content_type = "application/json")))]
 /// `GET /api/places/{id}/timeline`: a place's occupied and gray fraction,
 /// distance to hostile territory and status at every snapshot, its status
 /// changes, and its capture and retake dates at 50 % and 95 % of the town occupied
@@ -256,10 +266,9 @@ pub async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
     app.front_extractor
         .get_or_try_init(|| async move {
             blocking(move || {
-                let land = load_reference(&Reference::Land, &data_dir)?;
                 let options =
                     FrontOptions { coast_tolerance_m: REPORTING_COAST_TOLERANCE_M, ..FrontOptions::default() };
-                Ok(Arc::new(FrontExtractor::new(&reference, Some(&land), options)?))
+                Ok(Arc::new(usecase::front_extractor(&reference, &Reference::WithSea, &data_dir, options)?))
             })
             .await
         })
@@ -268,13 +277,20 @@ pub async fn extractor(app: &Arc<AppState>) -> ApiResult<Arc<FrontExtractor>> {
 }
 
 /// `?source=&zoom=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FrontQuery {
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// Map zoom the line is drawn at (default 6).
+    #[param(example = "6")]
     zoom: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/front/{date}", tag = "map", params(("date" = String, Path, description = "Snapshot date (YYYY-MM-DD), one of /api/dates.", example = "2026-01-01"), FrontQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/front/{date}`: the frontline of a snapshot as a GeoJSON
 /// MultiLineString with its geodesic length and its length per sector
 /// (the engine's figures, on the full line; the line drawn is simplified).
@@ -295,15 +311,11 @@ pub async fn front(State(app): AppRef, Path(date): Path<String>, Query(q): Query
         let front = ex.frontline(s);
         let sectors = sector_lengths(&front.lines, &Sectors::default_towns());
         let lines = simplify_lines(&front.lines, tolerance_deg(zoom));
-        let mut f = String::new();
-        push_feature(&mut f, &json!({"class": "front", "length_km": front.length_km}), |o| {
-            push_multilinestring(o, &lines)
-        });
         let members = json!({
             "source": s.source, "date": front.date, "length_km": front.length_km, "sectors": sectors,
             "parameters": ex.options(), "reference": ex.reference_name(), "coast": ex.coast_name(), "zoom": zoom,
         });
-        Ok(Bytes::from(feature_collection(&[f], &members)))
+        drawing(&members, [(json!({"class": "front", "length_km": front.length_km}), &lines)])
     })
     .await?;
     Ok(app.geo_store(key, body).response("application/geo+json"))
@@ -319,25 +331,31 @@ pub fn warm_up(app: Arc<AppState>) {
 }
 
 /// `?source=&from=&to=&with_gray=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CorridorQuery {
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// First date (YYYY-MM-DD), inclusive.
+    #[param(example = "2025-06-01")]
     from: Option<String>,
+    /// Last date (YYYY-MM-DD), inclusive.
+    #[param(example = "2026-01-31")]
     to: Option<String>,
+    /// true: also count the gray zone as hostile, beside the occupied-only figures.
+    #[param(example = "true")]
     with_gray: Option<String>,
 }
 
 /// One date's corridor figures, small enough to send for every snapshot.
 fn corridor_row(c: &frontline::encircle::Corridor) -> serde_json::Value {
-    use frontline::encircle::CorridorState;
-    let gap_m = match c.state {
-        CorridorState::Encircled | CorridorState::Occupied => Some(0.0),
-        _ => c.gap.map(|g| g.gap_m),
-    };
-    json!({"state": c.state, "width_m": c.width_m, "gap_m": gap_m, "length_m": c.length_m})
+    json!({"state": c.state, "width_m": c.width_m, "gap_m": usecase::pincer_gap_m(c), "length_m": c.length_m})
 }
 
+#[utoipa::path(get, path = "/api/places/{id}/corridor", tag = "places", params(("id" = String, Path, description = "A place id from /api/places.", example = "0"), CorridorQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::CorridorBody, content_type = "application/json")))]
 /// `GET /api/places/{id}/corridor`: the way out of a place to the rear at
 /// every snapshot in from..to (`frontline::encircle`, from the edge of the
 /// place's footprint; 250 m cells, 60 km window, 25 km rear): state, width,
@@ -371,42 +389,27 @@ pub async fn corridor(
     let body = app
         .heavy_cached(cell, move || {
             let p = g.place(pid).ok_or_else(|| ApiError::not_found(format!("no place {pid}")))?;
-            // Borrowed, not cloned: copying a year of layers cost more than some corridors.
-            let snaps: Vec<&frontline::Snapshot> = app3.sources[si]
-                .snapshots
-                .iter()
-                .filter(|s| from.is_none_or(|f| s.date() >= f) && to.is_none_or(|t| s.date() <= t))
-                .collect();
+            let snaps = usecase::snapshots_between(&app3.sources[si].snapshots, from, to);
             if snaps.is_empty() {
                 return Err(ApiError::not_found(format!("no {src_name} snapshot between from and to")));
             }
-            let dates: Vec<chrono::NaiveDate> = snaps.iter().map(|s| s.date()).collect();
-            let hostile = |gray: bool| -> Vec<Vec<&geo::MultiPolygon<f64>>> {
-                snaps.iter().map(|s| frontline::encircle::hostile_layers(s, gray)).collect()
-            };
-            let area = &p.footprint.geometry;
-            let series = CorridorFrame::for_area(&reference, area, CorridorParams::default())?
-                .series_of(&dates, &hostile(false));
-            let has_gray: Vec<bool> = snaps.iter().map(|s| s.layer(frontline::ControlClass::Gray).is_some()).collect();
-            let gray = if with_gray && has_gray.iter().any(|&g| g) {
-                let params = CorridorParams { with_gray: true, ..CorridorParams::default() };
-                Some(CorridorFrame::for_area(&reference, area, params)?.series_of(&dates, &hostile(true)))
-            } else {
-                None
-            };
+            // The CLI's corridor series (`frontline corridor NAME`) from the place's footprint; a
+            // source without a gray zone answers the occupied-only figures with `with_gray` null.
+            let with_gray = with_gray && snaps.iter().any(|s| s.layer(frontline::ControlClass::Gray).is_some());
+            let start = usecase::CorridorStart::Area(p.footprint.geometry.clone());
+            let series =
+                usecase::corridor_series(&reference, &start, CorridorParams::default(), with_gray, &src_name, snaps)?;
             let rows: Vec<serde_json::Value> = series
                 .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let mut row = corridor_row(&c.corridor);
+                .map(|c| {
+                    let mut row = corridor_row(&c.occupied_only);
                     row["date"] = json!(c.date);
-                    let g = gray.as_ref().and_then(|g| g.get(i)).filter(|_| has_gray[i]);
-                    row["with_gray"] = g.map_or(serde_json::Value::Null, |g| corridor_row(&g.corridor));
+                    row["with_gray"] = c.with_gray.as_ref().map_or(serde_json::Value::Null, corridor_row);
                     row
                 })
                 .collect();
-            let last = series.last().map(|c| &c.corridor);
-            let last_with_gray = gray.as_ref().and_then(|g| g.last()).map(|c| &c.corridor);
+            let last = series.last().map(|c| &c.occupied_only);
+            let last_with_gray = series.last().and_then(|c| c.with_gray.as_ref());
             Ok(Bytes::from(
                 json!({
                     "source": src_name, "place": place_json(p), "reference": reference.name,

@@ -464,30 +464,28 @@ impl AppState {
         });
     }
 
-    /// The source named, else the only one, else the DeepState daily export.
+    /// The source named, else the only one, else the DeepState daily
+    /// export, else the joined full map (the CLI's choice: `usecase::pick_source_among`).
     pub fn source(&self, name: Option<&str>) -> ApiResult<(usize, &SourceData)> {
-        let list = || self.sources.iter().map(|s| s.summary.source.as_str()).collect::<Vec<_>>().join(", ");
-        if let Some(n) = name {
-            return self
-                .sources
-                .iter()
-                .enumerate()
-                .find(|(_, s)| s.summary.source.as_str() == n)
-                .ok_or_else(|| ApiError::not_found(format!("no source '{}'; sources here: {}", clip_text(n), list())));
-        }
-        match self.sources.as_slice() {
-            [] => Err(ApiError::not_found(format!(
+        if self.sources.is_empty() {
+            return Err(ApiError::not_found(format!(
                 "the store {} holds no snapshots; run `frontline ingest PATH...` or `frontline sync deepstate` \
                  (`frontline serve` picks them up without a restart)",
                 self.store_path.display()
-            ))),
-            [only] => Ok((0, only)),
-            many => many
-                .iter()
-                .enumerate()
-                .find(|(_, s)| s.summary.source.as_str() == SourceId::DEEPSTATE_DAILY)
-                .ok_or_else(|| ApiError::bad_request(format!("several sources: pick one with ?source= ({})", list()))),
+            )));
         }
+        let ids: Vec<SourceId> = self.sources.iter().map(|s| s.summary.source.clone()).collect();
+        let picked = frontline::usecase::pick_source_among(
+            &ids,
+            name,
+            &format!("the store {}", self.store_path.display()),
+            "?source=",
+        )?;
+        self.sources
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.summary.source == picked)
+            .ok_or_else(|| ApiError::internal(format!("source {picked} picked but not loaded")))
     }
 
     /// A reference territory, loaded on first use and kept.

@@ -6,8 +6,7 @@
 
 use crate::api::AppRef;
 use crate::error::{ApiError, ApiResult};
-use crate::geojson_out::{feature_collection, push_feature, push_multipolygon, simplify_multipolygon, tolerance_deg};
-use crate::openapi::{get_op, parameter};
+use crate::geojson_out::{drawing, simplify_multipolygon, tolerance_deg};
 use crate::query::{self, Query};
 use crate::state::blocking;
 use axum::body::Bytes;
@@ -30,6 +29,8 @@ pub const LABEL_MIN_POPULATION: u64 = 1_000;
 /// The smallest settlement named as "nearest town" after a click.
 pub const HERE_MIN_POPULATION: u64 = 500;
 
+#[utoipa::path(get, path = "/api/labels", tag = "map",
+    responses((status = 200, description = "OK", body = crate::openapi::LabelsBody, content_type = "application/json")))]
 /// `GET /api/labels`: settlements of at least [`LABEL_MIN_POPULATION`]
 /// people, biggest first, as rows of `fields` (the map picks by zoom).
 pub async fn labels(State(app): AppRef) -> ApiResult<Response> {
@@ -57,12 +58,21 @@ pub async fn labels(State(app): AppRef) -> ApiResult<Response> {
 }
 
 /// `?lon=&lat=&date=&source=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HereQuery {
+    /// Longitude, decimal degrees.
+    #[param(example = "37.18")]
     lon: String,
+    /// Latitude, decimal degrees.
+    #[param(example = "48.28")]
     lat: String,
+    /// The date of one of the source's snapshots (YYYY-MM-DD; GET /api/dates lists them).
+    #[param(example = "2026-01-01")]
     date: String,
+    /// Source name (default: the only one, else deepstate-daily, else deepstate).
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
 }
 
@@ -76,6 +86,8 @@ fn coordinate(what: &str, text: &str, lo: f64, hi: f64) -> ApiResult<f64> {
     }
 }
 
+#[utoipa::path(get, path = "/api/here", tag = "map", params(HereQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::HereBody, content_type = "application/json")))]
 /// `GET /api/here`: at a point on a date, the class the source draws
 /// there, the distance to its frontline, and the nearest settlement with
 /// its status on that date.
@@ -122,12 +134,21 @@ pub async fn here(State(app): AppRef, Query(q): Query<HereQuery>) -> ApiResult<J
 }
 
 /// `?source=&from=&to=&zoom=` (from and to: snapshot dates)
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct GainedLostQuery {
+    /// Source name.
+    #[param(example = "deepstate-daily")]
     source: Option<String>,
+    /// The earlier snapshot's date.
+    #[param(example = "2026-06-01")]
     from: String,
+    /// The later snapshot's date.
+    #[param(example = "2026-08-22")]
     to: String,
+    /// Map zoom the drawing is simplified for (3-13).
+    #[param(example = "7")]
     zoom: Option<String>,
 }
 
@@ -140,20 +161,15 @@ fn geo_body(body: Bytes) -> Response {
 /// Two polygons as a FeatureCollection with `kind` and `km2` properties,
 /// simplified for drawing at `zoom` (the areas are the engine's, on the
 /// full geometry).
-fn two_layers(parts: [(&str, &geo::MultiPolygon<f64>, f64); 2], zoom: u8, members: &Value) -> Bytes {
+fn two_layers(parts: [(&str, &geo::MultiPolygon<f64>, f64); 2], zoom: u8, members: &Value) -> ApiResult<Bytes> {
     let tolerance = tolerance_deg(zoom);
-    let features: Vec<String> = parts
-        .iter()
-        .map(|(kind, g, km2)| {
-            let g = simplify_multipolygon(g, tolerance);
-            let mut out = String::new();
-            push_feature(&mut out, &json!({"kind": kind, "km2": km2}), |o| push_multipolygon(o, &g));
-            out
-        })
-        .collect();
-    Bytes::from(feature_collection(&features, members))
+    let simplified =
+        parts.map(|(kind, g, km2)| (json!({"kind": kind, "km2": km2}), simplify_multipolygon(g, tolerance)));
+    drawing(members, simplified.iter().map(|(p, g)| (p, g)))
 }
 
+#[utoipa::path(get, path = "/api/gained-lost", tag = "map", params(GainedLostQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/gained-lost`: the occupied area gained and lost between two
 /// snapshots of a source, as polygons (`frontline::area::change`).
 pub async fn gained_lost(State(app): AppRef, Query(q): Query<GainedLostQuery>) -> ApiResult<Response> {
@@ -172,22 +188,33 @@ pub async fn gained_lost(State(app): AppRef, Query(q): Query<GainedLostQuery>) -
                 .ok_or_else(|| ApiError::not_found("this source has no occupied layer"))?;
             let members = json!({"source": a.source, "from": a.date(), "to": b.date(), "reference": territory.name,
                 "gained_km2": row.gained_km2, "lost_km2": row.lost_km2, "net_km2": row.net_km2, "zoom": zoom});
-            Ok(two_layers([("gained", &g.gained, row.gained_km2), ("lost", &g.lost, row.lost_km2)], zoom, &members))
+            two_layers([("gained", &g.gained, row.gained_km2), ("lost", &g.lost, row.lost_km2)], zoom, &members)
         })
         .await?;
     Ok(geo_body(body))
 }
 
 /// `?a=&b=&date=&zoom=`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DisagreeQuery {
+    /// Source A.
+    #[param(example = "deepstate-daily")]
     a: String,
+    /// Source B.
+    #[param(example = "deepstate-daily")]
     b: String,
+    /// The date (YYYY-MM-DD).
+    #[param(example = "2025-06-01")]
     date: String,
+    /// Map zoom the drawing is simplified for (3-13).
+    #[param(example = "7")]
     zoom: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/compare/geometry", tag = "compare", params(DisagreeQuery),
+    responses((status = 200, description = "OK", body = crate::openapi::FeatureCollectionSchema, content_type = "application/geo+json")))]
 /// `GET /api/compare/geometry`: where two sources disagree on a date (each
 /// source's nearest snapshot), as polygons: occupied by A only, by B only
 /// (`frontline::compare`), with the comparison's figures as members.
@@ -210,65 +237,8 @@ pub async fn disagreement(State(app): AppRef, Query(q): Query<DisagreeQuery>) ->
             let (row, d) = compare(sa, sb, ControlClass::Occupied, &territory)
                 .ok_or_else(|| ApiError::not_found("a source has no occupied layer"))?;
             let members = json!({"date": date, "comparison": row, "zoom": zoom});
-            Ok(two_layers(
-                [("a_only", &d.a_only, row.a_only_km2), ("b_only", &d.b_only, row.b_only_km2)],
-                zoom,
-                &members,
-            ))
+            two_layers([("a_only", &d.a_only, row.a_only_km2), ("b_only", &d.b_only, row.b_only_km2)], zoom, &members)
         })
         .await?;
     Ok(geo_body(body))
-}
-
-/// The OpenAPI entries of these routes.
-pub fn paths() -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "/api/labels",
-            get_op(
-                "Settlements of at least 1,000 people for the map's labels, biggest first: rows of [id, name, name_uk, population, lon, lat].",
-                vec![],
-                "application/json",
-            ),
-        ),
-        (
-            "/api/gained-lost",
-            get_op(
-                "The occupied area gained and lost between two snapshots of a source, as GeoJSON polygons (kind gained or lost, km2 on the full geometry), within Ukraine incl. its territorial sea.",
-                vec![
-                    parameter("from", "query", "The earlier snapshot's date.", "2026-06-01", true),
-                    parameter("to", "query", "The later snapshot's date.", "2026-08-22", true),
-                    parameter("source", "query", "Source name.", "deepstate-daily", false),
-                    parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
-                ],
-                "application/geo+json",
-            ),
-        ),
-        (
-            "/api/compare/geometry",
-            get_op(
-                "Where two sources disagree on a date, as GeoJSON polygons: occupied by A only and by B only (each source's snapshot nearest to the date; the figures of /api/compare as members).",
-                vec![
-                    parameter("a", "query", "Source A.", "deepstate-daily", true),
-                    parameter("b", "query", "Source B.", "deepstate-daily", true),
-                    parameter("date", "query", "The date (YYYY-MM-DD).", "2025-06-01", true),
-                    parameter("zoom", "query", "Map zoom the drawing is simplified for (3-13).", "7", false),
-                ],
-                "application/geo+json",
-            ),
-        ),
-        (
-            "/api/here",
-            get_op(
-                "What is at a point on a date: the class the source draws there (null: not drawn, i.e. held by Ukraine or outside), the geodesic distance to the source's frontline in metres, and the nearest settlement of at least 500 people with its status on that date (null while the source's status table is still being built).",
-                vec![
-                    parameter("lon", "query", "Longitude, decimal degrees.", "37.18", true),
-                    parameter("lat", "query", "Latitude, decimal degrees.", "48.28", true),
-                    parameter("date", "query", "The date of one of the source's snapshots (YYYY-MM-DD; GET /api/dates lists them).", "2026-01-01", true),
-                    parameter("source", "query", "Source name (default: the only one, or deepstate-daily).", "deepstate-daily", false),
-                ],
-                "application/json",
-            ),
-        ),
-    ]
 }

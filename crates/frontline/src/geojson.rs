@@ -99,8 +99,13 @@ pub struct RawFeature {
     pub polygons: Vec<Polygon<f64>>,
     /// The geometry was null or absent.
     pub null_geometry: bool,
-    /// Points and lines found in the geometry (not territory; counted, not kept).
+    /// Points and lines found in the geometry (not territory: counted here,
+    /// and the lines kept in `lines`).
     pub non_areal_parts: usize,
+    /// The LineStrings and MultiLineStrings' lines (rivers on a base map),
+    /// Z dropped; a line with a position that is not a finite lon/lat is
+    /// left out (a control map's lines are never measured).
+    pub lines: Vec<LineString<f64>>,
     /// Rings whose last position did not repeat the first (closed on reading).
     pub unclosed_rings: usize,
 }
@@ -210,6 +215,16 @@ fn flatten(g: GeometryIn, out: &mut RawFeature) -> std::result::Result<(), Strin
             }
         }
         GeometryIn::NonAreal => out.non_areal_parts += 1,
+        GeometryIn::Line(c) => {
+            out.non_areal_parts += 1;
+            out.lines.extend(ring(c).ok());
+        }
+        GeometryIn::MultiLine(c) => {
+            out.non_areal_parts += 1;
+            if let Nested::List(lines) = c {
+                out.lines.extend(lines.into_iter().filter_map(|l| ring(l).ok()));
+            }
+        }
     }
     Ok(())
 }
@@ -286,6 +301,8 @@ enum GeometryIn {
     Polygon(Nested),
     MultiPolygon(Nested),
     Collection(Vec<GeometryIn>),
+    Line(Nested),
+    MultiLine(Nested),
     NonAreal,
 }
 
@@ -405,12 +422,14 @@ impl<'de> Deserialize<'de> for GeometryIn {
                     }
                 }
                 let kind = kind.ok_or_else(|| de::Error::custom("geometry without \"type\""))?;
-                let coords = || coordinates.ok_or_else(|| de::Error::custom(format!("{kind} without \"coordinates\"")));
+                let missing = || de::Error::custom(format!("{kind} without \"coordinates\""));
                 match kind.as_str() {
-                    "Polygon" => Ok(GeometryIn::Polygon(coords()?)),
-                    "MultiPolygon" => Ok(GeometryIn::MultiPolygon(coords()?)),
+                    "Polygon" => Ok(GeometryIn::Polygon(coordinates.ok_or_else(missing)?)),
+                    "MultiPolygon" => Ok(GeometryIn::MultiPolygon(coordinates.ok_or_else(missing)?)),
                     "GeometryCollection" => Ok(GeometryIn::Collection(geometries.unwrap_or_default())),
-                    "Point" | "MultiPoint" | "LineString" | "MultiLineString" => Ok(GeometryIn::NonAreal),
+                    "LineString" => Ok(coordinates.map_or(GeometryIn::NonAreal, GeometryIn::Line)),
+                    "MultiLineString" => Ok(coordinates.map_or(GeometryIn::NonAreal, GeometryIn::MultiLine)),
+                    "Point" | "MultiPoint" => Ok(GeometryIn::NonAreal),
                     other => Err(de::Error::custom(format!("unknown geometry type {other:?}"))),
                 }
             }
@@ -533,6 +552,22 @@ mod tests {
         assert_eq!(f[0].non_areal_parts, 1);
         assert_eq!(f[0].prop_str("name"), Some("a"));
         assert!(f[1].null_geometry);
+    }
+
+    #[test]
+    fn keeps_lines_for_base_maps_and_counts_them_as_non_areal() {
+        // A river as LineString and as MultiLineString (3-D), and a line with an
+        // out-of-range position, which is left out rather than failing the file.
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"name":"Dnipro"},"geometry":{"type":"LineString","coordinates":[[30,48],[31,47.5]]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"MultiLineString","coordinates":[[[30,48,1],[31,48,1]],[[32,49],[33,49],[34,50]]]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[30,48],[31,95]]}}]}"#;
+        let f = parse(text).expect("valid");
+        assert_eq!(f[0].lines, vec![LineString::from(vec![(30.0, 48.0), (31.0, 47.5)])]);
+        assert_eq!(f[1].lines.len(), 2);
+        assert_eq!(f[1].lines[1].0.len(), 3);
+        assert!(f[2].lines.is_empty());
+        assert!(f.iter().all(|x| x.polygons.is_empty() && x.non_areal_parts == 1));
     }
 
     #[test]

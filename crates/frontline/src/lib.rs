@@ -17,6 +17,7 @@ pub mod feed;
 pub mod front;
 pub mod geodesy;
 pub mod geojson;
+pub mod geojson_write;
 pub mod here;
 pub mod ingest;
 pub mod lag;

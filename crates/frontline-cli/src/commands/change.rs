@@ -2,8 +2,8 @@
 
 use crate::args::{ClassOrAll, Step, BY_VALUE, REFERENCE_VALUE};
 use crate::context::{parse_date, pick_source, Context};
-use crate::output::{multipolygon_geojson, num, Table};
-use anyhow::{Context as _, Result};
+use crate::output::{num, write_geojson_file, Table};
+use anyhow::Result;
 use chrono::NaiveDate;
 use frontline::usecase::{change_series, ChangePeriod, ChangeRequest};
 use frontline::ControlClass;
@@ -82,24 +82,19 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let results = change_series(&store, &source, &reference, &request)?;
 
     if let Some(path) = &args.geojson {
-        let mut features = vec![];
-        for ChangePeriod { row, geometry: geom, .. } in &results {
-            for (kind, mp, area) in [("gained", &geom.gained, row.gained_km2), ("lost", &geom.lost, row.lost_km2)] {
-                if mp.0.is_empty() {
-                    continue;
-                }
-                features.push(serde_json::json!({
-                    "type": "Feature",
-                    "properties": {"period": row.period, "class": row.class, "kind": kind,
+        let features = results.iter().flat_map(|ChangePeriod { row, geometry: geom, .. }| {
+            [("gained", &geom.gained, row.gained_km2), ("lost", &geom.lost, row.lost_km2)]
+                .into_iter()
+                .filter(|(_, mp, _)| !mp.0.is_empty())
+                .map(|(kind, mp, area)| {
+                    let properties = serde_json::json!({"period": row.period, "class": row.class, "kind": kind,
                                    "from": row.from, "to": row.to, "area_km2": area,
-                                   "source": source.as_str(), "reference": reference.name},
-                    "geometry": multipolygon_geojson(mp),
-                }));
-            }
-        }
-        let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
-        std::fs::write(path, serde_json::to_vec(&fc)?).with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("wrote {} gained/lost feature(s) to {}", features.len(), path.display());
+                                   "source": source.as_str(), "reference": reference.name});
+                    (properties, mp)
+                })
+        });
+        let written = write_geojson_file(path, features)?;
+        eprintln!("wrote {written} gained/lost feature(s) to {}", path.display());
     }
 
     if let Some(by) = &args.by {

@@ -3,8 +3,8 @@
 
 use crate::args::{Class, REFERENCE_VALUE};
 use crate::context::{parse_date, Context};
-use crate::output::{multipolygon_geojson, num, Table};
-use anyhow::{bail, Context as _, Result};
+use crate::output::{num, write_geojson_file, Table};
+use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use frontline::compare::{by_region, by_sector, gray_layer_meaning, status_differences, Pairing};
 use frontline::front::Sectors;
@@ -120,27 +120,22 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let results: Vec<_> = compared.into_iter().map(|(_, _, r, g)| (r, g)).collect();
 
     if let Some(path) = &args.geojson {
-        let mut features = vec![];
-        for (row, geom) in &results {
-            for (side, mp, area) in [
+        let features = results.iter().flat_map(|(row, geom)| {
+            [
                 (format!("{} only", row.a_source), &geom.a_only, row.a_only_km2),
                 (format!("{} only", row.b_source), &geom.b_only, row.b_only_km2),
-            ] {
-                if mp.0.is_empty() {
-                    continue;
-                }
-                features.push(serde_json::json!({
-                    "type": "Feature",
-                    "properties": {"counted_by": side, "class": class, "a_source": row.a_source, "a_date": row.a_date,
-                                   "b_source": row.b_source, "b_date": row.b_date, "area_km2": area,
-                                   "reference": reference.name},
-                    "geometry": multipolygon_geojson(mp),
-                }));
-            }
-        }
-        let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
-        std::fs::write(path, serde_json::to_vec(&fc)?).with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("wrote {} disagreement feature(s) to {}", features.len(), path.display());
+            ]
+            .into_iter()
+            .filter(|(_, mp, _)| !mp.0.is_empty())
+            .map(|(side, mp, area)| {
+                let properties = serde_json::json!({"counted_by": side, "class": class, "a_source": row.a_source,
+                               "a_date": row.a_date, "b_source": row.b_source, "b_date": row.b_date,
+                               "area_km2": area, "reference": reference.name});
+                (properties, mp)
+            })
+        });
+        let written = write_geojson_file(path, features)?;
+        eprintln!("wrote {written} disagreement feature(s) to {}", path.display());
     }
 
     let legend = format!("A = {a_source}, B = {b_source}; both clipped to {}", reference.name);

@@ -4,8 +4,8 @@
 use crate::args::{Sample, Snapshots, REFERENCE_VALUE};
 use crate::chart::{LinesChart, NamedLine};
 use crate::context::{parse_date, pick_source, Context};
-use crate::output::{multipolygon_geojson, num, OutputFormat, Table};
-use anyhow::{anyhow, bail, Context as _, Result};
+use crate::output::{num, write_geojson_file, OutputFormat, Table};
+use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use frontline::encircle::{hostile_layers, pockets, Corridor, CorridorParams};
 use frontline::places::{stored, GazetteerSources};
@@ -267,34 +267,39 @@ pub fn corridor(ctx: &Context, args: Args) -> Result<ExitCode> {
 
 fn write_geojson(path: &std::path::Path, start: &Start, rows: &[Row]) -> Result<()> {
     let last = rows.last().ok_or_else(|| anyhow!("empty series"))?;
-    let mut features = vec![match start {
-        Start::Area { label, area, .. } => serde_json::json!({"type": "Feature",
-            "properties": {"kind": "besieged_area", "name": label}, "geometry": multipolygon_geojson(area)}),
-        Start::Point { label, point, .. } => serde_json::json!({"type": "Feature",
-            "properties": {"kind": "place", "name": label},
-            "geometry": {"type": "Point", "coordinates": [point.x, point.y]}}),
+    let point = |p: [f64; 2]| geo::Geometry::Point(geo::Point::new(p[0], p[1]));
+    let line = |ps: &[[f64; 2]]| geo::Geometry::LineString(ps.iter().map(|p| (p[0], p[1])).collect());
+    let mut features: Vec<(serde_json::Value, geo::Geometry<f64>)> = vec![match start {
+        Start::Area { label, area, .. } => {
+            (serde_json::json!({"kind": "besieged_area", "name": label}), geo::Geometry::MultiPolygon(area.clone()))
+        }
+        Start::Point { label, point: p, .. } => {
+            (serde_json::json!({"kind": "place", "name": label}), geo::Geometry::Point(geo::Point::from(*p)))
+        }
     }];
     let variants = [("occupied_only", Some(&last.occupied_only)), ("with_gray", last.with_gray.as_ref())];
     for (variant, c) in variants {
         let Some(c) = c else { continue };
         if let Some(n) = c.neck {
-            features.push(serde_json::json!({"type": "Feature",
-                "properties": {"kind": "neck", "variant": variant, "date": last.date, "width_m": c.width_m},
-                "geometry": {"type": "Point", "coordinates": n}}));
+            features.push((
+                serde_json::json!({"kind": "neck", "variant": variant, "date": last.date, "width_m": c.width_m}),
+                point(n),
+            ));
         }
         if let Some(g) = &c.gap {
-            features.push(serde_json::json!({"type": "Feature",
-                "properties": {"kind": "pincer_gap", "variant": variant, "date": last.date, "gap_m": g.gap_m},
-                "geometry": {"type": "LineString", "coordinates": [g.left, g.right]}}));
+            features.push((
+                serde_json::json!({"kind": "pincer_gap", "variant": variant, "date": last.date, "gap_m": g.gap_m}),
+                line(&[g.left, g.right]),
+            ));
         }
         if c.path.len() >= 2 {
-            features.push(serde_json::json!({"type": "Feature",
-                "properties": {"kind": "widest_path", "variant": variant, "date": last.date},
-                "geometry": {"type": "LineString", "coordinates": c.path}}));
+            features.push((
+                serde_json::json!({"kind": "widest_path", "variant": variant, "date": last.date}),
+                line(&c.path),
+            ));
         }
     }
-    let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
-    std::fs::write(path, serde_json::to_vec(&fc)?).with_context(|| format!("writing {}", path.display()))?;
+    write_geojson_file(path, features.iter().map(|(p, g)| (p, g)))?;
     eprintln!("wrote the besieged area, neck, pincer gap and widest path of {} to {}", last.date, path.display());
     Ok(())
 }
@@ -359,20 +364,12 @@ pub fn pockets_cmd(ctx: &Context, args: PocketsArgs) -> Result<ExitCode> {
         })
         .collect();
     if let Some(path) = &args.geojson {
-        let features: Vec<serde_json::Value> = kept
-            .iter()
-            .zip(&rows)
-            .map(|(p, r)| {
-                serde_json::json!({"type": "Feature",
-                    "properties": {"area_km2": r.area_km2, "settlements": r.settlements, "date": snap.date()},
-                    "geometry": multipolygon_geojson(&geo::MultiPolygon::new(vec![p.polygon.clone()]))})
-            })
-            .collect();
-        std::fs::write(
-            path,
-            serde_json::to_vec(&serde_json::json!({"type": "FeatureCollection", "features": features}))?,
-        )
-        .with_context(|| format!("writing {}", path.display()))?;
+        let features = kept.iter().zip(&rows).map(|(p, r)| {
+            let properties =
+                serde_json::json!({"area_km2": r.area_km2, "settlements": r.settlements, "date": snap.date()});
+            (properties, &p.polygon)
+        });
+        write_geojson_file(path, features)?;
     }
     let small = parts.pockets.len() - kept.len();
     if ctx.format == crate::output::OutputFormat::Json {

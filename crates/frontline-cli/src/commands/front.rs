@@ -1,7 +1,7 @@
 //! `frontline front` (the line on a date) and `frontline advance` (how it moved).
 
 use crate::context::{parse_date, pick_source, Context};
-use crate::output::{num, OutputFormat, Table};
+use crate::output::{num, write_geojson_file, OutputFormat, Table};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use frontline::area::period_pairs;
@@ -96,17 +96,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<ExitCode> {
     let front: Frontline = setup.extractor.frontline(snap);
     let by_sector = sector_lengths(&front.lines, &setup.sectors);
     if let Some(path) = &args.geojson {
-        let feature = serde_json::json!({
-            "type": "FeatureCollection",
-            "features": [{
-                "type": "Feature",
-                "properties": {"source": source.as_str(), "date": front.date, "length_km": front.length_km,
-                               "parameters": describe(&setup)},
-                "geometry": serde_json::to_value(&front)?.get("lines").cloned()
-                    .map(|coords| serde_json::json!({"type": "MultiLineString", "coordinates": coords}))
-            }]
-        });
-        std::fs::write(path, serde_json::to_vec(&feature)?)?;
+        let properties = serde_json::json!({"source": source.as_str(), "date": front.date,
+                               "length_km": front.length_km, "parameters": describe(&setup)});
+        write_geojson_file(path, [(properties, &front.lines)])?;
         eprintln!("wrote the frontline of {} to {}", front.date, path.display());
     }
     if ctx.format == OutputFormat::Json {

@@ -22,34 +22,53 @@ use std::path::{Path, PathBuf};
 /// The source to use: the one named, else the only one in the store, else
 /// the DeepState daily export if present, else the joined DeepState full map.
 pub fn pick_source(store: &Store, named: Option<&str>) -> Result<SourceId> {
-    let sources = store.sources()?;
+    let sources: Vec<SourceId> = store.sources()?.into_iter().map(|s| s.source).collect();
+    pick_source_among(&sources, named, &store.path().display().to_string(), "--source")
+}
+
+/// [`pick_source`] among sources already listed (the server's, loaded at
+/// start): `store` names the store in messages, `how_to_pick` is how the
+/// front end names the choice (`--source`, `?source=`).
+pub fn pick_source_among(
+    sources: &[SourceId],
+    named: Option<&str>,
+    store: &str,
+    how_to_pick: &str,
+) -> Result<SourceId> {
     if let Some(n) = named {
-        if sources.iter().any(|s| s.source.as_str() == n) {
-            return Ok(SourceId::new(n));
+        if let Some(s) = sources.iter().find(|s| s.as_str() == n) {
+            return Ok(s.clone());
         }
+        // Echoed back to a web client too: a name is cut short, not repeated whole.
+        let shown: String = n.chars().take(60).collect();
+        let cut = if shown.len() < n.len() { "…" } else { "" };
         return Err(Error::NotFound(format!(
-            "no source '{n}' in {}; sources here: {}",
-            store.path().display(),
-            sources.iter().map(|s| s.source.as_str()).collect::<Vec<_>>().join(", ")
+            "no source '{shown}{cut}' in {store}; sources here: {}",
+            sources.iter().map(SourceId::as_str).collect::<Vec<_>>().join(", ")
         )));
     }
-    match sources.as_slice() {
-        [] => Err(Error::NotFound(format!(
-            "{} holds no snapshots; run `frontline ingest PATH...` first",
-            store.path().display()
-        ))),
-        [only] => Ok(only.source.clone()),
+    match sources {
+        [] => Err(Error::NotFound(format!("{store} holds no snapshots; run `frontline ingest PATH...` first"))),
+        [only] => Ok(only.clone()),
         many => [SourceId::DEEPSTATE_DAILY, SourceId::DEEPSTATE]
             .iter()
-            .find_map(|want| many.iter().find(|s| s.source.as_str() == *want))
-            .map(|s| s.source.clone())
+            .find_map(|want| many.iter().find(|s| s.as_str() == *want))
+            .cloned()
             .ok_or_else(|| {
                 Error::Request(format!(
-                    "several sources in the store; pick one with --source ({})",
-                    many.iter().map(|s| format!("{}: {}", s.source, s.source.label())).collect::<Vec<_>>().join("; ")
+                    "several sources in the store; pick one with {how_to_pick} ({})",
+                    many.iter().map(|s| format!("{s}: {}", s.label())).collect::<Vec<_>>().join("; ")
                 ))
             }),
     }
+}
+
+/// The snapshots (oldest first) dated within `from..=to`, either bound
+/// optional: a slice of `snaps`, nothing copied.
+pub fn snapshots_between(snaps: &[Snapshot], from: Option<NaiveDate>, to: Option<NaiveDate>) -> &[Snapshot] {
+    let lo = from.map_or(0, |f| snaps.partition_point(|s| s.date() < f));
+    let hi = to.map_or(snaps.len(), |t| snaps.partition_point(|s| s.date() <= t));
+    snaps.get(lo..hi.max(lo)).unwrap_or(&[])
 }
 
 /// Snapshots chosen by a date option, with notes for the reader (a date
@@ -239,33 +258,15 @@ pub fn change_series(
     let offset = chrono::Duration::days(req.offset_days);
     let mut snaps = store.load_range(source, None, req.to.map(|t| t + offset))?;
     crate::lag::shift_days(&mut snaps, req.offset_days);
-    let classes: Vec<ControlClass> = match req.class.as_str() {
-        "all" => ControlClass::ALL.into_iter().filter(|c| snaps.iter().any(|s| s.layer(*c).is_some())).collect(),
-        c => vec![ControlClass::parse(c)
-            .ok_or_else(|| Error::Request(format!("--class {c}: use occupied, gray, liberated or all")))?],
-    };
-    for c in &classes {
-        if !snaps.iter().any(|s| s.layer(*c).is_some()) {
-            return Err(Error::NotFound(format!("source {source} has no {c} layer")));
-        }
-    }
-    let dates: Vec<NaiveDate> = snaps.iter().map(|s| s.date()).collect();
-    let pairs = period_pairs(&dates, req.every, req.from, req.to);
+    let classes = change_classes(&snaps, source, &req.class)?;
+    let pairs = change_pairs(&snaps, req.every, req.from, req.to);
     if pairs.is_empty() {
         return Err(Error::NotFound(format!(
             "no period with two distinct snapshots in that range ({source} has {} snapshots)",
             snaps.len()
         )));
     }
-    let jobs: Vec<(usize, ControlClass)> =
-        (0..pairs.len()).flat_map(|i| classes.iter().map(move |c| (i, *c))).collect();
-    let results: Vec<(ChangeRow, ChangeGeometry)> = jobs
-        .par_iter()
-        .filter_map(|(i, c)| {
-            let p = &pairs[*i];
-            change(&p.label, &snaps[p.a], &snaps[p.b], *c, reference)
-        })
-        .collect();
+    let results = change_rows(&snaps, &pairs, &classes, reference);
     // The audit judges the files as dated by their publisher; flags are
     // looked up in file dates (map date + offset).
     let audits: Vec<(ControlClass, Audit)> = classes
@@ -282,6 +283,52 @@ pub fn change_series(
             ChangePeriod { row, geometry, flag }
         })
         .collect())
+}
+
+/// The classes a change series measures: `occupied`, `gray`, `liberated`,
+/// or `all` the source has. A class the snapshots never carry is an error.
+pub fn change_classes(snaps: &[Snapshot], source: &SourceId, class: &str) -> Result<Vec<ControlClass>> {
+    let classes: Vec<ControlClass> = match class {
+        "all" => ControlClass::ALL.into_iter().filter(|c| snaps.iter().any(|s| s.layer(*c).is_some())).collect(),
+        c => vec![ControlClass::parse(c)
+            .ok_or_else(|| Error::Request(format!("--class {c}: use occupied, gray, liberated or all")))?],
+    };
+    for c in &classes {
+        if !snaps.iter().any(|s| s.layer(*c).is_some()) {
+            return Err(Error::NotFound(format!("source {source} has no {c} layer")));
+        }
+    }
+    Ok(classes)
+}
+
+/// The periods of a change series over `snaps` (oldest first): the last
+/// snapshot at or before each boundary (`area::period_pairs`).
+pub fn change_pairs(
+    snaps: &[Snapshot],
+    every: Period,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Vec<crate::area::PeriodPair> {
+    let dates: Vec<NaiveDate> = snaps.iter().map(|s| s.date()).collect();
+    period_pairs(&dates, every, from, to)
+}
+
+/// Gained, lost and net area of every period × class, in period order,
+/// measured in parallel; a pair where a snapshot lacks the class is left out.
+pub fn change_rows(
+    snaps: &[Snapshot],
+    pairs: &[crate::area::PeriodPair],
+    classes: &[ControlClass],
+    reference: &Territory,
+) -> Vec<(ChangeRow, ChangeGeometry)> {
+    let jobs: Vec<(usize, ControlClass)> =
+        (0..pairs.len()).flat_map(|i| classes.iter().map(move |c| (i, *c))).collect();
+    jobs.par_iter()
+        .filter_map(|(i, c)| {
+            let p = &pairs[*i];
+            change(&p.label, &snaps[p.a], &snaps[p.b], *c, reference)
+        })
+        .collect()
 }
 
 /// Reads files and folders (recursively) into the store, as `frontline
@@ -568,10 +615,15 @@ pub fn corridor_state_name(s: crate::encircle::CorridorState) -> &'static str {
 
 /// The pincer gap in km as reported: 0 once the way out is cut or taken.
 pub fn pincer_gap_km(c: &Corridor) -> Option<f64> {
+    pincer_gap_m(c).map(|m| m / 1000.0)
+}
+
+/// The pincer gap in m as reported: 0 once the way out is cut or taken.
+pub fn pincer_gap_m(c: &Corridor) -> Option<f64> {
     use crate::encircle::CorridorState;
     match c.state {
         CorridorState::Encircled | CorridorState::Occupied => Some(0.0),
-        _ => c.gap.as_ref().map(|g| g.gap_m / 1000.0),
+        _ => c.gap.as_ref().map(|g| g.gap_m),
     }
 }
 
@@ -659,9 +711,22 @@ pub fn compare_pairs(
     reference: &Territory,
     pairing: crate::compare::Pairing,
 ) -> Result<Vec<(usize, usize, crate::compare::Comparison, crate::compare::Disagreement)>> {
-    let (a_source, b_source) = (&pair.a_source, &pair.b_source);
-    let (a_dates, a_idx) = last_per_day(&pair.a_snaps);
-    let (b_dates, b_idx) = last_per_day(&pair.b_snaps);
+    compare_snapshots(&pair.a_source, &pair.b_source, &pair.a_snaps, &pair.b_snaps, class, reference, pairing)
+}
+
+/// [`compare_pairs`] over two sources' snapshots already loaded (oldest
+/// first; the server's): the indices returned are into `a_snaps` and `b_snaps`.
+pub fn compare_snapshots(
+    a_source: &SourceId,
+    b_source: &SourceId,
+    a_snaps: &[Snapshot],
+    b_snaps: &[Snapshot],
+    class: ControlClass,
+    reference: &Territory,
+    pairing: crate::compare::Pairing,
+) -> Result<Vec<(usize, usize, crate::compare::Comparison, crate::compare::Disagreement)>> {
+    let (a_dates, a_idx) = last_per_day(a_snaps);
+    let (b_dates, b_idx) = last_per_day(b_snaps);
     let max_days_apart = match pairing {
         crate::compare::Pairing::Range { max_days_apart, .. } => max_days_apart,
         _ => 0,
@@ -678,7 +743,7 @@ pub fn compare_pairs(
     let results: Vec<_> = pairs
         .par_iter()
         .filter_map(|(i, j)| {
-            crate::compare::compare(&pair.a_snaps[*i], &pair.b_snaps[*j], class, reference).map(|(c, d)| (*i, *j, c, d))
+            crate::compare::compare(&a_snaps[*i], &b_snaps[*j], class, reference).map(|(c, d)| (*i, *j, c, d))
         })
         .collect();
     if results.is_empty() {
