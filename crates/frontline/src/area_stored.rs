@@ -19,7 +19,8 @@ use std::path::Path;
 
 /// Bumped whenever a change to the engine changes any figure of an
 /// [`AreaRow`]: stored series of an older version are then recomputed.
-pub const AREA_SERIES_VERSION: u32 = 1;
+/// 2: occupied ∪ gray is unioned on the fixed overlay grid (under 0.001 km² apart).
+pub const AREA_SERIES_VERSION: u32 = 2;
 
 /// A source's whole area series within one reference territory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
