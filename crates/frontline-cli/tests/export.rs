@@ -110,7 +110,10 @@ fn geoparquet_without_the_feature_names_it() {
 #[cfg(feature = "geoparquet")]
 #[test]
 fn datafusion_area_per_oblast_per_month_matches_the_cli() {
-    let ready = Command::new("python3").args(["-c", "import datafusion, pyarrow"]).status().is_ok_and(|s| s.success());
+    let ready = std::process::Command::new("python3")
+        .args(["-c", "import datafusion, pyarrow"])
+        .status()
+        .is_ok_and(|s| s.success());
     if !ready {
         let msg = "python3 with datafusion and pyarrow is needed: python3 -m pip install datafusion==55.0.0 pyarrow";
         assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
@@ -132,7 +135,13 @@ fn datafusion_area_per_oblast_per_month_matches_the_cli() {
     std::fs::write(&cli, &o.stdout).expect("write");
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontline-export/scaleout/area_per_oblast_month.py");
-    let q = Command::new("python3").arg(script).arg(&lake).arg("--check").arg(&cli).output().expect("python3");
+    let q = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&lake)
+        .arg("--check")
+        .arg(&cli)
+        .output()
+        .expect("python3");
     let (out, err) = (String::from_utf8_lossy(&q.stdout), String::from_utf8_lossy(&q.stderr));
     println!("{out}\n{err}");
     assert!(q.status.success(), "{out}\n{err}");
