@@ -61,22 +61,7 @@ pub(crate) fn resolve_one(
                 found.first().map(disambiguation_hint).unwrap_or_else(|| DISAMBIGUATION_HINT.to_string())
             )
         }
-        Resolution::NotFound { suggestions } => {
-            let did_you_mean = if suggestions.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; did you mean {}?",
-                    suggestions.iter().map(|m| format!("{} ({})", m.name, m.oblast)).collect::<Vec<_>>().join(", ")
-                )
-            };
-            if parse_coordinates(&full).is_some() {
-                bail!("no settlement at or within 10 km of {full} (LON,LAT in degrees)")
-            }
-            bail!(
-                "no settlement called '{full}' in the gazetteer (OSM cities, towns and villages, GeoNames places){did_you_mean}"
-            )
-        }
+        Resolution::NotFound { suggestions } => Err(frontline::usecase::not_found(&full, &suggestions).into()),
     }
 }
 

@@ -530,7 +530,7 @@ pub fn resolve_place(
     query: &str,
     oblast: Option<&str>,
 ) -> Result<(crate::places::Match, Option<String>)> {
-    use crate::places::gazetteer::{disambiguation_hint, parse_coordinates};
+    use crate::places::gazetteer::disambiguation_hint;
     use crate::places::{Resolution, DISAMBIGUATION_HINT};
     let full = match oblast {
         Some(o) => format!("{}@{o}", query.split_once('@').map_or(query, |(n, _)| n)),
@@ -544,25 +544,28 @@ pub fn resolve_place(
             found.iter().map(|m| format!("{} ({})", m.name, m.oblast)).collect::<Vec<_>>().join(", "),
             found.first().map(disambiguation_hint).unwrap_or_else(|| DISAMBIGUATION_HINT.to_string())
         ))),
-        Resolution::NotFound { suggestions } => {
-            if parse_coordinates(&full).is_some() {
-                return Err(Error::NotFound(format!(
-                    "no settlement at or within 10 km of {full} (LON,LAT in degrees)"
-                )));
-            }
-            let did_you_mean = if suggestions.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; did you mean {}?",
-                    suggestions.iter().map(|m| format!("{} ({})", m.name, m.oblast)).collect::<Vec<_>>().join(", ")
-                )
-            };
-            Err(Error::NotFound(format!(
-                "no settlement called '{full}' in the gazetteer (OSM cities, towns and villages, GeoNames places){did_you_mean}"
-            )))
-        }
+        Resolution::NotFound { suggestions } => Err(not_found(&full, &suggestions)),
     }
+}
+
+/// The error for a NAME, NAME@OBLAST or LON,LAT the gazetteer does not
+/// resolve, with its spelling suggestions: the same words from every front
+/// end, whichever way it shows an ambiguous name.
+pub fn not_found(full: &str, suggestions: &[crate::places::Match]) -> Error {
+    if crate::places::gazetteer::parse_coordinates(full).is_some() {
+        return Error::NotFound(format!("no settlement at or within 10 km of {full} (LON,LAT in degrees)"));
+    }
+    let did_you_mean = if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; did you mean {}?",
+            suggestions.iter().map(|m| format!("{} ({})", m.name, m.oblast)).collect::<Vec<_>>().join(", ")
+        )
+    };
+    Error::NotFound(format!(
+        "no settlement called '{full}' in the gazetteer (OSM cities, towns and villages, GeoNames places){did_you_mean}"
+    ))
 }
 
 /// The besieged area of `frontline corridor NAME[+NAME...]`: the union of
