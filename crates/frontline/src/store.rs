@@ -1330,6 +1330,43 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_writes_as_one_file_at_a_time_and_fails_whole() {
+        let dir = tmp("batch");
+        let mut store = Store::open(&dir.join("t.db")).expect("open");
+        let a = file("a/deepstatemap_data_20260101.geojson", 37.0, 1.0);
+        let b = file("b/deepstatemap_data_20260101.geojson", 36.0, 0.1);
+        let mut c = file("c/deepstatemap_data_20260102.geojson", 35.0, 0.5);
+        c.snapshot.taken_at += chrono::Duration::days(1);
+        let (ea, eb, ec) = (
+            EncodedFile::new(&a, [1u8; 32]).expect("encode"),
+            EncodedFile::new(&b, [2u8; 32]).expect("encode"),
+            EncodedFile::new(&c, [3u8; 32]).expect("encode"),
+        );
+        // b replaces a inside the same transaction, as it would one at a time.
+        let w = store.put_files(&[(&a, &ea), (&b, &eb), (&c, &ec)]).expect("put");
+        let added = || Written { outcome: PutOutcome::Added, replaced: vec![] };
+        assert_eq!(
+            w,
+            vec![
+                added(),
+                Written { outcome: PutOutcome::Replaced, replaced: vec![a.path.display().to_string()] },
+                added()
+            ]
+        );
+        assert_eq!(stored_lon(&store), 36.0);
+        assert_eq!(store.stored_file_hashes().expect("hashes"), [[2u8; 32], [3u8; 32]].into_iter().collect());
+        // A batch holding a file the store refuses writes none of its files.
+        let mut d = file("d/deepstatemap_data_20260103.geojson", 34.0, 0.5);
+        d.snapshot.taken_at += chrono::Duration::days(2);
+        let mut bad = file("e/deepstatemap_data_20260104.geojson", 34.0, 0.5);
+        bad.snapshot.source = SourceId::new("deepstate");
+        let (ed, ebad) =
+            (EncodedFile::new(&d, [4u8; 32]).expect("encode"), EncodedFile::new(&bad, [5u8; 32]).expect("encode"));
+        assert!(store.put_files(&[(&d, &ed), (&bad, &ebad)]).is_err());
+        assert!(!store.has_file(&[4u8; 32]).expect("has"), "nothing of a failed batch is written");
+    }
+
+    #[test]
     fn a_flipped_bit_is_an_error_naming_the_snapshot() {
         let dir = tmp("bitflip");
         let db = dir.join("t.db");
