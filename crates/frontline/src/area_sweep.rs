@@ -24,7 +24,8 @@
 //! term of one edge against that of its two halves: held by
 //! `tests/deepstate_daily.rs` to a full clip of every snapshot.
 
-use crate::geodesy::{edge_area_term_m2, CoordMap};
+use crate::coord_key::CoordMap;
+use crate::geodesy::edge_area_term_m2;
 use crate::overlay::{theatre_snap, theatre_unsnap};
 use crate::regions::Territory;
 use geo::{Coord, MultiPolygon, Rect};

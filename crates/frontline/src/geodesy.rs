@@ -8,6 +8,8 @@ use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
 use geographiclib_rs::{geodesic_capability as caps, Geodesic, InverseGeodesic};
 use std::sync::OnceLock;
 
+use crate::coord_key::{edge_key, CoordMap, EdgeKey};
+
 /// Square metres in a square kilometre.
 pub const M2_PER_KM2: f64 = 1e6;
 /// Square kilometres in an international square mile (measures.md, "Units").
@@ -63,7 +65,7 @@ impl EdgeAreaCache {
     }
 
     fn edge(&mut self, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
-        let key = [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()];
+        let key = edge_key(a, b);
         if let Some(v) = self.current.get(&key) {
             self.hits += 1;
             return *v;
@@ -124,32 +126,7 @@ impl EdgeAreaCache {
     }
 }
 
-type EdgeMap = std::collections::HashMap<[u64; 4], (f64, f64), std::hash::BuildHasherDefault<EdgeHasher>>;
-
-/// A multiply-rotate hasher (FxHash's) for coordinate bit patterns: the
-/// keys are not attacker-chosen, and SipHash would cost as much as the
-/// lookups save.
-#[derive(Default)]
-pub(crate) struct EdgeHasher(u64);
-
-/// A HashMap keyed by coordinate bit patterns, hashed with [`EdgeHasher`].
-pub(crate) type CoordMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<EdgeHasher>>;
-
-impl std::hash::Hasher for EdgeHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
+type EdgeMap = CoordMap<EdgeKey, (f64, f64)>;
 
 /// One edge's (S12 area term, length) as GeographicLib's PolygonArea computes them.
 fn edge_terms(a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {

@@ -11,6 +11,7 @@ pub mod area_sweep;
 pub mod audit;
 pub mod claims;
 pub mod compare;
+mod coord_key;
 pub mod encircle;
 pub mod error;
 pub mod feed;

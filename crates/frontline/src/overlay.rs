@@ -9,7 +9,7 @@
 //! from one day to the next, so the edge-term cache of the area sweep
 //! ([`crate::geodesy::EdgeAreaCache`]) finds them again.
 
-use crate::geodesy::CoordMap;
+use crate::coord_key::{point_key, CoordMap};
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay::ShapeType;
@@ -166,7 +166,7 @@ pub fn gained_lost(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygo
         for ring in mp.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())) {
             let mut prev: Option<u32> = None;
             for c in &ring.0 {
-                let id = *ids.entry([c.x.to_bits(), c.y.to_bits()]).or_insert_with(|| {
+                let id = *ids.entry(point_key(*c)).or_insert_with(|| {
                     coords.push(*c);
                     (coords.len() - 1) as u32
                 });

@@ -8,6 +8,7 @@ use super::corridor::{ClearanceField, Corridor, CorridorParams, CorridorPoint, C
 use super::pincer::{farthest_side_point, lonlat, nearest_point};
 use super::raster::{self, Grid, Rings};
 use super::{edt, gap, pockets, widest};
+use crate::coord_key::{point_key, CoordHashState, CoordMap};
 use crate::error::{Error, Result};
 use crate::geodesy::distance_m;
 use crate::model::{ControlClass, Snapshot};
@@ -15,8 +16,7 @@ use crate::regions::Territory;
 use chrono::NaiveDate;
 use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// A place's projection, raster geometry and reference mask, set up once and
 /// used for any number of snapshots.
@@ -62,11 +62,7 @@ struct Prepared {
 /// Projected coordinates of lon/lat vertices, keyed by their bits: across a
 /// series most vertices repeat from one day to the next, and a geodesic
 /// inverse problem costs a microsecond or two.
-type ProjectionCache = HashMap<(u64, u64), Coord<f64>>;
-
-fn key(c: Coord<f64>) -> (u64, u64) {
-    (c.x.to_bits(), c.y.to_bits())
-}
+type ProjectionCache = CoordMap<[u64; 2], Coord<f64>>;
 
 impl<'a> CorridorFrame<'a> {
     /// Sets up the frame around `place` (lon/lat) in `reference`.
@@ -219,15 +215,15 @@ impl<'a> CorridorFrame<'a> {
             source.push(if reuse { source[i - 1] } else { i });
         }
         let todo: Vec<usize> = (0..prepared.len()).filter(|&i| source[i] == i).collect();
-        let mut vertices: Vec<(u64, u64)> =
-            todo.iter().flat_map(|&i| prepared[i].lonlat.iter().flatten().map(|&c| key(c))).collect();
+        let mut vertices: Vec<[u64; 2]> =
+            todo.iter().flat_map(|&i| prepared[i].lonlat.iter().flatten().map(|&c| point_key(c))).collect();
         vertices.par_sort_unstable();
         vertices.dedup();
         let cache: ProjectionCache = vertices
             .par_iter()
-            .map(|&(x, y)| {
+            .map(|&[x, y]| {
                 let c = Coord { x: f64::from_bits(x), y: f64::from_bits(y) };
-                ((x, y), self.proj.forward(c))
+                ([x, y], self.proj.forward(c))
             })
             .collect();
         let done: Vec<Corridor> =
@@ -247,13 +243,13 @@ impl<'a> CorridorFrame<'a> {
 
     fn prepare(&self, hostile: &[&MultiPolygon<f64>]) -> Prepared {
         let mut lonlat = Rings::new();
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = CoordHashState::default().build_hasher();
         let mut clipped = Vec::with_capacity(hostile.len());
         let mut layer_ends = Vec::with_capacity(hostile.len());
         for layer in hostile {
             let c = raster::clip_lonlat(layer, &self.ext_lonlat);
             for p in geo::CoordsIter::coords_iter(&c) {
-                key(p).hash(&mut hasher);
+                point_key(p).hash(&mut hasher);
             }
             c.0.len().hash(&mut hasher);
             raster::densify_rings(&c, &mut lonlat);
@@ -279,7 +275,7 @@ impl<'a> CorridorFrame<'a> {
             .iter()
             .map(|r| {
                 r.iter()
-                    .map(|&c| match cache.and_then(|m| m.get(&key(c))) {
+                    .map(|&c| match cache.and_then(|m| m.get(&point_key(c))) {
                         Some(&q) => q,
                         None => self.proj.forward(c),
                     })

@@ -3,8 +3,9 @@
 //! advance of the line (measures.md, "Change" and "Frontline").
 
 use super::extract::{FrontExtractor, Frontline, Hostile};
-use super::local::{point_segment_distance, short_distance_m, CoordHasher, LocalPlane};
+use super::local::{point_segment_distance, short_distance_m, LocalPlane};
 use super::sectors::Sectors;
+use crate::coord_key::{edge_key, CoordSet, EdgeKey};
 use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
 use crate::model::Snapshot;
@@ -13,8 +14,6 @@ use geo::{Centroid, Contains, Coord, MultiLineString, MultiPolygon};
 use rstar::primitives::Line as RLine;
 use rstar::{RTree, AABB};
 use serde::Serialize;
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
 
 /// Spacing of the points sampled along the later front (measures.md).
 pub const SAMPLE_SPACING_M: f64 = 1_000.0;
@@ -271,13 +270,16 @@ pub fn sample_points(lines: &MultiLineString<f64>, spacing_m: f64) -> Vec<Coord<
 /// A point sampled along a front, with the segment it lies on.
 struct Sample {
     at: Coord<f64>,
-    segment: [u64; 4],
+    segment: EdgeKey,
 }
 
 /// A segment's identity, whichever way it runs.
-fn segment_key(a: Coord<f64>, b: Coord<f64>) -> [u64; 4] {
-    let (a, b) = if (a.x, a.y) <= (b.x, b.y) { (a, b) } else { (b, a) };
-    [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()]
+fn segment_key(a: Coord<f64>, b: Coord<f64>) -> EdgeKey {
+    if (a.x, a.y) <= (b.x, b.y) {
+        edge_key(a, b)
+    } else {
+        edge_key(b, a)
+    }
 }
 
 /// Below this many (sample, segment) pairs the off-line samples are
@@ -305,7 +307,7 @@ fn signed_distances(
     }
     // Most of a front does not move from one day to the next: a sample on a
     // segment that front_a has too is at distance 0, no search needed.
-    let shared: HashSet<[u64; 4], BuildHasherDefault<CoordHasher>> =
+    let shared: CoordSet<EdgeKey> =
         front_a.0.iter().flat_map(|l| l.lines()).map(|s| segment_key(s.start, s.end)).collect();
     let mut out = Vec::with_capacity(samples.len());
     let mut off = Vec::new();

@@ -10,7 +10,8 @@
 //! the reference boundary without passing through the band, is kept when
 //! one of its points lies inside the reference (and on land).
 
-use super::local::{band_interval, short_distance_m, CoordHasher, LocalPlane};
+use super::local::{band_interval, short_distance_m, LocalPlane};
+use crate::coord_key::{edge_key, CoordHashState, CoordMap, EdgeKey};
 use crate::error::{Error, Result};
 use crate::model::{ControlClass, Snapshot};
 use crate::regions::Territory;
@@ -20,8 +21,7 @@ use geo::{BoundingRect, Coord, Intersects, LineString, MultiLineString, MultiPol
 use rstar::primitives::Line as RLine;
 use rstar::{RTree, AABB};
 use serde::{Deserialize, Serialize, Serializer};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Which territory counts as hostile (measures.md, "Inputs").
@@ -147,14 +147,12 @@ pub struct FrontExtractor {
 
 const TILE_DEG: f64 = 0.5;
 
-type EdgeCache = HashMap<[u64; 4], Arc<[(f64, f64)]>, BuildHasherDefault<CoordHasher>>;
+type EdgeCache = CoordMap<EdgeKey, Arc<[(f64, f64)]>>;
 
-fn mix(key: &[u64; 4]) -> u64 {
-    let mut h = CoordHasher::default();
-    for &k in key {
-        h.write_u64(k);
-    }
-    h.finish() >> 32
+/// The cache shard of an edge: the high bits of its hash (the map inside
+/// the shard uses the low ones).
+fn mix(key: &EdgeKey) -> u64 {
+    CoordHashState::default().hash_one(key) >> 32
 }
 
 const CACHE_SHARDS: usize = 64;
@@ -334,7 +332,7 @@ impl FrontExtractor {
     /// stays small. Memoised: from one day to the next most edges of a map
     /// are unchanged.
     fn edge_bands(&self, a: Coord<f64>, b: Coord<f64>) -> Arc<[(f64, f64)]> {
-        let key = [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()];
+        let key = edge_key(a, b);
         let shard = &self.cache[(mix(&key) % CACHE_SHARDS as u64) as usize];
         if let Some(hit) = shard.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return hit;

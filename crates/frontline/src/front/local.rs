@@ -7,34 +7,6 @@
 //! cost a hundred times more.
 
 use geo::Coord;
-use std::hash::Hasher;
-
-/// Hashes keys made of coordinate bits: a multiply-rotate mix is enough
-/// and much cheaper than SipHash (no untrusted keys: the worst case is a
-/// slower cache, never a wrong answer).
-#[derive(Default)]
-pub(crate) struct CoordHasher(u64);
-
-impl Hasher for CoordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // `[u64; 4]` arrives here as one 32-byte slice: take it by words.
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(w));
-        }
-        for &b in chunks.remainder() {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(23) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
 
 const WGS84_A_M: f64 = 6_378_137.0;
 const WGS84_F: f64 = 1.0 / 298.257_223_563;

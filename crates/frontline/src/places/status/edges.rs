@@ -3,60 +3,11 @@
 //! polygon over that index (see the parent module: the changed edges bound
 //! the region that changed hands).
 
+use crate::coord_key::{edge_key, CoordSet, EdgeKey};
 use geo::{Coord, MultiPolygon};
 use rstar::{RTree, RTreeObject, AABB};
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
 
-pub(super) type EdgeKey = [u64; 4];
-
-fn key(a: Coord<f64>, b: Coord<f64>) -> EdgeKey {
-    [a.x.to_bits(), a.y.to_bits(), b.x.to_bits(), b.y.to_bits()]
-}
-
-pub(super) fn unkey(k: &EdgeKey) -> (Coord<f64>, Coord<f64>) {
-    (
-        Coord { x: f64::from_bits(k[0]), y: f64::from_bits(k[1]) },
-        Coord { x: f64::from_bits(k[2]), y: f64::from_bits(k[3]) },
-    )
-}
-
-/// A multiply-rotate hasher for edge keys: SipHash's resistance to
-/// adversarial keys is not needed for coordinates, and it was a tenth of
-/// the sweep's time.
-#[derive(Default, Clone, Copy)]
-pub(super) struct EdgeHasher(u64);
-
-impl std::hash::Hasher for EdgeHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-/// An edge key hashed word by word (the array impl would feed the hasher
-/// byte slices).
-#[derive(PartialEq, Eq, Clone, Copy)]
-pub(super) struct HashedKey(pub(super) EdgeKey);
-
-impl std::hash::Hash for HashedKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        for w in self.0 {
-            state.write_u64(w);
-        }
-    }
-}
-
-pub(super) type EdgeSet = HashSet<HashedKey, BuildHasherDefault<EdgeHasher>>;
+pub(super) type EdgeSet = CoordSet<EdgeKey>;
 
 /// A hostile edge in lon/lat, indexed by its bounding box (kept: bulk
 /// loading asks for envelopes many times).
@@ -87,7 +38,7 @@ pub(super) fn edge_keys(geometry: &MultiPolygon<f64>) -> EdgeSet {
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
             for w in ring.0.windows(2) {
                 if w[0] != w[1] {
-                    keys.insert(HashedKey(key(w[0], w[1])));
+                    keys.insert(edge_key(w[0], w[1]));
                 }
             }
         }

@@ -3,14 +3,13 @@
 //! edges that changed (see the parent module for why that is exact).
 
 use super::distance::{ecef, Seg3};
-use super::edges::{edge_keys, ray_parity, unkey, EdgeHasher, EdgeSet, HashedKey, Seg2};
+use super::edges::{edge_keys, ray_parity, EdgeSet, Seg2};
+use crate::coord_key::{edge_of, CoordMap, EdgeKey};
 use crate::error::{Error, Result};
 use crate::geodesy::GeodesicAreaM2;
 use geo::{BoundingRect, Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 use rstar::{Envelope, RTree, AABB};
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 /// A settlement as the sweep sees it.
 pub(super) struct Target {
@@ -134,12 +133,12 @@ pub(super) fn sweep_chunk(targets: &[Target], layers: &[&MultiPolygon<f64>], wit
     }
     // Every edge of the chunk gets an id and goes into the indexes once.
     let layer_keys: Vec<EdgeSet> = layers.iter().map(|l| edge_keys(l)).collect();
-    let mut ids: HashMap<HashedKey, u32, BuildHasherDefault<EdgeHasher>> = HashMap::default();
+    let mut ids: CoordMap<EdgeKey, u32> = CoordMap::default();
     let mut segs: Vec<(Coord<f64>, Coord<f64>)> = vec![];
     for keys in &layer_keys {
         for k in keys {
             ids.entry(*k).or_insert_with(|| {
-                segs.push(unkey(&k.0));
+                segs.push(edge_of(k));
                 (segs.len() - 1) as u32
             });
         }
@@ -147,7 +146,7 @@ pub(super) fn sweep_chunk(targets: &[Target], layers: &[&MultiPolygon<f64>], wit
     let tree2 = RTree::bulk_load(segs.iter().enumerate().map(|(i, &(a, b))| Seg2::new(a, b, i as u32)).collect());
     let tree3 = with_distance
         .then(|| RTree::bulk_load(segs.iter().enumerate().map(|(i, &(a, b))| Seg3::new(a, b, i as u32)).collect()));
-    let id = |k: &HashedKey| ids.get(k).map_or(0, |i| *i as usize);
+    let id = |k: &EdgeKey| ids.get(k).map_or(0, |i| *i as usize);
     let mut alive = vec![false; segs.len()];
     for k in &layer_keys[0] {
         alive[id(k)] = true;
@@ -165,8 +164,8 @@ pub(super) fn sweep_chunk(targets: &[Target], layers: &[&MultiPolygon<f64>], wit
     }
     for k in 1..layers.len() {
         let (keys, prev_keys) = (&layer_keys[k], &layer_keys[k - 1]);
-        let added: Vec<&HashedKey> = keys.iter().filter(|e| !prev_keys.contains(*e)).collect();
-        let removed: Vec<&HashedKey> = prev_keys.iter().filter(|e| !keys.contains(*e)).collect();
+        let added: Vec<&EdgeKey> = keys.iter().filter(|e| !prev_keys.contains(*e)).collect();
+        let removed: Vec<&EdgeKey> = prev_keys.iter().filter(|e| !keys.contains(*e)).collect();
         let prev_f = fractions.last().cloned().unwrap_or_default();
         let prev_d = distances.last().cloned().unwrap_or_default();
         if added.is_empty() && removed.is_empty() {
@@ -180,7 +179,7 @@ pub(super) fn sweep_chunk(targets: &[Target], layers: &[&MultiPolygon<f64>], wit
         for e in &added {
             alive[id(e)] = true;
         }
-        let changed: Vec<(Coord<f64>, Coord<f64>)> = added.iter().chain(&removed).map(|e| unkey(&e.0)).collect();
+        let changed: Vec<(Coord<f64>, Coord<f64>)> = added.iter().chain(&removed).map(|e| edge_of(e)).collect();
         let changed2 = RTree::bulk_load(changed.iter().map(|&(a, b)| Seg2::new(a, b, 0)).collect());
         let changed_bbox = changed2.root().envelope();
         let in_changed = |p: Coord<f64>| ray_parity(&changed2, p, |_| true);
