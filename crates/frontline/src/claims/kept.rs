@@ -70,49 +70,55 @@ fn territory(k: KeptTerritory) -> Option<Loaded> {
     Some((Territory::with_area(k.name, geometry, k.area_m2), k.iso, k.share_denominator_km2))
 }
 
+/// The kept set under `kind` made from `key`, decoded to the last
+/// geometry, if there is one that reads whole and `fits`.
+fn read_kept(store: &Store, kind: &str, key: &[u8], fits: impl Fn(&[Loaded]) -> bool) -> Option<(String, Vec<Loaded>)> {
+    let bytes = store.derived(kind, "", key).ok().flatten()?;
+    let set = decode::<KeptSet>(&bytes).ok()?;
+    let territories = set.territories.into_iter().map(territory).collect::<Option<Vec<_>>>()?;
+    fits(&territories).then_some((set.outlines, territories))
+}
+
 /// Reads a kept set under `kind`, else loads it with `load` and keeps it
-/// when `writable`.
+/// when `writable`. A kept copy that cannot be read whole, or does not
+/// `fit`, is loaded again and replaced: it is a cache, never an error.
 fn kept_or_load(
     store: &Store,
     kind: &str,
     paths: &[PathBuf],
     writable: bool,
-    load: impl FnOnce() -> Result<KeptSet>,
+    fits: impl Fn(&[Loaded]) -> bool,
+    load: impl FnOnce() -> Result<(String, Vec<Loaded>)>,
 ) -> Result<(String, Vec<Loaded>)> {
     let key = inputs(paths)?;
-    // A kept copy that cannot be read is rebuilt, not an error.
-    let stored = store.derived(kind, "", &key).ok().flatten().and_then(|b| decode::<KeptSet>(&b).ok());
-    let set = match stored {
-        Some(set) => set,
-        None => {
-            let set = load()?;
-            if writable {
-                // Keeping it is an optimisation: a full disk must not fail a check.
-                if let Ok(bytes) = encode(&set) {
-                    let _ = store.put_derived(kind, "", &key, &bytes);
-                }
-            }
-            set
+    if let Some(found) = read_kept(store, kind, &key, &fits) {
+        return Ok(found);
+    }
+    let (outlines, loaded) = load()?;
+    if writable {
+        // Keeping it is an optimisation: a full disk, or a territory too
+        // large for the store's encoding, must not fail a check.
+        let territories = loaded.iter().map(|(t, iso, d)| kept(t, iso.clone(), *d)).collect::<Option<Vec<_>>>();
+        if let Some(bytes) =
+            territories.and_then(|territories| encode(&KeptSet { outlines: outlines.clone(), territories }).ok())
+        {
+            let _ = store.put_derived(kind, "", &key, &bytes);
         }
-    };
-    let territories = set.territories.into_iter().map(territory).collect::<Option<Vec<_>>>().ok_or_else(|| {
-        Error::Internal(format!("a kept {kind} does not decode; delete it from the store's derived table"))
-    })?;
-    Ok((set.outlines, territories))
+    }
+    Ok((outlines, loaded))
 }
 
 /// [`load_reference`], kept in the store.
 pub fn reference(store: &Store, which: &Reference, data_dir: &Path, writable: bool) -> Result<Territory> {
     let kind = format!("boundaries:{}", which.name());
-    let load = || -> Result<KeptSet> {
-        let t = load_reference(which, data_dir)?;
-        let k = kept(&t, None, 0.0).ok_or_else(|| Error::Internal("a reference too large to keep".into()))?;
-        Ok(KeptSet { outlines: String::new(), territories: vec![k] })
+    let load = || -> Result<(String, Vec<Loaded>)> {
+        Ok((String::new(), vec![(load_reference(which, data_dir)?, None, 0.0)]))
     };
-    let (_, mut all) = kept_or_load(store, &kind, &[which.path(data_dir)], writable, load)?;
+    let one = |all: &[Loaded]| all.len() == 1;
+    let (_, mut all) = kept_or_load(store, &kind, &[which.path(data_dir)], writable, one, load)?;
     match all.pop() {
-        Some((t, _, _)) if all.is_empty() => Ok(t),
-        _ => Err(Error::Internal(format!("a kept {kind} holds no single territory"))),
+        Some((t, _, _)) => Ok(t),
+        None => Err(Error::Internal(format!("the reference {} has no territory", which.name()))),
     }
 }
 
@@ -126,18 +132,13 @@ pub fn oblasts(store: &Store, convention: ShareConvention, data_dir: &Path, writ
         ],
         ShareConvention::Outline => vec![choice.path(data_dir)],
     };
-    let load = || -> Result<KeptSet> {
+    let load = || -> Result<(String, Vec<Loaded>)> {
         let set = load_region_set(&choice, convention, data_dir)?;
-        let territories = set
-            .regions
-            .iter()
-            .map(|r| kept(&r.territory, r.iso.clone(), r.share_denominator_km2))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| Error::Internal("an oblast too large to keep".into()))?;
-        Ok(KeptSet { outlines: set.outlines, territories })
+        let regions = set.regions.into_iter().map(|r| (r.territory, r.iso, r.share_denominator_km2)).collect();
+        Ok((set.outlines, regions))
     };
     let kind = format!("boundaries:oblasts:{}", convention.as_str());
-    let (outlines, regions) = kept_or_load(store, &kind, &paths, writable, load)?;
+    let (outlines, regions) = kept_or_load(store, &kind, &paths, writable, |all| !all.is_empty(), load)?;
     Ok(RegionSet {
         regions: regions
             .into_iter()
@@ -151,4 +152,56 @@ pub fn oblasts(store: &Store, convention: ShareConvention, data_dir: &Path, writ
         convention,
         outlines,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kept copy that decodes as a set but whose geometry does not (a
+    /// store written by a broken build, a disk that lost a page) is loaded
+    /// again from the file and replaced, not an internal error.
+    #[test]
+    fn a_kept_copy_whose_geometry_does_not_decode_is_rebuilt_and_replaced() {
+        let dir = std::env::temp_dir().join(format!("frontline-kept-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("square.geojson");
+        std::fs::write(
+            &file,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[30,48],[31,48],[31,49],[30,49],[30,48]]]}}]}"#,
+        )
+        .unwrap();
+        let store = Store::open(&dir.join("store.db")).unwrap();
+        let which = Reference::File(file.clone());
+        let kind = format!("boundaries:{}", which.name());
+        let key = inputs(std::slice::from_ref(&file)).unwrap();
+        let broken = KeptSet {
+            outlines: String::new(),
+            territories: vec![KeptTerritory {
+                name: "square".into(),
+                iso: None,
+                geometry: vec![1, 0, 0, 0, 7],
+                area_m2: 1.0,
+                share_denominator_km2: 0.0,
+            }],
+        };
+        store.put_derived(&kind, "", &key, &encode(&broken).unwrap()).unwrap();
+        assert!(read_kept(&store, &kind, &key, |_| true).is_none(), "the broken copy must not read");
+
+        let t = reference(&store, &which, &dir, true).unwrap();
+        // 1° × 1° at 48–49° N: GeographicLib's PolygonArea (Python) gives 8,217,589,924.77 m².
+        assert!((t.area_m2 - 8_217_589_924.77).abs() < 1.0, "{}", t.area_m2);
+        let (_, again) = read_kept(&store, &kind, &key, |all| all.len() == 1).expect("replaced by a readable copy");
+        assert_eq!(again[0].0.area_m2.to_bits(), t.area_m2.to_bits());
+
+        // A kept reference with two territories does not fit either.
+        let two = KeptSet {
+            outlines: String::new(),
+            territories: vec![kept(&t, None, 0.0).unwrap(), kept(&t, None, 0.0).unwrap()],
+        };
+        store.put_derived(&kind, "", &key, &encode(&two).unwrap()).unwrap();
+        assert_eq!(reference(&store, &which, &dir, false).unwrap().area_m2.to_bits(), t.area_m2.to_bits());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
