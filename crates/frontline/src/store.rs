@@ -67,12 +67,13 @@ pub struct Written {
     pub replaced: Vec<String>,
 }
 
-/// A file's layers encoded as the store keeps them, with their content
+/// A parsed file with its layers encoded as the store keeps them, their content
 /// hashes and the file's report as JSON: the costly part of a write, done
 /// where the file was parsed (in parallel) so that the store's one writer
 /// only writes.
 #[derive(Debug, Clone)]
 pub struct EncodedFile {
+    ingest: FileIngest,
     file_hash: [u8; 32],
     layers: Vec<EncodedLayer>,
     report_json: String,
@@ -88,7 +89,7 @@ struct EncodedLayer {
 impl EncodedFile {
     /// Encodes `ingest`'s layers; `file_hash` is the content hash of the
     /// file's bytes. Fails if a layer is too large for the store's format.
-    pub fn new(ingest: &FileIngest, file_hash: [u8; 32]) -> Result<EncodedFile> {
+    pub fn new(ingest: FileIngest, file_hash: [u8; 32]) -> Result<EncodedFile> {
         let snap = &ingest.snapshot;
         let mut layers = Vec::with_capacity(snap.layers.len());
         for layer in &snap.layers {
@@ -111,7 +112,12 @@ impl EncodedFile {
                 format!("its ingest report could not be written as JSON ({e}); report this as a bug"),
             )
         })?;
-        Ok(EncodedFile { file_hash, layers, report_json })
+        Ok(EncodedFile { ingest, file_hash, layers, report_json })
+    }
+
+    /// The file these layers were encoded from.
+    pub fn ingest(&self) -> &FileIngest {
+        &self.ingest
     }
 }
 
@@ -478,8 +484,10 @@ impl Store {
     /// Writes one ingested file in a single transaction and says what it
     /// replaced. Waits (up to [`BUSY_TIMEOUT`]) while another process writes.
     pub fn put_file(&mut self, ingest: &FileIngest, hash: &[u8; 32]) -> Result<Written> {
-        let encoded = EncodedFile::new(ingest, *hash)?;
-        let mut written = self.put_files(&[(ingest, &encoded)])?;
+        // The batch path owns its files; one file is cloned (tests and
+        // small writes), the ingest command's files are not.
+        let encoded = EncodedFile::new(ingest.clone(), *hash)?;
+        let mut written = self.put_files(std::slice::from_ref(&encoded))?;
         Ok(written.pop().unwrap_or(Written { outcome: PutOutcome::Unchanged, replaced: vec![] }))
     }
 
@@ -489,11 +497,11 @@ impl Store {
     /// the list replaces an earlier one's layers of the same time).
     /// Committing is the writer's main cost, so `frontline ingest` writes
     /// what its parsers have ready as one batch.
-    pub fn put_files(&mut self, files: &[(&FileIngest, &EncodedFile)]) -> Result<Vec<Written>> {
+    pub fn put_files(&mut self, files: &[EncodedFile]) -> Result<Vec<Written>> {
         let path = self.path.clone();
         // A composite source is read from its members: layers stored under
         // its own name would never be read back.
-        for (ingest, _) in files {
+        for ingest in files.iter().map(EncodedFile::ingest) {
             if let Some(members) = ingest.snapshot.source.members() {
                 return Err(Error::file(
                     &ingest.path,
@@ -526,7 +534,8 @@ impl Store {
                      VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(|e| store_err(&path, e))?;
-            for (ingest, encoded) in files {
+            for encoded in files {
+                let ingest = &encoded.ingest;
                 let snap = &ingest.snapshot;
                 let ts = snap.taken_at.timestamp();
                 let origin = ingest.path.display().to_string();
@@ -1337,22 +1346,12 @@ mod tests {
         let b = file("b/deepstatemap_data_20260101.geojson", 36.0, 0.1);
         let mut c = file("c/deepstatemap_data_20260102.geojson", 35.0, 0.5);
         c.snapshot.taken_at += chrono::Duration::days(1);
-        let (ea, eb, ec) = (
-            EncodedFile::new(&a, [1u8; 32]).expect("encode"),
-            EncodedFile::new(&b, [2u8; 32]).expect("encode"),
-            EncodedFile::new(&c, [3u8; 32]).expect("encode"),
-        );
+        let a_path = a.path.display().to_string();
+        let encoded = [(a, 1u8), (b, 2), (c, 3)].map(|(f, h)| EncodedFile::new(f, [h; 32]).expect("encode"));
         // b replaces a inside the same transaction, as it would one at a time.
-        let w = store.put_files(&[(&a, &ea), (&b, &eb), (&c, &ec)]).expect("put");
+        let w = store.put_files(&encoded).expect("put");
         let added = || Written { outcome: PutOutcome::Added, replaced: vec![] };
-        assert_eq!(
-            w,
-            vec![
-                added(),
-                Written { outcome: PutOutcome::Replaced, replaced: vec![a.path.display().to_string()] },
-                added()
-            ]
-        );
+        assert_eq!(w, vec![added(), Written { outcome: PutOutcome::Replaced, replaced: vec![a_path] }, added()]);
         assert_eq!(stored_lon(&store), 36.0);
         assert_eq!(store.stored_file_hashes().expect("hashes"), [[2u8; 32], [3u8; 32]].into_iter().collect());
         // A batch holding a file the store refuses writes none of its files.
@@ -1360,9 +1359,8 @@ mod tests {
         d.snapshot.taken_at += chrono::Duration::days(2);
         let mut bad = file("e/deepstatemap_data_20260104.geojson", 34.0, 0.5);
         bad.snapshot.source = SourceId::new("deepstate");
-        let (ed, ebad) =
-            (EncodedFile::new(&d, [4u8; 32]).expect("encode"), EncodedFile::new(&bad, [5u8; 32]).expect("encode"));
-        assert!(store.put_files(&[(&d, &ed), (&bad, &ebad)]).is_err());
+        let batch = [(d, 4u8), (bad, 5)].map(|(f, h)| EncodedFile::new(f, [h; 32]).expect("encode"));
+        assert!(store.put_files(&batch).is_err());
         assert!(!store.has_file(&[4u8; 32]).expect("has"), "nothing of a failed batch is written");
     }
 

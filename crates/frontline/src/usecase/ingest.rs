@@ -112,7 +112,7 @@ impl IngestSummary {
 enum Parsed {
     AlreadyStored,
     Failed(String),
-    Ready(Box<(FileIngest, EncodedFile)>),
+    Ready(Box<EncodedFile>),
 }
 
 /// At most this many files go into one transaction: a failed write loses
@@ -149,7 +149,7 @@ pub fn ingest_files(
                             Parsed::AlreadyStored
                         } else {
                             match ingest_bytes(&job.path, &bytes, &job.format, ctx)
-                                .and_then(|fi| EncodedFile::new(&fi, hash).map(|enc| (fi, enc)))
+                                .and_then(|fi| EncodedFile::new(fi, hash))
                             {
                                 Ok(ready) => Parsed::Ready(Box::new(ready)),
                                 Err(e) => Parsed::Failed(e.to_string()),
@@ -166,7 +166,7 @@ pub fn ingest_files(
         // what is ready in order when the writer looks goes in one batch.
         let mut pending: BTreeMap<usize, Parsed> = BTreeMap::new();
         let mut next = 0usize;
-        let mut batch: Vec<(FileIngest, EncodedFile)> = vec![];
+        let mut batch: Vec<EncodedFile> = vec![];
         while let Ok((i, parsed)) = rx.recv() {
             pending.insert(i, parsed);
             // Whatever else has arrived meanwhile, without waiting.
@@ -207,17 +207,16 @@ pub fn ingest_files(
 /// Writes `batch` in one transaction and empties it.
 fn write_batch(
     store: &mut Store,
-    batch: &mut Vec<(FileIngest, EncodedFile)>,
+    batch: &mut Vec<EncodedFile>,
     summary: &mut IngestSummary,
     on_file: &(dyn Fn() + Sync),
 ) -> Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
-    let files: Vec<(&FileIngest, &EncodedFile)> = batch.iter().map(|b| (&b.0, &b.1)).collect();
-    let written = store.put_files(&files)?;
-    for ((fi, _), w) in files.iter().zip(&written) {
-        summary.add(fi, w.outcome, &w.replaced);
+    let written = store.put_files(batch)?;
+    for (file, w) in batch.iter().zip(&written) {
+        summary.add(file.ingest(), w.outcome, &w.replaced);
         on_file();
     }
     batch.clear();
