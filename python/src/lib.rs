@@ -18,11 +18,12 @@ use frontline::encircle::CorridorParams;
 use frontline::error::ErrorKind;
 use frontline::front::{sector_lengths, FrontOptions, Hostile, Sectors};
 use frontline::ingest::Format;
-use frontline::places::{stored, CaptureRule, Direction, Gazetteer, GazetteerSources, Status, StatusTable};
+use frontline::places::{stored, CaptureRule, Direction, GazetteerSources, Status};
 use frontline::regions::{load_reference, Reference, Territory};
 use frontline::store::Store as EngineStore;
 use frontline::usecase;
-use frontline::{Error, SourceId};
+use frontline::usecase::places::{Footprints, PlacesData};
+use frontline::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use std::path::{Path, PathBuf};
@@ -167,15 +168,11 @@ impl Store {
         })
     }
 
-    fn places_loaded(&self, source: Option<&str>, geometries: bool) -> PyResult<(SourceId, Gazetteer, StatusTable)> {
+    /// The gazetteer and the status table, as the CLI loads them ([`usecase::places::load_places`]).
+    fn places_loaded(&self, source: Option<&str>, footprints: Footprints<'_>) -> PyResult<PlacesData> {
         let (store, writable) = self.for_cache()?;
-        let source = usecase::pick_source(&store, source).map_err(to_py)?;
-        let sources = GazetteerSources::shared(&self.data()?);
         let mut timings = stored::Timings::default();
-        let mut g = stored::gazetteer_timed(&store, &sources, writable, geometries, &mut timings).map_err(to_py)?;
-        let table =
-            stored::status_table_timed(&store, &mut g, &sources, &source, writable, &mut timings).map_err(to_py)?;
-        Ok((source, g, table))
+        usecase::places::load_places(&store, writable, &self.data()?, source, footprints, &mut timings).map_err(to_py)
     }
 }
 
@@ -375,9 +372,10 @@ impl Store {
     ) -> PyResult<(Bound<'py, PyDict>, Vec<String>)> {
         let on = date(on)?;
         let (g, table, i, notes) = py.detach(|| -> PyResult<_> {
-            let (source, g, table) = self.places_loaded(source, geometry)?;
-            let (i, notes) = snapshot_index(&table, &source, on)?;
-            Ok((g, table, i, notes))
+            let footprints = if geometry { Footprints::All } else { Footprints::Around(&[]) };
+            let PlacesData { gazetteer, table, .. } = self.places_loaded(source, footprints)?;
+            let (i, note) = usecase::places::snapshot_index(&table, on).map_err(to_py)?;
+            Ok((gazetteer, table, i, note.into_iter().collect::<Vec<_>>()))
         })?;
         let places = g.places();
         let points: Vec<_> = places.iter().map(|p| table.point(p.id, i)).collect();
@@ -418,9 +416,10 @@ impl Store {
                 "threshold {threshold}: give the occupied share as a fraction in (0, 1], e.g. 0.5"
             )));
         }
-        let geometries = place.is_some_and(|p| frontline::places::gazetteer::parse_coordinates(p).is_some());
+        // A LON,LAT place needs the footprints around the point to resolve.
+        let points: Vec<_> = place.and_then(frontline::places::gazetteer::parse_coordinates).into_iter().collect();
         let (g, changes, notes) = py.detach(|| -> PyResult<_> {
-            let (_, g, table) = self.places_loaded(source, geometries)?;
+            let PlacesData { gazetteer: g, table, .. } = self.places_loaded(source, Footprints::Around(&points))?;
             let rule = CaptureRule::at(threshold);
             match place {
                 Some(name) => {
@@ -649,25 +648,6 @@ impl Store {
         };
         Ok((t, g))
     }
-}
-
-/// The snapshot index of a status table for a date: the last at or before
-/// it (default the latest), with a note when it is not that date.
-fn snapshot_index(t: &StatusTable, source: &SourceId, on: Option<NaiveDate>) -> PyResult<(usize, Vec<String>)> {
-    let dates = t.dates();
-    let Some(last) = dates.len().checked_sub(1) else {
-        return Err(raise("NotFoundError", format!("the store holds no {source} snapshot")));
-    };
-    let Some(d) = on else { return Ok((last, vec![])) };
-    let Some(i) = dates.partition_point(|x| *x <= d).checked_sub(1) else {
-        return Err(raise("NotFoundError", format!("no snapshot on or before {d}; the first is {}", dates[0])));
-    };
-    let notes = if dates[i] != d {
-        vec![format!("no snapshot on {d}: using the last one before it, {}", dates[i])]
-    } else {
-        vec![]
-    };
-    Ok((i, notes))
 }
 
 /// The engine behind the `frontline` package.

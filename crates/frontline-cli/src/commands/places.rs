@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 use frontline::places::gazetteer::{disambiguation_hint, parse_coordinates};
 use frontline::places::stored::Timings;
 use frontline::places::{Direction, Gazetteer, Match, Resolution, Status, DISAMBIGUATION_HINT};
-use frontline::usecase::places::{self as uc, load_places, PlacesData, PlacesFilter};
+use frontline::usecase::places::{self as uc, load_places, Footprints, PlacesData, PlacesFilter};
 use geo::Coord;
 use std::process::ExitCode;
 
 /// The gazetteer and the source's status table ([`frontline::usecase::places::load_places`]).
 fn load(ctx: &Context, source: Option<&str>, points: &[Coord<f64>], timings: &mut Timings) -> Result<PlacesData> {
     let (store, writable) = ctx.store_for_cache()?;
-    Ok(load_places(&store, writable, &ctx.data_dir()?, source, points, timings)?)
+    Ok(load_places(&store, writable, &ctx.data_dir()?, source, Footprints::Around(points), timings)?)
 }
 
 fn status_name(s: Status) -> &'static str {

@@ -27,30 +27,42 @@ pub struct PlacesData {
     pub table: StatusTable,
 }
 
+/// Which footprint geometries [`load_places`] reads: a name lookup and the
+/// status table need none, resolving `LON,LAT` needs those around the
+/// point, and a caller that hands the footprints out needs them all.
+#[derive(Debug, Clone, Copy)]
+pub enum Footprints<'a> {
+    /// Only the footprints that may hold one of these points (none for `&[]`).
+    Around(&'a [Coord<f64>]),
+    /// Every footprint (about 30,000 geometries: slower to read).
+    All,
+}
+
 /// Loads the gazetteer and the source's status table from the store
-/// (building and keeping them when `writable` and missing). The gazetteer
-/// comes without footprint geometries (a name lookup and the status table
-/// need none) except the footprints that may hold one of `points`, which
-/// resolving `LON,LAT` needs.
+/// (building and keeping them when `writable` and missing), with the
+/// footprint geometries `footprints` asks for.
 pub fn load_places(
     store: &Store,
     writable: bool,
     data_dir: &Path,
     source: Option<&str>,
-    points: &[Coord<f64>],
+    footprints: Footprints<'_>,
     timings: &mut Timings,
 ) -> Result<PlacesData> {
     let t = std::time::Instant::now();
     let source = super::pick_source(store, source)?;
     timings.phases.push(("open the store".into(), t.elapsed()));
     let sources = GazetteerSources::shared(data_dir);
-    let mut gazetteer = stored::gazetteer_timed(store, &sources, writable, false, timings)?;
-    let t = std::time::Instant::now();
-    for &c in points {
-        stored::geometries_at(store, &sources, &mut gazetteer, c)?;
-    }
-    if !points.is_empty() {
-        timings.phases.push(("read the footprints around the point".into(), t.elapsed()));
+    let all = matches!(footprints, Footprints::All);
+    let mut gazetteer = stored::gazetteer_timed(store, &sources, writable, all, timings)?;
+    if let Footprints::Around(points) = footprints {
+        let t = std::time::Instant::now();
+        for &c in points {
+            stored::geometries_at(store, &sources, &mut gazetteer, c)?;
+        }
+        if !points.is_empty() {
+            timings.phases.push(("read the footprints around the point".into(), t.elapsed()));
+        }
     }
     let table = stored::status_table_timed(store, &mut gazetteer, &sources, &source, writable, timings)?;
     Ok(PlacesData { source, gazetteer, table })
