@@ -14,9 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use frontline::encircle::CorridorParams;
 use frontline::front::{sector_lengths, FrontExtractor, FrontOptions, Sectors, REPORTING_COAST_TOLERANCE_M};
-use frontline::places::{
-    names, stored, CaptureRule, Gazetteer, GazetteerSources, Place, Resolution, StatusTable, DISAMBIGUATION_HINT,
-};
+use frontline::places::{stored, CaptureRule, Gazetteer, GazetteerSources, Place, StatusTable};
 use frontline::regions::Reference;
 use frontline::store::Store;
 use frontline::usecase;
@@ -136,73 +134,23 @@ pub async fn search(State(app): AppRef, Query(q): Query<SearchQuery>) -> ApiResu
     let g = gazetteer(&app).await?;
     let text = text.to_string();
     let (resolved, matches) = blocking(move || {
-        // The engine's one resolver (the CLI's): NAME, NAME@OBLAST or LON,LAT.
-        let resolution = g.resolve(&text);
-        let name = text.rsplit_once('@').map_or(text.as_str(), |(n, _)| n.trim());
-        let mut out: Vec<serde_json::Value> = vec![];
-        let mut seen = std::collections::HashSet::new();
-        let resolved = match &resolution {
-            Resolution::Found { place, note } => {
-                json!({"id": place.place, "name": place.name, "oblast": place.oblast, "note": note})
-            }
-            Resolution::Ambiguous(found) => json!({
-                "id": null,
-                "note": format!(
-                    "'{text}' matches {} settlements of comparable size; {}",
-                    found.len(),
-                    found.first().map(frontline::places::gazetteer::disambiguation_hint)
-                        .unwrap_or_else(|| DISAMBIGUATION_HINT.to_string())
-                ),
-            }),
-            Resolution::NotFound { suggestions } => json!({
-                "id": null,
-                "note": if suggestions.is_empty() {
-                    format!("no settlement called '{text}'")
-                } else {
-                    format!(
-                        "no settlement called '{text}'; did you mean {}?",
-                        suggestions.iter().map(|m| format!("{} ({})", m.name, m.oblast)).collect::<Vec<_>>().join(", ")
-                    )
-                },
-            }),
+        // The engine's search (the CLI's resolver, then names starting with the text).
+        let found = frontline::usecase::places::search(&g, &text, limit);
+        let resolved = match &found.resolved {
+            Some(m) => json!({"id": m.place, "name": m.name, "oblast": m.oblast, "note": found.note}),
+            None => json!({"id": null, "note": found.note}),
         };
-        let listed: Vec<frontline::places::Match> = match resolution {
-            Resolution::Found { place, .. } => std::iter::once(place)
-                .chain(
-                    g.lookup(name).into_iter().filter(|m| !matches!(m.how, frontline::places::MatchKind::Typo { .. })),
-                )
-                .collect(),
-            Resolution::Ambiguous(found) => found,
-            Resolution::NotFound { suggestions } => suggestions,
-        };
-        for m in listed {
-            if let Some(p) = g.place(m.place) {
-                if seen.insert(p.id) {
-                    let mut v = place_json(p);
-                    v["matched_name"] = json!(m.matched_name);
-                    v["how"] = json!(m.how);
-                    out.push(v);
-                }
-            }
-        }
-        // Typing "Pokr" should already offer Pokrovsk: prefixes of the
-        // engine's normalised names, biggest places first.
-        let key = names::exact_key(name);
-        if out.len() < limit && key.chars().count() >= 2 {
-            let mut prefixed: Vec<&Place> = g
-                .places()
-                .iter()
-                .filter(|p| !seen.contains(&p.id) && names::exact_key(&p.name).starts_with(&key))
-                .collect();
-            prefixed.sort_by_key(|p| std::cmp::Reverse(p.population));
-            for p in prefixed.into_iter().take(limit - out.len()) {
-                let mut v = place_json(p);
-                v["how"] = json!({"kind": "prefix"});
-                out.push(v);
-            }
-        }
-        out.truncate(limit);
-        Ok((resolved, out))
+        let matches: Vec<serde_json::Value> = found
+            .matches
+            .iter()
+            .filter_map(|m| {
+                let mut v = place_json(g.place(m.place)?);
+                v["matched_name"] = json!(m.matched_name);
+                v["how"] = json!(m.how);
+                Some(v)
+            })
+            .collect();
+        Ok((resolved, matches))
     })
     .await?;
     Ok(Json(json!({ "query": q.q, "resolved": resolved, "matches": matches })))

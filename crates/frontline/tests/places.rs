@@ -109,6 +109,36 @@ fn transliterations_former_names_and_typos() {
     assert!(g.lookup("Kyivx").is_empty());
 }
 
+/// Search as you type: a prefix offers the big towns it starts, biggest
+/// first; a full name resolves as the CLI resolves it and puts that place
+/// first; an unknown name says so with a suggestion; `limit` is obeyed.
+#[test]
+fn search_offers_prefixes_and_resolves_as_the_cli_does() {
+    use frontline::places::MatchKind;
+    use frontline::usecase::places::search;
+    let g = gazetteer();
+    let pokrovsk = place("Pokrovsk", "Donetsk Oblast");
+    let typed = search(g, "Pokr", 10);
+    assert!(typed.resolved.is_none(), "'Pokr' names no settlement");
+    let hit = typed.matches.iter().find(|m| m.place == pokrovsk).expect("Pokrovsk offered for 'Pokr'");
+    assert_eq!(hit.how, MatchKind::Prefix);
+    let prefixed: Vec<u64> =
+        typed.matches.iter().filter(|m| m.how == MatchKind::Prefix).map(|m| m.population).collect();
+    assert!(prefixed.windows(2).all(|w| w[0] >= w[1]), "biggest first: {prefixed:?}");
+    assert!(typed.matches.iter().all(|m| m.name.to_lowercase().starts_with("pokr") || m.how != MatchKind::Prefix));
+
+    let full = search(g, "Pokrovsk", 10);
+    assert_eq!(full.resolved.as_ref().map(|m| m.place), Some(pokrovsk));
+    assert_eq!(full.matches[0].place, pokrovsk, "the resolved place comes first");
+    let ids: std::collections::HashSet<_> = full.matches.iter().map(|m| m.place).collect();
+    assert_eq!(ids.len(), full.matches.len(), "no place twice");
+
+    assert_eq!(search(g, "Pokr", 2).matches.len(), 2);
+    let typo = search(g, "Pokrovks", 10);
+    assert!(typo.resolved.is_none());
+    assert!(typo.note.as_deref().unwrap_or("").contains("did you mean Pokrovsk"), "{:?}", typo.note);
+}
+
 #[test]
 fn oblast_table_agrees_with_oblast_polygons() {
     // The GeoNames admin1 -> oblast table is checked against point-in-polygon

@@ -7,8 +7,8 @@
 use super::query::{last_of_each, Every};
 use crate::places::stored::{self, Timings};
 use crate::places::{
-    CaptureRule, ControlChange, Gazetteer, GazetteerSources, HandChange, PlaceId, Status, StatusChange, StatusPoint,
-    StatusTable,
+    CaptureRule, ControlChange, Gazetteer, GazetteerSources, HandChange, Match, PlaceId, Resolution, Status,
+    StatusChange, StatusPoint, StatusTable,
 };
 use crate::store::Store;
 use crate::{Error, Result, SourceId};
@@ -66,6 +66,70 @@ pub fn load_places(
     }
     let table = stored::status_table_timed(store, &mut gazetteer, &sources, &source, writable, timings)?;
     Ok(PlacesData { source, gazetteer, table })
+}
+
+/// What a search box finds for a text ([`search`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceSearch {
+    /// The one place the text resolves to (as `frontline place TEXT`
+    /// would take it), if it does.
+    pub resolved: Option<Match>,
+    /// Why that place, or how to pick one of several, or spelling
+    /// suggestions, in words.
+    pub note: Option<String>,
+    /// Candidates, the resolved place first, then the other places of that
+    /// name, then names starting with the text, biggest first.
+    pub matches: Vec<Match>,
+}
+
+/// Search as you type: what `text` (NAME, NAME@OBLAST or LON,LAT) resolves
+/// to with the resolver every command uses, and up to `limit` candidates,
+/// names that start with the text included ("Pokr" offers Pokrovsk).
+pub fn search(gazetteer: &Gazetteer, text: &str, limit: usize) -> PlaceSearch {
+    use crate::places::gazetteer::disambiguation_hint;
+    use crate::places::{names, MatchKind, DISAMBIGUATION_HINT};
+    let name = text.rsplit_once('@').map_or(text, |(n, _)| n.trim());
+    let (resolved, note, listed) = match gazetteer.resolve(text) {
+        Resolution::Found { place, note } => {
+            // The other places of that name follow it (not typos: the name was found).
+            let others = gazetteer.lookup(name).into_iter().filter(|m| !matches!(m.how, MatchKind::Typo { .. }));
+            (Some(place.clone()), note, std::iter::once(place).chain(others).collect())
+        }
+        Resolution::Ambiguous(found) => {
+            let note = format!(
+                "'{text}' matches {} settlements of comparable size; {}",
+                found.len(),
+                found.first().map(disambiguation_hint).unwrap_or_else(|| DISAMBIGUATION_HINT.to_string())
+            );
+            (None, Some(note), found)
+        }
+        Resolution::NotFound { suggestions } => {
+            (None, Some(super::not_found(text, &suggestions).to_string()), suggestions)
+        }
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut matches: Vec<Match> = listed.into_iter().filter(|m| seen.insert(m.place)).collect();
+    let key = names::exact_key(name);
+    if matches.len() < limit && key.chars().count() >= 2 {
+        let mut prefixed: Vec<_> = gazetteer
+            .places()
+            .iter()
+            .filter(|p| !seen.contains(&p.id) && names::exact_key(&p.name).starts_with(&key))
+            .collect();
+        prefixed.sort_by_key(|p| std::cmp::Reverse(p.population));
+        matches.extend(prefixed.into_iter().take(limit - matches.len()).map(|p| Match {
+            place: p.id,
+            name: p.name.clone(),
+            oblast: p.oblast.clone(),
+            population: p.population,
+            lon: p.lon,
+            lat: p.lat,
+            matched_name: p.name.clone(),
+            how: MatchKind::Prefix,
+        }));
+    }
+    matches.truncate(limit);
+    PlaceSearch { resolved, note, matches }
 }
 
 /// The snapshot a date stands for: the last at or before it (default the

@@ -17,6 +17,9 @@ pub enum MatchKind {
         /// Edits between the query and the name (on the transliteration skeleton).
         edits: usize,
     },
+    /// The query is the start of the name: search as you type
+    /// ([`crate::usecase::places::search`]); never from [`Gazetteer::lookup`].
+    Prefix,
 }
 
 /// One candidate for a name.
