@@ -117,16 +117,9 @@ pub fn search(gazetteer: &Gazetteer, text: &str, limit: usize) -> PlaceSearch {
             .filter(|p| !seen.contains(&p.id) && names::exact_key(&p.name).starts_with(&key))
             .collect();
         prefixed.sort_by_key(|p| std::cmp::Reverse(p.population));
-        matches.extend(prefixed.into_iter().take(limit - matches.len()).map(|p| Match {
-            place: p.id,
-            name: p.name.clone(),
-            oblast: p.oblast.clone(),
-            population: p.population,
-            lon: p.lon,
-            lat: p.lat,
-            matched_name: p.name.clone(),
-            how: MatchKind::Prefix,
-        }));
+        matches.extend(
+            prefixed.into_iter().take(limit - matches.len()).map(|p| Match::of(p, p.name.clone(), MatchKind::Prefix)),
+        );
     }
     matches.truncate(limit);
     PlaceSearch { resolved, note, matches }

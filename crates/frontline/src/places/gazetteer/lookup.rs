@@ -43,6 +43,22 @@ pub struct Match {
     pub how: MatchKind,
 }
 
+impl Match {
+    /// `place` as found by the spelling `matched_name`, `how`.
+    pub fn of(place: &Place, matched_name: String, how: MatchKind) -> Match {
+        Match {
+            place: place.id,
+            name: place.name.clone(),
+            oblast: place.oblast.clone(),
+            population: place.population,
+            lon: place.lon,
+            lat: place.lat,
+            matched_name,
+            how,
+        }
+    }
+}
+
 impl Gazetteer {
     /// Every place a person may mean by `name`, biggest first.
     ///
@@ -227,17 +243,7 @@ impl Gazetteer {
                 }
             }
         };
-        let m = Match {
-            place: p.id,
-            name: p.name.clone(),
-            oblast: p.oblast.clone(),
-            population: p.population,
-            lon: p.lon,
-            lat: p.lat,
-            matched_name: format!("{},{}", c.x, c.y),
-            how: MatchKind::Exact,
-        };
-        Resolution::Found { place: m, note: Some(note) }
+        Resolution::Found { place: Match::of(p, format!("{},{}", c.x, c.y), MatchKind::Exact), note: Some(note) }
     }
 
     /// Candidates from index hits (place, name number, how), best match per place.
@@ -254,16 +260,7 @@ impl Gazetteer {
             .filter_map(|(id, (how, k))| {
                 let p = self.places.get(id)?;
                 let n = p.name_at(k)?;
-                Some(Match {
-                    place: id,
-                    name: p.name.clone(),
-                    oblast: p.oblast.clone(),
-                    population: p.population,
-                    lon: p.lon,
-                    lat: p.lat,
-                    matched_name: n.clone(),
-                    how,
-                })
+                Some(Match::of(p, n.clone(), how))
             })
             .collect();
         out.sort_by(|a, b| {
