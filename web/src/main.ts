@@ -687,9 +687,8 @@ map.on("click", async (e: MapMouseEvent) => {
 });
 
 // ---- places: search, status timeline, corridor ----
-interface PlaceMatch { id: string | number; name: string; name_uk?: string | null; oblast?: string; population?: number; lon: number; lat: number }
-interface PlacePoint { date: string; occupied_fraction: number; gray_fraction?: number | null; status: string; distance_m?: number | null }
-interface PlaceTimeline { place: PlaceMatch; series: PlacePoint[]; changes: { date: string; from: string | null; to: string }[]; capture?: Record<string, string | null> }
+type PlacesBody = Api["PlacesBody"];
+type PlaceTimeline = Api["TimelineBody"];
 
 let searchTimer = 0;
 const searchBox = $("search") as HTMLInputElement;
@@ -715,7 +714,7 @@ async function search() {
   searchBox.setAttribute("aria-expanded", "false");
   if (q.length < 2) return;
   try {
-    const r = await getJSON<{ matches: PlaceMatch[] }>(`/api/places?q=${encodeURIComponent(q)}`);
+    const r = await getJSON<PlacesBody>(`/api/places?q=${encodeURIComponent(q)}`);
     for (const m of r.matches) {
       const li = document.createElement("li");
       li.setAttribute("role", "option");
