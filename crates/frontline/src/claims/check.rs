@@ -1123,3 +1123,46 @@ pub fn claims_from(
     let g = checker.place_names()?;
     Ok(super::text::extract(input, as_of, g))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::places::gazetteer::{geodesic_disc, FootprintKind, Place};
+
+    fn town(name: &str, lon: f64, lat: f64, population: u64, other_names: &[&str]) -> Place {
+        let at = geo::Coord { x: lon, y: lat };
+        let disc = FootprintKind::PopulationDisc { radius_m: 1_000.0, cut: false };
+        let mut p = Place::for_test(name, at, geodesic_disc(at, 1_000.0), disc);
+        p.population = population;
+        p.other_names = other_names.iter().map(|n| n.to_string()).collect();
+        p
+    }
+
+    /// "Krasnyi Lyman" is a village beside Myrnohrad and the old name of
+    /// Lyman city, 87 km away: a sentence that names Myrnohrad means the
+    /// village; one that names no other town does not decide; nor does one
+    /// whose second candidate is less than twice as far from the anchor.
+    #[test]
+    fn a_name_of_several_places_is_the_one_beside_a_town_the_sentence_names() {
+        // The village 0.054° of longitude east of Myrnohrad: at 48.3022° N one
+        // degree of longitude is 74,159 m on WGS84 (prime-vertical radius
+        // 6,390,080 m × cos φ × π/180), so 4,005 m.
+        let g = Gazetteer::from_places(vec![
+            town("Myrnohrad", 37.2627, 48.3022, 46_000, &[]),
+            town("Krasnyi Lyman", 37.3167, 48.3022, 300, &[]),
+            town("Lyman", 37.8022, 48.9886, 20_000, &["Krasnyi Lyman"]),
+        ]);
+        let sentence = "Russian forces occupied the village of Krasnyi Lyman near Myrnohrad.";
+        let (m, why) = nearest_by_context(&g, "Krasnyi Lyman", sentence).expect("decided by Myrnohrad");
+        assert_eq!((m.place, m.name.as_str()), (1, "Krasnyi Lyman"));
+        assert!(why.contains("the one 4 km from Myrnohrad"), "{why}");
+        assert!(why.contains("names 2 places"), "{why}");
+        assert!(nearest_by_context(&g, "Krasnyi Lyman", "Russian forces occupied Krasnyi Lyman.").is_none());
+
+        // A second Krasnyi Lyman 6 km west of Myrnohrad: under twice 4 km, undecided.
+        let mut places: Vec<Place> = g.places().to_vec();
+        places.push(town("Krasnyi Lyman", 37.1818, 48.3022, 300, &[]));
+        let g = Gazetteer::from_places(places);
+        assert!(nearest_by_context(&g, "Krasnyi Lyman", sentence).is_none());
+    }
+}

@@ -301,6 +301,33 @@ impl Place {
     }
 }
 
+#[cfg(test)]
+impl Place {
+    /// A place for unit tests: `footprint` as its footprint, 1,000 people
+    /// in "Test Oblast", nothing else known.
+    pub(crate) fn for_test(name: &str, point: Coord<f64>, footprint: Polygon<f64>, kind: FootprintKind) -> Place {
+        let geometry = MultiPolygon::new(vec![footprint]);
+        Place {
+            id: 0,
+            name: name.into(),
+            name_uk: None,
+            name_ru: None,
+            other_names: vec![],
+            lon: point.x,
+            lat: point.y,
+            population: 1000,
+            class: None,
+            oblast: "Test Oblast".into(),
+            oblast_iso: None,
+            geonames_id: None,
+            osm_id: None,
+            wikidata: None,
+            osm_outline_id: None,
+            footprint: Footprint { kind, area_m2: geometry.geodesic_area_m2(), geometry },
+        }
+    }
+}
+
 impl Gazetteer {
     /// Builds the index over places (ids are reassigned to positions).
     pub fn from_places(mut places: Vec<Place>) -> Self {

@@ -9,30 +9,12 @@ use crate::geodesy::{self, GeodesicAreaM2};
 use geo::{polygon, Coord, Polygon, Rect};
 
 use crate::model::SourceId;
-use crate::places::gazetteer::{geodesic_disc, Footprint, FootprintKind, Place};
+use crate::places::gazetteer::{geodesic_disc, FootprintKind, Place};
 use chrono::TimeZone;
 use geographiclib_rs::DirectGeodesic;
 
 fn place(name: &str, point: Coord<f64>, footprint: Polygon<f64>, kind: FootprintKind) -> Place {
-    let geometry = MultiPolygon::new(vec![footprint]);
-    Place {
-        id: 0,
-        name: name.into(),
-        name_uk: None,
-        name_ru: None,
-        other_names: vec![],
-        lon: point.x,
-        lat: point.y,
-        population: 1000,
-        class: None,
-        oblast: "Test Oblast".into(),
-        oblast_iso: None,
-        geonames_id: None,
-        osm_id: None,
-        wikidata: None,
-        osm_outline_id: None,
-        footprint: Footprint { kind, area_m2: geometry.geodesic_area_m2(), geometry },
-    }
+    Place::for_test(name, point, footprint, kind)
 }
 
 fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
