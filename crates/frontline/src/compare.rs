@@ -484,34 +484,19 @@ mod tests {
 
     #[test]
     fn settlements_placed_differently_are_listed_biggest_first() {
-        use crate::places::{Footprint, FootprintKind, Place};
+        use crate::places::{FootprintKind, Place};
         // Three square "towns": West lies in A's occupied ground only, Mid
         // in both, East in neither; the occupied strips are A = [30,32],
         // B = [31,33] (longitude), 48°..49° N.
-        let town = |name: &str, x: f64, population: u64| {
-            let geometry = rect(x, 48.4, x + 0.02, 48.42);
-            Place {
-                id: 0,
-                name: name.into(),
-                name_uk: None,
-                name_ru: None,
-                other_names: vec![],
-                lon: x + 0.01,
-                lat: 48.41,
-                population,
-                class: Some("town".into()),
-                oblast: "Test Oblast".into(),
-                oblast_iso: None,
-                geonames_id: None,
-                osm_id: None,
-                wikidata: None,
-                osm_outline_id: None,
-                footprint: Footprint {
-                    kind: FootprintKind::OsmPolygon,
-                    area_m2: geometry.geodesic_area_m2(),
-                    geometry,
-                },
-            }
+        let town = |name: &str, x: f64, population: u64| Place {
+            population,
+            class: Some("town".into()),
+            ..Place::for_test(
+                name,
+                geo::Coord { x: x + 0.01, y: 48.41 },
+                rect(x, 48.4, x + 0.02, 48.42).0.remove(0),
+                FootprintKind::OsmPolygon,
+            )
         };
         let g = Gazetteer::from_places(vec![
             town("West", 30.5, 1000),

@@ -5,7 +5,7 @@
 use super::distance::ecef;
 use super::sweep::sweep_chunk;
 use super::*;
-use crate::geodesy::{self, GeodesicAreaM2};
+use crate::geodesy;
 use geo::{polygon, Coord, Polygon, Rect};
 
 use crate::model::SourceId;
